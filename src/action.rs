@@ -1,0 +1,369 @@
+//! The one grammar for faults and restores, shared by `--inject`, the dashboard's command line
+//! and drill files:
+//!
+//! ```text
+//! kill-az:<az>               restore-az:<az>           (<az> is `b` or `<region>/b`)
+//! kill-region:<region>       restore-region:<region>
+//! spike:<factor>x[:<duration>]                          (spike:3x, spike:5x:10m)
+//! drop-cache[:<cache>]       kill-db-primary[:<database>]
+//! kill-instance:<group>      add-latency:<component>:<ms>[:<duration>]
+//! hot-shard:<database>:<factor>x[:<duration>]          restore-all
+//! ```
+
+use crate::arch::{Architecture, Kind};
+use crate::units::Duration;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    KillAz(String),
+    RestoreAz(String),
+    KillRegion(String),
+    RestoreRegion(String),
+    /// Multiply traffic by `factor` for `duration` (until restored when `None`).
+    Spike {
+        factor: f64,
+        duration: Option<Duration>,
+    },
+    /// Flush one cache, or every cache.
+    DropCache(Option<String>),
+    /// Crash the writer of one database, or of the main one.
+    KillDbPrimary(Option<String>),
+    KillInstance(String),
+    AddLatency {
+        component: String,
+        ms: f64,
+        duration: Option<Duration>,
+    },
+    /// Send `factor` times a database shard's fair share of traffic to it (a hot key range).
+    HotShard {
+        database: String,
+        factor: f64,
+        duration: Option<Duration>,
+    },
+    /// Undo every fault: AZs, regions, instances, spikes, latency, hot shards.
+    RestoreAll,
+}
+
+/// Every action's name and argument shape, for help and completion.
+pub const FORMS: [(&str, &str); 11] = [
+    ("kill-az", "kill-az:<az>"),
+    ("restore-az", "restore-az:<az>"),
+    ("kill-region", "kill-region:<region>"),
+    ("restore-region", "restore-region:<region>"),
+    ("spike", "spike:<factor>x[:<duration>]"),
+    ("drop-cache", "drop-cache[:<cache>]"),
+    ("kill-db-primary", "kill-db-primary[:<database>]"),
+    ("kill-instance", "kill-instance:<group>"),
+    ("add-latency", "add-latency:<component>:<ms>[:<duration>]"),
+    ("hot-shard", "hot-shard:<database>:<factor>x[:<duration>]"),
+    ("restore-all", "restore-all"),
+];
+
+impl Action {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (name, rest) = text.split_once(':').unwrap_or((text, ""));
+        let args: Vec<&str> = if rest.is_empty() {
+            vec![]
+        } else {
+            split_args(rest)
+        };
+        let form = FORMS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = FORMS.iter().map(|(n, _)| *n).collect();
+                format!("unknown action `{name}` (actions: {})", names.join(", "))
+            })?;
+        let bad = |why: &str| format!("{why}: expected `{form}`, got `{text}`");
+        let one = |args: &[&str]| match args {
+            [a] if !a.is_empty() => Ok(a.to_string()),
+            _ => Err(bad("wrong arguments")),
+        };
+        let optional = |args: &[&str]| match args {
+            [] => Ok(None),
+            [a] if !a.is_empty() => Ok(Some(a.to_string())),
+            _ => Err(bad("wrong arguments")),
+        };
+        let duration = |d: Option<&&str>| -> Result<Option<Duration>, String> {
+            d.map(|d| Duration::parse(d).map_err(|e| bad(&e)))
+                .transpose()
+        };
+        Ok(match name {
+            "kill-az" => Action::KillAz(one(&args)?),
+            "restore-az" => Action::RestoreAz(one(&args)?),
+            "kill-region" => Action::KillRegion(one(&args)?),
+            "restore-region" => Action::RestoreRegion(one(&args)?),
+            "drop-cache" => Action::DropCache(optional(&args)?),
+            "kill-db-primary" => Action::KillDbPrimary(optional(&args)?),
+            "kill-instance" => Action::KillInstance(one(&args)?),
+            "restore-all" if args.is_empty() => Action::RestoreAll,
+            "spike" if (1..=2).contains(&args.len()) => Action::Spike {
+                factor: factor(args[0]).map_err(|e| bad(&e))?,
+                duration: duration(args.get(1))?,
+            },
+            "add-latency" if (2..=3).contains(&args.len()) => Action::AddLatency {
+                component: non_empty(args[0]).map_err(|e| bad(&e))?,
+                ms: millis(args[1]).map_err(|e| bad(&e))?,
+                duration: duration(args.get(2))?,
+            },
+            "hot-shard" if (2..=3).contains(&args.len()) => Action::HotShard {
+                database: non_empty(args[0]).map_err(|e| bad(&e))?,
+                factor: factor(args[1]).map_err(|e| bad(&e))?,
+                duration: duration(args.get(2))?,
+            },
+            _ => return Err(bad("wrong arguments")),
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::KillAz(_) => "kill-az",
+            Action::RestoreAz(_) => "restore-az",
+            Action::KillRegion(_) => "kill-region",
+            Action::RestoreRegion(_) => "restore-region",
+            Action::Spike { .. } => "spike",
+            Action::DropCache(_) => "drop-cache",
+            Action::KillDbPrimary(_) => "kill-db-primary",
+            Action::KillInstance(_) => "kill-instance",
+            Action::AddLatency { .. } => "add-latency",
+            Action::HotShard { .. } => "hot-shard",
+            Action::RestoreAll => "restore-all",
+        }
+    }
+
+    /// Whether the action undoes damage rather than doing it.
+    pub fn is_restore(&self) -> bool {
+        matches!(
+            self,
+            Action::RestoreAz(_) | Action::RestoreRegion(_) | Action::RestoreAll
+        )
+    }
+
+    /// Checks that everything the action names exists in `arch`.
+    pub fn check(&self, arch: &Architecture) -> Result<(), String> {
+        let az = |name: &str| {
+            arch.find_az(name).map(|_| ()).ok_or_else(|| {
+                let names: Vec<String> = arch.all_azs().map(|a| arch.az_name(a)).collect();
+                format!(
+                    "no AZ `{name}` in preset {} (AZs: {})",
+                    arch.name,
+                    names.join(", ")
+                )
+            })
+        };
+        let region = |name: &str| {
+            arch.find_region(name).map(|_| ()).ok_or_else(|| {
+                let names: Vec<&str> = arch.regions.iter().map(|r| r.id.as_str()).collect();
+                format!(
+                    "no region `{name}` in preset {} (regions: {})",
+                    arch.name,
+                    names.join(", ")
+                )
+            })
+        };
+        let ids_of = |pred: &dyn Fn(&Kind) -> bool| -> Vec<String> {
+            arch.nodes()
+                .filter(|(_, c)| pred(&c.kind))
+                .map(|(_, c)| c.id.clone())
+                .collect()
+        };
+        let one_of = |what: &str, name: Option<&String>, ids: Vec<String>| {
+            if ids.is_empty() {
+                return Err(format!("preset {} has no {what}", arch.name));
+            }
+            match name {
+                Some(n) if !ids.contains(n) => Err(format!(
+                    "no {what} `{n}` in preset {} ({})",
+                    arch.name,
+                    ids.join(", ")
+                )),
+                _ => Ok(()),
+            }
+        };
+        match self {
+            Action::KillAz(a) | Action::RestoreAz(a) => az(a),
+            Action::KillRegion(r) | Action::RestoreRegion(r) => region(r),
+            Action::Spike { .. } | Action::RestoreAll => Ok(()),
+            Action::DropCache(c) => one_of(
+                "cache",
+                c.as_ref(),
+                ids_of(&|k| matches!(k, Kind::Cache(_))),
+            ),
+            Action::KillDbPrimary(d) => one_of(
+                "database with a writer",
+                d.as_ref(),
+                ids_of(&|k| matches!(k, Kind::Database(db) if db.replicates_from.is_none())),
+            ),
+            Action::HotShard { database, .. } => {
+                one_of(
+                    "database",
+                    Some(database),
+                    ids_of(&|k| matches!(k, Kind::Database(_))),
+                )?;
+                let id = arch.find(database).expect("checked above");
+                let siblings = arch.routes.iter().any(|r| {
+                    r.next
+                        .iter()
+                        .any(|hops| hops.len() > 1 && hops.iter().any(|h| h.to == id))
+                });
+                if siblings {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`{database}` is not one of several shards: nothing to skew toward it"
+                    ))
+                }
+            }
+            Action::KillInstance(g) => {
+                let groups: Vec<String> = arch.groups().map(|(_, id)| id).collect();
+                one_of("scaling group", Some(g), groups)
+            }
+            Action::AddLatency { component, .. } => {
+                one_of("component", Some(component), ids_of(&|_| true))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.name();
+        let until = |d: &Option<Duration>| d.map_or(String::new(), |d| format!(":{d}"));
+        match self {
+            Action::KillAz(x)
+            | Action::RestoreAz(x)
+            | Action::KillRegion(x)
+            | Action::RestoreRegion(x)
+            | Action::KillInstance(x) => {
+                write!(f, "{name}:{x}")
+            }
+            Action::DropCache(x) | Action::KillDbPrimary(x) => match x {
+                Some(x) => write!(f, "{name}:{x}"),
+                None => write!(f, "{name}"),
+            },
+            Action::Spike { factor, duration } => write!(f, "spike:{factor}x{}", until(duration)),
+            Action::AddLatency {
+                component,
+                ms,
+                duration,
+            } => {
+                write!(f, "add-latency:{component}:{ms}{}", until(duration))
+            }
+            Action::HotShard {
+                database,
+                factor,
+                duration,
+            } => {
+                write!(f, "hot-shard:{database}:{factor}x{}", until(duration))
+            }
+            Action::RestoreAll => write!(f, "restore-all"),
+        }
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::str::FromStr for Action {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
+/// Splits arguments on `:`, keeping `region/az` (which holds no colon) intact.
+fn split_args(rest: &str) -> Vec<&str> {
+    rest.split(':').map(str::trim).collect()
+}
+
+fn non_empty(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Err("an argument is empty".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+fn factor(s: &str) -> Result<f64, String> {
+    let number = s.strip_suffix('x').unwrap_or(s);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a factor like 3x"))?;
+    if !(value.is_finite() && value > 0.0 && value <= 1_000.0) {
+        return Err(format!(
+            "the factor must be above 0 and at most 1000, got `{s}`"
+        ));
+    }
+    Ok(value)
+}
+
+fn millis(s: &str) -> Result<f64, String> {
+    let number = s.strip_suffix("ms").unwrap_or(s);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of milliseconds"))?;
+    if !(value.is_finite() && value >= 0.0 && value <= 600_000.0) {
+        return Err(format!(
+            "added latency must be between 0 and 600000 ms, got `{s}`"
+        ));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_parses_and_prints_back_the_same() {
+        for text in [
+            "kill-az:a",
+            "kill-az:seoul/b",
+            "restore-az:a",
+            "kill-region:tokyo",
+            "restore-region:tokyo",
+            "spike:3x",
+            "spike:5x:10m",
+            "spike:1.5x:90s",
+            "drop-cache",
+            "drop-cache:sessions",
+            "kill-db-primary",
+            "kill-db-primary:shard2",
+            "kill-instance:web",
+            "add-latency:cache:50",
+            "add-latency:db:250:5m",
+            "hot-shard:shard1:4x:10m",
+            "restore-all",
+        ] {
+            let action = Action::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(action.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn mistakes_say_what_was_expected() {
+        for (text, expect) in [
+            ("kil-az:a", "unknown action"),
+            ("kill-az", "expected `kill-az:<az>`"),
+            ("kill-az:a:b", "expected `kill-az:<az>`"),
+            ("spike:fast", "not a factor"),
+            ("spike:0x", "above 0"),
+            ("spike:nanx", "above 0"),
+            ("spike:3x:10y", "unknown time unit"),
+            ("add-latency:cache", "expected `add-latency"),
+            ("add-latency:cache:-5", "between 0 and"),
+            ("restore-all:now", "expected `restore-all`"),
+            ("", "unknown action"),
+        ] {
+            let err = Action::parse(text).expect_err(text);
+            assert!(err.contains(expect), "{text}: {err}");
+        }
+    }
+}

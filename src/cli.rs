@@ -1,0 +1,61 @@
+//! The command line. Flags spelled out by issues are a contract: extend, never rename.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "archtui",
+    version,
+    about = "Feel how a cloud architecture behaves under load and failure.",
+    long_about = "Simulates an AWS-style architecture for one user tier (100, 1k, 10k, 100k, 1m, 10m) under daily \
+                  traffic and injected faults. Without --headless it opens a live dashboard; with --headless it runs \
+                  at full speed and prints a summary.",
+    after_help = "Actions for --inject: kill-az:<az>, restore-az:<az>, kill-region:<region>, restore-region:<region>, \
+                  spike:<factor>x[:<duration>], drop-cache[:<cache>], kill-db-primary[:<db>], kill-instance:<group>, \
+                  add-latency:<component>:<ms>[:<duration>], hot-shard:<db>:<factor>x[:<duration>], restore-all.\n\
+                  Durations: 90, 90s, 15m, 24h.\n\
+                  Exit status: 0 on success, 2 on bad input."
+)]
+pub struct Cli {
+    /// A built-in preset (100, 1k, 10k, 100k, 1m, 10m) or the path to a preset file.
+    #[arg(long, value_name = "NAME|PATH", default_value = archtui::preset::DEFAULT)]
+    pub preset: String,
+
+    /// Seed for the traffic noise and every random draw; the same seed gives the same run.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Override the preset's number of active users.
+    #[arg(long, value_name = "N")]
+    pub users: Option<f64>,
+
+    /// Run without the dashboard, at full speed, and print a summary.
+    #[arg(long)]
+    pub headless: bool,
+
+    /// Simulated time to run (headless): 90, 90s, 15m, 24h.
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub duration: archtui::units::Duration,
+
+    /// Apply an action at a simulated time, e.g. --inject 5m=kill-az:a (repeatable).
+    #[arg(long, value_name = "AT=ACTION")]
+    pub inject: Vec<String>,
+
+    /// Write one JSON object per simulated second to this file (JSON Lines).
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<std::path::PathBuf>,
+
+    /// Print the summary as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    /// List the built-in presets and exit.
+    #[arg(long)]
+    pub list_presets: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}

@@ -1,0 +1,173 @@
+//! Runs a simulation at full speed with timed injections, for scripts, CI and drills.
+
+use crate::action::Action;
+use crate::arch::Architecture;
+use crate::report::{Injected, Summary};
+use crate::sim::Simulation;
+use crate::units::Duration;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// An action to apply at a simulated time (`--inject 5m=kill-az:a`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Injection {
+    pub at: Duration,
+    pub action: Action,
+}
+
+impl Injection {
+    /// Parses `<at>=<action>` and checks the action against the architecture.
+    pub fn parse(text: &str, arch: &Architecture) -> Result<Self, String> {
+        let (at, action) = text.split_once('=').ok_or_else(|| {
+            format!("`{text}`: write an injection as <time>=<action>, e.g. 5m=kill-az:a")
+        })?;
+        let at = Duration::parse(at).map_err(|e| format!("`{text}`: {e}"))?;
+        let action = Action::parse(action).map_err(|e| format!("`{text}`: {e}"))?;
+        action.check(arch).map_err(|e| format!("`{text}`: {e}"))?;
+        Ok(Self { at, action })
+    }
+}
+
+/// Simulates `duration` seconds, applying each injection at the start of its second (in the
+/// order given, for equal times) and calling `each_second` after every step.
+pub fn run<E>(
+    arch: Arc<Architecture>,
+    seed: u64,
+    duration: Duration,
+    injections: &[Injection],
+    mut each_second: impl FnMut(&Simulation) -> Result<(), E>,
+) -> Result<Summary, E> {
+    let mut sim = Simulation::new(arch, seed);
+    let mut pending: Vec<&Injection> = injections.iter().collect();
+    pending.sort_by_key(|i| i.at); // stable: equal times keep their order
+    let mut pending = pending.into_iter().peekable();
+    let mut applied = Vec::new();
+    for _ in 0..duration.secs() {
+        while let Some(injection) = pending.next_if(|i| i.at.secs() <= sim.time()) {
+            sim.apply(&injection.action)
+                .expect("injections are checked when parsed");
+            applied.push(Injected {
+                t: sim.time(),
+                action: injection.action.to_string(),
+            });
+        }
+        sim.step();
+        each_second(&sim)?;
+    }
+    Ok(Summary::of(&sim, applied))
+}
+
+/// `h:mm:ss` of simulated time.
+pub fn clock(t: u64) -> String {
+    format!("{}:{:02}:{:02}", t / 3_600, t / 60 % 60, t % 60)
+}
+
+/// Thousands separators for counts.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Milliseconds for people: `850 ms`, `2.4 s`.
+pub fn millis(ms: Option<f64>) -> String {
+    match ms {
+        None => "—".into(),
+        Some(ms) if ms >= 1_000.0 => format!("{:.1} s", ms / 1e3),
+        Some(ms) if ms >= 10.0 => format!("{ms:.0} ms"),
+        Some(ms) => format!("{ms:.1} ms"),
+    }
+}
+
+/// The readable summary printed without `--json`.
+pub fn render(summary: &Summary) -> String {
+    let mut out = String::new();
+    let mark = |ok: bool| if ok { "ok" } else { "MISSED" };
+    let r = &summary.requests;
+    let l = &summary.latency_ms;
+    let _ = writeln!(
+        out,
+        "preset {} · seed {} · {} simulated · {} users",
+        summary.preset,
+        summary.seed,
+        Duration::from_secs(summary.duration_s),
+        count(summary.users.round() as u64)
+    );
+    let _ = writeln!(
+        out,
+        "requests      {} offered · {} served · {} failed · {} in flight",
+        count(r.offered),
+        count(r.served),
+        count(r.failed),
+        count(r.in_flight)
+    );
+    let _ = writeln!(
+        out,
+        "availability  {:.3}%   target {:.3}%   {}",
+        summary.availability * 100.0,
+        summary.slo.availability * 100.0,
+        mark(summary.availability >= summary.slo.availability)
+    );
+    let _ = writeln!(
+        out,
+        "latency       p50 {} · p95 {} · p99 {} · mean {} · max {}   p99 target {}   {}",
+        millis(l.p50),
+        millis(l.p95),
+        millis(l.p99),
+        millis(l.mean),
+        millis(l.max),
+        millis(Some(summary.slo.p99_ms)),
+        mark(l.p99.is_some_and(|p| p <= summary.slo.p99_ms) || l.p99.is_none())
+    );
+    let _ = writeln!(
+        out,
+        "SLO           {}{}",
+        if summary.slo_met { "met" } else { "NOT met" },
+        if summary.slo_breached_s > 0 {
+            format!(
+                " (missed over a one-minute window for {} in total)",
+                Duration::from_secs(summary.slo_breached_s)
+            )
+        } else {
+            String::new()
+        }
+    );
+    if !summary.events.is_empty() {
+        let _ = writeln!(out, "\nevents ({}):", summary.events.len());
+        for e in &summary.events {
+            let who = e
+                .component
+                .as_deref()
+                .map_or(String::new(), |c| format!("{c}: "));
+            let _ = writeln!(
+                out,
+                "  {}  {:<17} {who}{}",
+                clock(e.t),
+                e.kind.as_str(),
+                e.message
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_read_well() {
+        assert_eq!(clock(3_725), "1:02:05");
+        assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(12), "12");
+        assert_eq!(millis(Some(850.0)), "850 ms");
+        assert_eq!(millis(Some(2_400.0)), "2.4 s");
+        assert_eq!(millis(Some(3.21)), "3.2 ms");
+    }
+}

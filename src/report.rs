@@ -1,0 +1,266 @@
+//! What a run reports: the per-second metrics line (`--metrics`, JSON Lines) and the run
+//! summary (`--json`). Field names are a contract that scripts rely on: extend, never rename.
+
+use crate::arch::{Architecture, Kind, NodeId};
+use crate::sim::database::DbState;
+use crate::sim::events::Event;
+use crate::sim::{NodeState, Simulation};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Rounds for output: enough digits to read, few enough to diff.
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Percentiles {
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+/// One simulated second, as written to `--metrics`.
+#[derive(Debug, Serialize)]
+pub struct MetricsLine<'a> {
+    pub t: u64,
+    pub rps_offered: f64,
+    pub rps_served: f64,
+    pub rps_failed: f64,
+    pub error_rate: f64,
+    pub latency_ms: Percentiles,
+    /// Instances (pods, replicas) in service per scaling group.
+    pub instances: BTreeMap<&'a str, u32>,
+    /// Offered work over capacity per component with servers (above 1 is overload).
+    pub utilization: BTreeMap<String, f64>,
+    /// Hits over reads across caches; `null` when the architecture has no cache.
+    pub cache_hit_ratio: Option<f64>,
+    /// The database instance taking writes (`<database>-<az>`); `null` during a failover.
+    pub db_primary: Option<String>,
+    /// Every database's writer instance, or `null` while it cannot take writes.
+    pub db_writers: BTreeMap<&'a str, Option<String>>,
+    pub healthy_azs: Vec<String>,
+    pub queue_backlog: BTreeMap<&'a str, f64>,
+    pub queue_oldest_s: BTreeMap<&'a str, f64>,
+}
+
+impl<'a> MetricsLine<'a> {
+    pub fn of(sim: &'a Simulation) -> Self {
+        let arch = sim.arch();
+        let last = sim.last();
+        let ms = |v: Option<f64>| v.map(|x| round(x, 2));
+        let mut line = MetricsLine {
+            t: last.t,
+            rps_offered: round(last.offered_total(), 3),
+            rps_served: round(last.served, 3),
+            rps_failed: round(last.failed, 3),
+            error_rate: round(last.error_rate(), 6),
+            latency_ms: Percentiles {
+                p50: ms(last.p50_ms),
+                p95: ms(last.p95_ms),
+                p99: ms(last.p99_ms),
+            },
+            instances: BTreeMap::new(),
+            utilization: BTreeMap::new(),
+            cache_hit_ratio: None,
+            db_primary: db_primary(sim),
+            db_writers: BTreeMap::new(),
+            healthy_azs: arch
+                .all_azs()
+                .filter(|&az| sim.az_up(az))
+                .map(|az| arch.az_name(az))
+                .collect(),
+            queue_backlog: BTreeMap::new(),
+            queue_oldest_s: BTreeMap::new(),
+        };
+        let (mut reads, mut hits) = (0.0, 0.0);
+        let mut has_cache = false;
+        let now = sim.time() as f64;
+        for (n, c) in arch.nodes() {
+            match sim.node(n) {
+                NodeState::Pool(p) => {
+                    line.instances.insert(&c.id, p.serving());
+                    line.utilization
+                        .insert(c.id.clone(), round(finite(p.utilization), 4));
+                }
+                NodeState::Database(db) => {
+                    line.utilization
+                        .insert(c.id.clone(), round(finite(db.writer_utilization), 4));
+                    if let (Some(r), Kind::Database(spec)) = (&db.replicas, &c.kind)
+                        && let Some(group) = &spec.replicas
+                    {
+                        line.instances.insert(&group.id, r.serving());
+                        line.utilization
+                            .insert(group.id.clone(), round(finite(r.utilization), 4));
+                    }
+                    line.db_writers.insert(&c.id, writer_id(arch, n, db));
+                }
+                NodeState::Cache(cache) => {
+                    has_cache = true;
+                    reads += cache.reads;
+                    hits += cache.hits;
+                    line.utilization
+                        .insert(c.id.clone(), round(finite(cache.utilization), 4));
+                }
+                NodeState::Queue(q) => {
+                    line.queue_backlog.insert(&c.id, round(q.backlog, 3));
+                    line.queue_oldest_s.insert(&c.id, q.oldest_age(now));
+                }
+                NodeState::Dns(_) | NodeState::Managed => {}
+            }
+        }
+        if has_cache {
+            // With no reads this second, report the hit ratio reads would see.
+            line.cache_hit_ratio = Some(round(
+                if reads > 0.0 {
+                    hits / reads
+                } else {
+                    current_hit_ratio(sim)
+                },
+                4,
+            ));
+        }
+        line
+    }
+}
+
+fn finite(x: f64) -> f64 {
+    if x.is_finite() { x } else { 1e9 }
+}
+
+fn current_hit_ratio(sim: &Simulation) -> f64 {
+    let arch = sim.arch();
+    let ratios: Vec<f64> = arch
+        .nodes()
+        .filter_map(|(n, c)| match (&c.kind, sim.node(n)) {
+            (Kind::Cache(spec), NodeState::Cache(cache)) => Some(cache.hit_ratio(spec)),
+            _ => None,
+        })
+        .collect();
+    ratios.iter().sum::<f64>() / ratios.len().max(1) as f64
+}
+
+/// `<database>-<az>` of the instance taking writes, or `None` if none can right now.
+pub fn writer_id(arch: &Architecture, n: NodeId, db: &DbState) -> Option<String> {
+    (db.writer_up() && db.owns_writes()).then(|| {
+        let az = db.writer_az;
+        format!(
+            "{}-{}",
+            arch.graph[n].id, arch.regions[az.region].azs[az.az]
+        )
+    })
+}
+
+/// The writer of the main database (the first that owns its writer), or of a copy promoted in
+/// its place; `None` while writes cannot be taken.
+pub fn db_primary(sim: &Simulation) -> Option<String> {
+    let arch = sim.arch();
+    let main = crate::sim::main_database(arch)?;
+    let candidates = std::iter::once(main).chain(arch.nodes().filter_map(|(n, c)| match &c.kind {
+        Kind::Database(db) if db.replicates_from == Some(main) => Some(n),
+        _ => None,
+    }));
+    for n in candidates {
+        if let NodeState::Database(db) = sim.node(n)
+            && let Some(id) = writer_id(arch, n, db)
+        {
+            return Some(id);
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Requests {
+    pub offered: u64,
+    pub served: u64,
+    pub failed: u64,
+    /// Still waiting in a queue when the run ended.
+    pub in_flight: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Latency {
+    pub mean: Option<f64>,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SloTarget {
+    pub p99_ms: f64,
+    pub availability: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Injected {
+    /// Simulated second at which the action was applied.
+    pub t: u64,
+    pub action: String,
+}
+
+/// The `--json` summary of a run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub preset: String,
+    pub seed: u64,
+    pub duration_s: u64,
+    pub users: f64,
+    pub requests: Requests,
+    pub availability: f64,
+    pub latency_ms: Latency,
+    pub slo: SloTarget,
+    pub slo_met: bool,
+    /// Seconds during which the SLO was missed over its one-minute window.
+    pub slo_breached_s: u64,
+    pub injections: Vec<Injected>,
+    pub events: Vec<Event>,
+}
+
+impl Summary {
+    pub fn of(sim: &Simulation, injections: Vec<Injected>) -> Self {
+        let arch = sim.arch();
+        let totals = sim.totals();
+        let ms = |v: Option<f64>| v.map(|s| round(s * 1e3, 2));
+        let h = &totals.latency;
+        let p99 = h.quantile(0.99);
+        let availability = totals.availability();
+        // The p99 holds when no more than 1 % of served requests were slower than the target.
+        let slow_share = if totals.served > 0.0 {
+            totals.slow / totals.served
+        } else {
+            0.0
+        };
+        Summary {
+            preset: arch.name.clone(),
+            seed: sim.seed(),
+            duration_s: sim.time(),
+            users: arch.traffic.users,
+            requests: Requests {
+                offered: totals.offered.round() as u64,
+                served: totals.served.round() as u64,
+                failed: totals.failed.round() as u64,
+                in_flight: sim.queued_requests().round() as u64,
+            },
+            availability: round(availability, 6),
+            latency_ms: Latency {
+                mean: ms(h.mean()),
+                p50: ms(h.quantile(0.5)),
+                p95: ms(h.quantile(0.95)),
+                p99: ms(p99),
+                max: ms((h.total > 0.0).then_some(h.max)),
+            },
+            slo: SloTarget {
+                p99_ms: arch.slo.p99_ms,
+                availability: arch.slo.availability,
+            },
+            slo_met: availability >= arch.slo.availability && slow_share <= 0.01,
+            slo_breached_s: totals.breached_s,
+            injections,
+            events: sim.events().to_vec(),
+        }
+    }
+}

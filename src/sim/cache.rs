@@ -1,0 +1,137 @@
+//! A read-through cache (ElastiCache): nodes per AZ, and how warm it is.
+//!
+//! Warmth is the share of the hot working set the cache holds. A flush or the loss of every node
+//! empties it; after that, each read that misses and is answered by the database brings one hot
+//! key back, so warmth grows by `refilled × (1 − warmth) / working_set` per second. The hit ratio
+//! is the warm hit ratio times the warmth. Misses are served by the database, which is why a cold
+//! cache sends a surge of reads there (the thundering herd).
+
+use super::events::{EventKind, Events};
+use super::station::Station;
+use crate::arch::{AzRef, Cache};
+
+/// Warmth above which a cache that went cold is reported warm again.
+const WARM: f64 = 0.95;
+
+#[derive(Debug, Clone)]
+pub struct CacheState {
+    pub azs: Vec<AzRef>,
+    pub up: Vec<bool>,
+    /// Index (into `azs`) of the node taking writes.
+    pub primary: usize,
+    pub warmth: f64,
+    /// Replica promotion in progress until then.
+    pub failover_until: Option<f64>,
+    pub station: Station,
+    pub utilization: f64,
+    /// Reads and hits in the last second.
+    pub reads: f64,
+    pub hits: f64,
+    cold: bool,
+}
+
+impl CacheState {
+    pub fn new(azs: &[AzRef]) -> Self {
+        Self {
+            azs: azs.to_vec(),
+            up: vec![true; azs.len()],
+            primary: 0,
+            warmth: 1.0,
+            failover_until: None,
+            station: Station::default(),
+            utilization: 0.0,
+            reads: 0.0,
+            hits: 0.0,
+            cold: false,
+        }
+    }
+
+    pub fn nodes_up(&self) -> usize {
+        self.up.iter().filter(|&&u| u).count()
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.nodes_up() > 0
+    }
+
+    /// The hit ratio reads see right now.
+    pub fn hit_ratio(&self, spec: &Cache) -> f64 {
+        if self.is_up() {
+            spec.hit_ratio * self.warmth
+        } else {
+            0.0
+        }
+    }
+
+    pub fn flush(&mut self, id: &str, why: &str, events: &mut Events) {
+        self.warmth = 0.0;
+        self.cold = true;
+        events.push(
+            EventKind::CacheCold,
+            Some(id),
+            format!("{why}: the cache is empty; every read goes to the database until it warms up"),
+        );
+    }
+
+    pub fn kill_az(&mut self, az: AzRef, t: f64, spec: &Cache, id: &str, events: &mut Events) {
+        let Some(i) = self.azs.iter().position(|&a| a == az) else {
+            return;
+        };
+        if !self.up[i] {
+            return;
+        }
+        self.up[i] = false;
+        if !self.is_up() {
+            self.flush(id, "its last node is gone", events);
+        } else if i == self.primary {
+            self.primary = self.up.iter().position(|&u| u).unwrap_or(0);
+            self.failover_until = Some(t + spec.failover_s);
+            events.push(
+                EventKind::FailoverStart,
+                Some(id),
+                format!("primary node lost in {}; promoting the replica in {} (writes pause ~{:.0}s, data kept)", events.az_name(az), events.az_name(self.azs[self.primary]), spec.failover_s),
+            );
+        }
+    }
+
+    pub fn restore_az(&mut self, az: AzRef) {
+        if let Some(i) = self.azs.iter().position(|&a| a == az) {
+            // A node that rejoins a live cache syncs from it; a cache restarting from nothing is cold.
+            self.up[i] = true;
+        }
+    }
+
+    pub fn tick(&mut self, t: f64, id: &str, events: &mut Events) {
+        if let Some(until) = self.failover_until
+            && t >= until
+        {
+            self.failover_until = None;
+            events.push(
+                EventKind::FailoverDone,
+                Some(id),
+                format!(
+                    "replica in {} promoted to primary",
+                    events.az_name(self.azs[self.primary])
+                ),
+            );
+        }
+    }
+
+    /// Hot keys brought back by misses the database answered.
+    pub fn refill(&mut self, refilled: f64, spec: &Cache, id: &str, events: &mut Events) {
+        if !self.is_up() {
+            return;
+        }
+        self.warmth = (self.warmth
+            + refilled * spec.hit_ratio * (1.0 - self.warmth) / spec.working_set)
+            .min(1.0);
+        if self.cold && self.warmth >= WARM {
+            self.cold = false;
+            events.push(
+                EventKind::CacheWarm,
+                Some(id),
+                format!("warm again: hit ratio {:.0}%", self.hit_ratio(spec) * 100.0),
+            );
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! A relational database cluster (RDS or Aurora): a writer, maybe a Multi-AZ standby, maybe read
+//! replicas, maybe a cross-region copy of another cluster.
+//!
+//! When the writer is lost:
+//! - with a ready **standby** (RDS Multi-AZ) it is promoted after detection and DNS update,
+//!   60–120 s by default; writes (and reads that go to the writer) fail meanwhile;
+//! - with a **reader** (Aurora) a reader is promoted, typically in under 30–60 s; readers keep
+//!   serving reads throughout;
+//! - with neither, the writer is re-created (about 10 minutes), or waits for its AZ to return.
+//!
+//! A cross-region **copy** serves reads locally and forwards writes to the region that owns the
+//! writer, until it is promoted (an Aurora Global Database secondary: under a minute), or brought
+//! up by disaster recovery with its standby region.
+
+use super::events::{EventKind, Events};
+use super::pool::{Detection, PoolState};
+use super::station::Station;
+use crate::arch::{AzRef, Database, Engine, Scaling};
+use crate::preset::defaults as d;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Writer {
+    Up,
+    /// Promotion of a standby or reader in `to` finishes at `done_at`; writes fail until then.
+    FailingOver {
+        done_at: f64,
+        to: AzRef,
+        started: f64,
+    },
+    /// Nothing to fail over to: a replacement is up at `until` (`None`: waiting for its AZ).
+    Down {
+        until: Option<f64>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standby {
+    None,
+    Ready(AzRef),
+    /// Lost; rebuilt once its AZ is back.
+    Lost(AzRef),
+    Rebuilding {
+        az: AzRef,
+        until: f64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Role {
+    /// Owns its writer.
+    Owner,
+    /// A cross-region copy: reads here, writes forwarded. `promoting` until then.
+    Copy { promoting: Option<f64> },
+    /// A copy that now takes writes itself.
+    Promoted,
+}
+
+#[derive(Debug, Clone)]
+pub struct DbState {
+    pub writer: Writer,
+    pub writer_az: AzRef,
+    pub standby: Standby,
+    pub replicas: Option<PoolState>,
+    pub writer_station: Station,
+    pub role: Role,
+    /// Connections wanted from client pools, against the limit, for the writer and readers.
+    pub connections: [f64; 2],
+    pub connection_limit: [f64; 2],
+    pub writer_utilization: f64,
+    pub writer_response_s: f64,
+    pub replica_lag_ms: f64,
+}
+
+impl DbState {
+    pub fn new(spec: &Database, replica_detection: Detection) -> Self {
+        let replicas = spec.replicas.as_ref().map(|r| {
+            let scaling = (r.min != r.max).then_some(Scaling::TargetTracking {
+                min: r.min,
+                max: r.max,
+                target: r.target,
+                out_datapoints: d::SCALE_OUT_DATAPOINTS,
+                in_datapoints: d::SCALE_IN_DATAPOINTS,
+                cooldown_s: r.cooldown_s,
+            });
+            let detection = Detection {
+                replace: true,
+                ..replica_detection
+            };
+            let mut pool = PoolState::new(
+                &r.azs, r.count, r.vcpus, r.launch_s, scaling, None, detection,
+            );
+            if pool.is_fixed() {
+                // Fixed replica sets are still kept at their size by the cluster.
+                pool.min = r.count;
+            }
+            pool
+        });
+        Self {
+            writer: Writer::Up,
+            writer_az: spec.primary_az,
+            standby: spec.standby_az.map_or(Standby::None, Standby::Ready),
+            replicas,
+            writer_station: Station::default(),
+            role: if spec.replicates_from.is_some() {
+                Role::Copy { promoting: None }
+            } else {
+                Role::Owner
+            },
+            connections: [0.0; 2],
+            connection_limit: [0.0; 2],
+            writer_utilization: 0.0,
+            writer_response_s: 0.0,
+            replica_lag_ms: spec.replica_lag_ms,
+        }
+    }
+
+    /// Whether this cluster takes writes itself (it is not a copy, or it was promoted).
+    pub fn owns_writes(&self) -> bool {
+        !matches!(self.role, Role::Copy { .. })
+    }
+
+    /// Whether writes succeed here right now.
+    pub fn writer_up(&self) -> bool {
+        self.writer == Writer::Up
+    }
+
+    pub fn readers_serving(&self) -> u32 {
+        self.replicas.as_ref().map_or(0, PoolState::serving)
+    }
+
+    /// The writer is lost (crash, or its AZ or region went down). `u` picks the failover time.
+    pub fn lose_writer(
+        &mut self,
+        t: f64,
+        u: f64,
+        spec: &Database,
+        az_up: &dyn Fn(AzRef) -> bool,
+        id: &str,
+        events: &mut Events,
+    ) {
+        if self.writer != Writer::Up {
+            return;
+        }
+        let lost_az = self.writer_az;
+        let duration = spec.failover_s[0] + u * (spec.failover_s[1] - spec.failover_s[0]);
+        let here = events.az_name(lost_az).to_string();
+        if let Standby::Ready(az) = self.standby
+            && az_up(az)
+        {
+            self.writer = Writer::FailingOver {
+                done_at: t + duration,
+                to: az,
+                started: t,
+            };
+            self.standby = Standby::Lost(lost_az);
+            events.push(
+                EventKind::FailoverStart,
+                Some(id),
+                format!("writer in {here} lost; promoting the Multi-AZ standby in {} (writes fail meanwhile, typically 60–120 s)", events.az_name(az)),
+            );
+            return;
+        }
+        if spec.engine == Engine::Aurora
+            && let Some(replicas) = &mut self.replicas
+            && let Some(slot) = replicas
+                .slots
+                .iter_mut()
+                .filter(|s| s.serving > 0 && az_up(s.az))
+                .max_by_key(|s| (s.az != lost_az, s.serving))
+        {
+            slot.serving -= 1;
+            let az = slot.az;
+            self.writer = Writer::FailingOver {
+                done_at: t + duration,
+                to: az,
+                started: t,
+            };
+            events.push(
+                EventKind::FailoverStart,
+                Some(id),
+                format!("writer in {here} lost; promoting a reader in {} (readers keep serving; typically under 30–60 s)", events.az_name(az)),
+            );
+            return;
+        }
+        let until = az_up(lost_az).then_some(t + spec.recovery_s);
+        self.writer = Writer::Down { until };
+        let when = match until {
+            Some(_) => format!(
+                "a replacement instance is up in about {:.0} min",
+                spec.recovery_s / 60.0
+            ),
+            None => format!("it waits for {here} to return"),
+        };
+        events.push(
+            EventKind::Fault,
+            Some(id),
+            format!("writer lost with nothing to fail over to: the database is down; {when}"),
+        );
+    }
+
+    /// Everything in `az` is lost: the writer (if there), the standby, readers.
+    pub fn kill_az(
+        &mut self,
+        az: AzRef,
+        t: f64,
+        u: f64,
+        spec: &Database,
+        az_up: &dyn Fn(AzRef) -> bool,
+        id: &str,
+        events: &mut Events,
+    ) {
+        match self.standby {
+            Standby::Ready(s) | Standby::Rebuilding { az: s, .. } if s == az => {
+                self.standby = Standby::Lost(az)
+            }
+            _ => {}
+        }
+        if let Some(replicas) = &mut self.replicas {
+            replicas.kill_az(az, t);
+        }
+        if let Writer::FailingOver { to, .. } = self.writer
+            && to == az
+        {
+            // The promotion target died too: start over with whatever is left.
+            self.writer = Writer::Up;
+            self.writer_az = az;
+        }
+        if self.writer_az == az {
+            self.lose_writer(t, u, spec, az_up, id, events);
+        }
+    }
+
+    /// The AZ is back: a writer waiting for it restarts, a lost standby is rebuilt.
+    pub fn restore_az(&mut self, az: AzRef, t: f64, spec: &Database) {
+        if self.writer == (Writer::Down { until: None }) && self.writer_az == az {
+            self.writer = Writer::Up;
+        }
+        if let Standby::Lost(s) = self.standby
+            && s == az
+        {
+            self.standby = Standby::Rebuilding {
+                az,
+                until: t + spec.recovery_s,
+            };
+        }
+        if let Some(replicas) = &mut self.replicas {
+            replicas.restore_az(az, t);
+        }
+    }
+
+    /// Starts promoting a cross-region copy to take writes.
+    pub fn promote(&mut self, t: f64, duration: f64, why: &str, id: &str, events: &mut Events) {
+        if let Role::Copy { promoting: None } = self.role {
+            self.role = Role::Copy {
+                promoting: Some(t + duration),
+            };
+            events.push(
+                EventKind::FailoverStart,
+                Some(id),
+                format!("{why}: promoting this copy to take writes (~{duration:.0}s)"),
+            );
+        }
+    }
+
+    /// The region that owns the writer is back: this copy follows it again.
+    pub fn demote(&mut self, id: &str, events: &mut Events) {
+        if self.role != (Role::Copy { promoting: None }) {
+            self.role = Role::Copy { promoting: None };
+            events.push(
+                EventKind::Restore,
+                Some(id),
+                "the primary region is back: writes go there again, this copy replicates".into(),
+            );
+        }
+    }
+
+    pub fn tick(
+        &mut self,
+        t: f64,
+        spec: &Database,
+        az_up: &dyn Fn(AzRef) -> bool,
+        id: &str,
+        events: &mut Events,
+    ) {
+        match self.writer {
+            Writer::FailingOver {
+                done_at,
+                to,
+                started,
+            } if t >= done_at => {
+                self.writer = Writer::Up;
+                self.writer_az = to;
+                events.push(
+                    EventKind::FailoverDone,
+                    Some(id),
+                    format!(
+                        "writer is now in {}, {:.0}s after the failure",
+                        events.az_name(to),
+                        t - started
+                    ),
+                );
+            }
+            Writer::Down { until: Some(until) } if t >= until => {
+                self.writer = Writer::Up;
+                events.push(
+                    EventKind::Recovered,
+                    Some(id),
+                    "replacement writer is up; the database serves again".into(),
+                );
+            }
+            Writer::Down { until: None } if az_up(self.writer_az) => {
+                self.writer = Writer::Down {
+                    until: Some(t + spec.recovery_s),
+                };
+            }
+            _ => {}
+        }
+        match self.standby {
+            Standby::Lost(az) if az_up(az) => {
+                self.standby = Standby::Rebuilding {
+                    az,
+                    until: t + spec.recovery_s,
+                }
+            }
+            Standby::Rebuilding { az, until } if t >= until => {
+                self.standby = Standby::Ready(az);
+                events.push(
+                    EventKind::Recovered,
+                    Some(id),
+                    format!(
+                        "standby rebuilt in {}; Multi-AZ protection is back",
+                        events.az_name(az)
+                    ),
+                );
+            }
+            _ => {}
+        }
+        if let Role::Copy {
+            promoting: Some(done),
+        } = self.role
+            && t >= done
+        {
+            self.role = Role::Promoted;
+            events.push(
+                EventKind::FailoverDone,
+                Some(id),
+                "promoted: this region now takes writes".into(),
+            );
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! Faults and restores, applied at the current simulated second.
+
+use super::database::Writer;
+use super::events::EventKind;
+use super::{NodeState, Simulation, Timed};
+use crate::action::Action;
+use crate::arch::{AzRef, Kind, NodeId};
+
+impl Simulation {
+    /// Applies an action now. Fails, changing nothing, if it names something the
+    /// architecture lacks.
+    pub fn apply(&mut self, action: &Action) -> Result<(), String> {
+        action.check(&self.arch)?;
+        self.events.set_time(self.t);
+        let arch = self.arch.clone();
+        let until = |d: &Option<crate::units::Duration>| d.map(|d| self.t + d.secs());
+        let for_how_long =
+            |d: &Option<crate::units::Duration>| d.map_or(String::new(), |d| format!(" for {d}"));
+        match action {
+            Action::KillAz(name) => {
+                let az = arch.find_az(name).expect("checked");
+                if !self.az_up(az) {
+                    return Ok(());
+                }
+                self.az_down[az.region][az.az] = true;
+                self.events.push(
+                    EventKind::Fault,
+                    None,
+                    format!(
+                        "AZ {} lost: every instance, node and database in it is down",
+                        arch.az_name(az)
+                    ),
+                );
+                self.kill_azs(&[az]);
+            }
+            Action::RestoreAz(name) => {
+                let az = arch.find_az(name).expect("checked");
+                if !self.az_down[az.region][az.az] {
+                    return Ok(());
+                }
+                self.az_down[az.region][az.az] = false;
+                self.events.push(
+                    EventKind::Restore,
+                    None,
+                    format!("AZ {} is back", arch.az_name(az)),
+                );
+                if !self.region_down[az.region] {
+                    self.restore_azs(&[az]);
+                }
+            }
+            Action::KillRegion(name) => {
+                let r = arch.find_region(name).expect("checked");
+                if self.region_down[r] {
+                    return Ok(());
+                }
+                let azs: Vec<AzRef> = arch
+                    .all_azs()
+                    .filter(|a| a.region == r && self.az_up(*a))
+                    .collect();
+                self.region_down[r] = true;
+                self.events.push(
+                    EventKind::Fault,
+                    None,
+                    format!(
+                        "region {} lost: everything in it is down",
+                        arch.regions[r].id
+                    ),
+                );
+                self.kill_azs(&azs);
+            }
+            Action::RestoreRegion(name) => {
+                let r = arch.find_region(name).expect("checked");
+                if !self.region_down[r] {
+                    return Ok(());
+                }
+                self.region_down[r] = false;
+                self.events.push(
+                    EventKind::Restore,
+                    None,
+                    format!("region {} is back", arch.regions[r].id),
+                );
+                let azs: Vec<AzRef> = arch
+                    .all_azs()
+                    .filter(|a| a.region == r && !self.az_down[a.region][a.az])
+                    .collect();
+                self.restore_azs(&azs);
+                self.region_restored(r);
+            }
+            Action::Spike { factor, duration } => {
+                self.spikes.push(Timed {
+                    value: *factor,
+                    until: until(duration),
+                });
+                self.events.push(
+                    EventKind::Fault,
+                    None,
+                    format!("traffic spike: ×{factor}{}", for_how_long(duration)),
+                );
+            }
+            Action::DropCache(which) => {
+                for (n, c) in arch.nodes() {
+                    if matches!(c.kind, Kind::Cache(_))
+                        && which.as_ref().is_none_or(|w| *w == c.id)
+                        && let NodeState::Cache(cache) = &mut self.nodes[n.index()]
+                    {
+                        self.events
+                            .push(EventKind::Fault, Some(&c.id), "cache flushed".into());
+                        cache.flush(&c.id, "flushed", &mut self.events);
+                    }
+                }
+            }
+            Action::KillDbPrimary(which) => {
+                let n = match which {
+                    Some(id) => arch.find(id).expect("checked"),
+                    None => main_database(&arch).expect("checked"),
+                };
+                let u = self.infra_rng.uniform();
+                let (az_down, region_down) = (self.az_down.clone(), self.region_down.clone());
+                let az_up = move |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
+                let (Kind::Database(spec), NodeState::Database(db)) =
+                    (&arch.graph[n].kind, &mut self.nodes[n.index()])
+                else {
+                    unreachable!("checked to be a database")
+                };
+                let id = &arch.graph[n].id;
+                self.events
+                    .push(EventKind::Fault, Some(id), "writer instance crashed".into());
+                db.lose_writer(self.t as f64, u, spec, &az_up, id, &mut self.events);
+            }
+            Action::KillInstance(group) => {
+                let t = self.t as f64;
+                let (n, state) = self.group_mut(&arch, group).expect("checked");
+                match state.kill_one(t) {
+                    Some(az) => {
+                        let id = group.clone();
+                        let _ = n;
+                        self.events.push(
+                            EventKind::Fault,
+                            Some(&id),
+                            format!("one instance crashed in {}", arch.az_name(az)),
+                        );
+                    }
+                    None => self.events.push(
+                        EventKind::Fault,
+                        Some(group),
+                        "no instance in service to crash".into(),
+                    ),
+                }
+            }
+            Action::AddLatency {
+                component,
+                ms,
+                duration,
+            } => {
+                let n = arch.find(component).expect("checked");
+                self.added_latency.push(Timed {
+                    value: (n, *ms),
+                    until: until(duration),
+                });
+                self.events.push(
+                    EventKind::Fault,
+                    Some(component),
+                    format!("+{ms} ms latency{}", for_how_long(duration)),
+                );
+                self.sum_added_latency();
+            }
+            Action::HotShard {
+                database,
+                factor,
+                duration,
+            } => {
+                let n = arch.find(database).expect("checked");
+                self.hot_shards.push(Timed {
+                    value: (n, *factor),
+                    until: until(duration),
+                });
+                self.events.push(
+                    EventKind::Fault,
+                    Some(database),
+                    format!(
+                        "hot shard: ×{factor} its fair share of traffic{}",
+                        for_how_long(duration)
+                    ),
+                );
+                self.sum_skew();
+            }
+            Action::RestoreAll => self.restore_all(),
+        }
+        Ok(())
+    }
+
+    /// Ends timed faults whose time is up.
+    pub(super) fn lift_timed_faults(&mut self) {
+        let now = self.t;
+        let over = |u: Option<u64>| u.is_some_and(|u| u <= now);
+        if self.spikes.iter().any(|s| over(s.until)) {
+            self.spikes.retain(|s| !over(s.until));
+            self.events.push(
+                EventKind::Restore,
+                None,
+                format!("traffic spike over (now ×{})", self.spike_factor()),
+            );
+        }
+        if self.added_latency.iter().any(|s| over(s.until)) {
+            self.added_latency.retain(|s| !over(s.until));
+            self.events
+                .push(EventKind::Restore, None, "added latency lifted".into());
+            self.sum_added_latency();
+        }
+        if self.hot_shards.iter().any(|s| over(s.until)) {
+            self.hot_shards.retain(|s| !over(s.until));
+            self.events
+                .push(EventKind::Restore, None, "hot shard cooled down".into());
+            self.sum_skew();
+        }
+    }
+
+    fn sum_added_latency(&mut self) {
+        self.extra_ms.iter_mut().for_each(|x| *x = 0.0);
+        for f in &self.added_latency {
+            self.extra_ms[f.value.0.index()] += f.value.1;
+        }
+    }
+
+    fn sum_skew(&mut self) {
+        self.skew.iter_mut().for_each(|x| *x = 1.0);
+        for f in &self.hot_shards {
+            self.skew[f.value.0.index()] *= f.value.1;
+        }
+    }
+
+    fn group_mut(
+        &mut self,
+        arch: &crate::arch::Architecture,
+        group: &str,
+    ) -> Option<(NodeId, &mut super::pool::PoolState)> {
+        let (n, _) = arch.groups().find(|(_, id)| id == group)?;
+        match &mut self.nodes[n.index()] {
+            NodeState::Pool(p) => Some((n, p)),
+            NodeState::Database(db) => db.replicas.as_mut().map(|r| (n, r)),
+            _ => None,
+        }
+    }
+
+    fn kill_azs(&mut self, azs: &[AzRef]) {
+        let arch = self.arch.clone();
+        let t = self.t as f64;
+        for &az in azs {
+            let (az_down, region_down) = (self.az_down.clone(), self.region_down.clone());
+            let az_up = move |a: AzRef| !region_down[a.region] && !az_down[a.region][a.az];
+            for (n, c) in arch.nodes() {
+                let u = self.infra_rng.uniform();
+                match (&c.kind, &mut self.nodes[n.index()]) {
+                    (_, NodeState::Pool(pool)) => {
+                        pool.kill_az(az, t);
+                    }
+                    (Kind::Database(spec), NodeState::Database(db)) => {
+                        db.kill_az(az, t, u, spec, &az_up, &c.id, &mut self.events)
+                    }
+                    (Kind::Cache(spec), NodeState::Cache(cache)) => {
+                        cache.kill_az(az, t, spec, &c.id, &mut self.events)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn restore_azs(&mut self, azs: &[AzRef]) {
+        let arch = self.arch.clone();
+        let t = self.t as f64;
+        for &az in azs {
+            for (n, c) in arch.nodes() {
+                match (&c.kind, &mut self.nodes[n.index()]) {
+                    (_, NodeState::Pool(pool)) => pool.restore_az(az, t),
+                    (Kind::Database(spec), NodeState::Database(db)) => db.restore_az(az, t, spec),
+                    (Kind::Cache(_), NodeState::Cache(cache)) => cache.restore_az(az),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A region is back: its databases take their writes again and copies elsewhere follow them.
+    fn region_restored(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        for (n, c) in arch.nodes() {
+            let Kind::Database(spec) = &c.kind else {
+                continue;
+            };
+            let NodeState::Database(db) = &mut self.nodes[n.index()] else {
+                continue;
+            };
+            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) {
+                db.writer = Writer::Up;
+            }
+            if spec
+                .replicates_from
+                .is_some_and(|o| arch.graph[o].region == Some(r))
+            {
+                db.demote(&c.id, &mut self.events);
+            }
+        }
+    }
+
+    fn restore_all(&mut self) {
+        let arch = self.arch.clone();
+        for r in 0..arch.regions.len() {
+            if self.region_down[r] {
+                self.region_down[r] = false;
+                self.region_restored(r);
+            }
+            self.az_down[r].iter_mut().for_each(|d| *d = false);
+        }
+        self.spikes.clear();
+        self.added_latency.clear();
+        self.hot_shards.clear();
+        self.sum_added_latency();
+        self.sum_skew();
+        for (_, state) in arch.nodes().map(|(n, _)| n).zip(self.nodes.iter_mut()) {
+            match state {
+                NodeState::Pool(pool) => pool.restore_all(),
+                NodeState::Database(db) => {
+                    if matches!(db.writer, Writer::Down { .. }) {
+                        db.writer = Writer::Up;
+                    }
+                    if let Some(r) = &mut db.replicas {
+                        r.restore_all();
+                    }
+                }
+                NodeState::Cache(cache) => cache.up.iter_mut().for_each(|u| *u = true),
+                _ => {}
+            }
+        }
+        self.events.push(
+            EventKind::Restore,
+            None,
+            "everything restored: AZs, regions, instances, traffic, latency".into(),
+        );
+    }
+}
+
+/// The database `kill-db-primary` aims at by default: the first one that owns its writer.
+pub fn main_database(arch: &crate::arch::Architecture) -> Option<NodeId> {
+    arch.nodes()
+        .find(|(_, c)| matches!(&c.kind, Kind::Database(db) if db.replicates_from.is_none()))
+        .map(|(n, _)| n)
+}

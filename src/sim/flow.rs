@@ -1,0 +1,557 @@
+//! One second of traffic through the graph, callers before callees.
+//!
+//! Each component receives requests per class, answers some, fails some and sends the rest on.
+//! Everything is counted as a rate (a fluid), so a component costs the same at any traffic.
+//! What each component did is also recorded as probabilities ([`Step`]) for the latency sampler.
+
+use super::station::{Capacity, Delay, StationTick};
+use super::{DT, NodeState, Scratch, Simulation};
+use crate::arch::{Class, Hop, Kind, NodeId, PerClass, USER_CLASSES};
+
+const STATIC: usize = Class::Static as usize;
+const READ: usize = Class::Read as usize;
+const WRITE: usize = Class::Write as usize;
+const JOB: usize = Class::Job as usize;
+
+impl Scratch {
+    fn clear(&mut self) {
+        for i in 0..self.inflow.len() {
+            self.inflow[i] = [0.0; 4];
+            self.done[i] = [0.0; 4];
+            self.failed[i] = [0.0; 4];
+            self.hard_failed[i] = [0.0; 4];
+            self.sent[i] = [0.0; 4];
+            self.cache_misses[i] = 0.0;
+            for step in &mut self.steps[i] {
+                step.reset();
+            }
+        }
+        self.jobs_failed = 0.0;
+    }
+
+    fn forward(&mut self, from: NodeId, class: usize, to: NodeId, amount: f64) {
+        if amount <= 0.0 {
+            return;
+        }
+        self.inflow[to.index()][class] += amount;
+        self.sent[from.index()][class] += amount;
+        self.steps[from.index()][class].hops.push((to, amount));
+    }
+
+    /// Splits `amount` over `hops` by their shares, each scaled by its `skew`.
+    fn split(&mut self, from: NodeId, class: usize, amount: f64, hops: &[Hop], skew: &[f64]) {
+        let total: f64 = hops.iter().map(|h| h.share * skew[h.to.index()]).sum();
+        if total <= 0.0 {
+            return;
+        }
+        for h in hops {
+            self.forward(
+                from,
+                class,
+                h.to,
+                amount * h.share * skew[h.to.index()] / total,
+            );
+        }
+    }
+
+    fn finish(&mut self, at: NodeId, class: usize, amount: f64) {
+        self.done[at.index()][class] += amount.max(0.0);
+    }
+
+    /// A failure the latency sampler cannot find by drawing (dead target, refused, dropped).
+    fn fail(&mut self, at: NodeId, class: usize, amount: f64) {
+        if amount <= 0.0 {
+            return;
+        }
+        self.failed[at.index()][class] += amount;
+        self.hard_failed[at.index()][class] += amount;
+    }
+
+    fn fail_all(&mut self, at: NodeId, amounts: PerClass<f64>) {
+        for (k, &a) in amounts.iter().enumerate() {
+            self.fail(at, k, a);
+        }
+    }
+
+    fn absorb_station(&mut self, at: NodeId, tick: &StationTick) {
+        for k in 0..4 {
+            self.failed[at.index()][k] += tick.failed[k];
+            self.hard_failed[at.index()][k] += tick.failed[k] - tick.late[k];
+            self.steps[at.index()][k].delay = tick.delay[k];
+        }
+    }
+
+    fn set_delay(&mut self, at: NodeId, delay: Delay) {
+        for step in &mut self.steps[at.index()] {
+            step.delay = delay;
+        }
+    }
+
+    /// Turns what a component did this second into probabilities for the latency sampler.
+    fn seal(&mut self, at: NodeId) {
+        let i = at.index();
+        for k in 0..4 {
+            let (done, sent, hard) = (self.done[i][k], self.sent[i][k], self.hard_failed[i][k]);
+            let ok = done + sent;
+            let step = &mut self.steps[i][k];
+            step.fail = if ok + hard > 0.0 {
+                hard / (ok + hard)
+            } else {
+                0.0
+            };
+            step.done = if ok > 0.0 { done / ok } else { 1.0 };
+            let mut cumulative = 0.0;
+            for hop in &mut step.hops {
+                cumulative += hop.1 / sent.max(f64::MIN_POSITIVE);
+                hop.1 = cumulative;
+            }
+            if let Some(last) = step.hops.last_mut() {
+                last.1 = 1.0; // no rounding gap at the end
+            }
+        }
+    }
+}
+
+impl Simulation {
+    /// Sends this second's traffic through the graph.
+    pub(super) fn flow(&mut self, t: f64) {
+        self.scratch.clear();
+        let offered = self.offered(t);
+        let entry = self.arch.entry;
+        for class in USER_CLASSES {
+            self.scratch.inflow[entry.index()][class as usize] = offered[class as usize];
+        }
+        self.last.offered = offered;
+        let arch = self.arch.clone();
+        for &n in &arch.order {
+            self.process(n, t);
+            self.scratch.seal(n);
+        }
+        self.return_failed_jobs();
+        self.refill_caches();
+    }
+
+    /// Requests per class arriving this second: users × rate × daily curve × drift × spikes.
+    ///
+    /// This is the arrival *rate*: the second-to-second randomness of individual arrivals is
+    /// already inside the M/M/c formulas (Poisson arrivals), so drawing a random count here as
+    /// well would count it twice and overstate queueing.
+    fn offered(&mut self, t: f64) -> PerClass<f64> {
+        let traffic = &self.arch.traffic;
+        let hour = (traffic.start_hour + t / 3_600.0).rem_euclid(24.0);
+        // AR(1) noise with a one-minute memory: traffic drifts rather than jitters.
+        let phi = libm::exp(-DT / crate::preset::defaults::NOISE_CORRELATION_S);
+        self.noise = phi * self.noise + (1.0 - phi * phi).sqrt() * self.traffic_rng.normal();
+        let wobble = libm::exp(traffic.noise * self.noise - traffic.noise * traffic.noise / 2.0);
+        let rate = traffic.peak_rps() * traffic.curve(hour) * wobble * self.spike_factor();
+        let total = rate * DT;
+        let fixed = total * traffic.static_fraction;
+        let dynamic = total - fixed;
+        let writes = dynamic * traffic.write_fraction;
+        [fixed, dynamic - writes, writes, 0.0]
+    }
+
+    fn process(&mut self, n: NodeId, t: f64) {
+        let arch = self.arch.clone();
+        let component = &arch.graph[n];
+        let routes = &arch.routes[n.index()];
+        let inflow = self.scratch.inflow[n.index()];
+        let fixed_s = (self.base_ms[n.index()] + self.extra_ms[n.index()]) / 1e3;
+        let alive = component.region.is_none_or(|r| self.region_serving(r));
+        if let Kind::Database(spec) = &component.kind {
+            return self.process_database(n, spec, alive, inflow, fixed_s, t);
+        }
+        let worker_capacity = match component.kind {
+            Kind::Queue(_) => self.worker_capacity(routes.of(Class::Job)),
+            _ => 0.0,
+        };
+        let sc = &mut self.scratch;
+        match (&component.kind, &mut self.nodes[n.index()]) {
+            (Kind::Dns(spec), NodeState::Dns(dns)) => {
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                let weights: Vec<f64> = dns.weights(t, spec).collect();
+                for k in USER_CLASSES.map(|c| c as usize) {
+                    let hops = routes.of(CLASS[k]);
+                    let through_cdn = k == STATIC
+                        && hops.len() == 1
+                        && matches!(arch.graph[hops[0].to].kind, Kind::Cdn(_));
+                    if through_cdn {
+                        sc.forward(n, k, hops[0].to, inflow[k]);
+                        continue;
+                    }
+                    let total: f64 = weights.iter().sum();
+                    for (hop, w) in hops.iter().zip(&weights) {
+                        sc.forward(n, k, hop.to, inflow[k] * w / total.max(f64::MIN_POSITIVE));
+                    }
+                }
+            }
+            (Kind::Cdn(cdn), _) => {
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                let hits = inflow[STATIC] * cdn.hit_ratio;
+                sc.finish(n, STATIC, hits);
+                // Origin failover: the first origin whose region is up.
+                let origins = routes.of(Class::Static);
+                let origin = origins
+                    .iter()
+                    .find(|h| arch.graph[h.to].region.is_none_or(|r| !self.region_down[r]))
+                    .or(origins.first());
+                if let Some(origin) = origin {
+                    sc.forward(n, STATIC, origin.to, inflow[STATIC] - hits);
+                }
+            }
+            (Kind::ObjectStore(_) | Kind::KvStore(_), _) => {
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                let serving = component.region.is_none_or(|r| !self.region_down[r]);
+                for k in 0..4 {
+                    if serving {
+                        sc.finish(n, k, inflow[k])
+                    } else {
+                        sc.fail(n, k, inflow[k])
+                    }
+                }
+            }
+            (Kind::LoadBalancer(_), _) => {
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                for k in USER_CLASSES.map(|c| c as usize) {
+                    if alive {
+                        sc.split(n, k, inflow[k], routes.of(CLASS[k]), &self.skew);
+                    } else {
+                        sc.fail(n, k, inflow[k]);
+                    }
+                }
+            }
+            (Kind::Queue(_), NodeState::Queue(queue)) => {
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                queue.dispatched = 0.0;
+                if !alive {
+                    sc.fail_all(n, inflow);
+                    return;
+                }
+                // The write is acknowledged once queued; a worker does it later.
+                sc.finish(n, WRITE, inflow[WRITE]);
+                queue.push(t, inflow[WRITE]);
+                queue.expire(t);
+                // Workers pull as much as they can process this second.
+                let (taken, median) = queue.take(worker_capacity);
+                queue.dispatched = taken;
+                queue.dispatched_since = median.unwrap_or(t);
+                sc.split(n, JOB, taken, routes.of(Class::Job), &self.skew);
+            }
+            (Kind::Pool(spec), NodeState::Pool(pool)) => {
+                if !alive {
+                    let dropped = pool.station.drop_all();
+                    sc.fail_all(n, add(inflow, dropped));
+                    pool.utilization = 0.0;
+                    return;
+                }
+                let dead = pool.dead_share(t);
+                let mut arrivals = inflow;
+                for k in 0..4 {
+                    sc.fail(n, k, inflow[k] * dead);
+                    arrivals[k] = inflow[k] * (1.0 - dead);
+                }
+                let cap = Capacity {
+                    servers: pool.servers(),
+                    service_s: [
+                        spec.static_s,
+                        spec.service_s,
+                        spec.service_s,
+                        spec.service_s,
+                    ],
+                    timeout_s: spec.timeout_s,
+                    fixed_s,
+                };
+                let tick = pool.station.tick(arrivals, cap, DT);
+                pool.utilization = tick.utilization;
+                pool.response_s = tick.mean_response_s;
+                sc.absorb_station(n, &tick);
+                for k in 0..4 {
+                    let hops = routes.of(CLASS[k]);
+                    if hops.is_empty() {
+                        sc.finish(n, k, tick.ok[k]);
+                    } else {
+                        sc.split(n, k, tick.ok[k], hops, &self.skew);
+                    }
+                }
+            }
+            (Kind::Cache(spec), NodeState::Cache(cache)) => {
+                let reads = inflow[READ];
+                let misses_to = routes.of(Class::Read);
+                cache.reads = reads;
+                if !alive || !cache.is_up() {
+                    // A missing cache is a miss: every read goes to the database.
+                    sc.set_delay(n, Delay::fixed(fixed_s));
+                    cache.hits = 0.0;
+                    cache.utilization = 0.0;
+                    sc.cache_misses[n.index()] = reads;
+                    sc.split(n, READ, reads, misses_to, &self.skew);
+                    return;
+                }
+                let cap = Capacity {
+                    servers: cache.nodes_up() as f64,
+                    service_s: [1.0 / spec.ops_per_node; 4],
+                    timeout_s: 1.0,
+                    fixed_s,
+                };
+                let tick = cache.station.tick([0.0, reads, 0.0, 0.0], cap, DT);
+                cache.utilization = tick.utilization;
+                sc.absorb_station(n, &tick);
+                let hit = cache.hit_ratio(spec);
+                cache.hits = tick.ok[READ] * hit;
+                sc.finish(n, READ, cache.hits);
+                let misses = tick.ok[READ] - cache.hits;
+                sc.cache_misses[n.index()] = misses;
+                sc.split(n, READ, misses, misses_to, &self.skew);
+            }
+            _ => unreachable!("component state does not match its kind"),
+        }
+    }
+
+    /// Jobs per second the workers behind a queue can take. A worker waits for its write to
+    /// finish before taking the next job, so (Little's law) each of its threads gets through
+    /// `1 / (own time + the store's response time)` jobs per second: a slow database slows the
+    /// workers down instead of being buried under retries.
+    fn worker_capacity(&self, workers: &[Hop]) -> f64 {
+        workers
+            .iter()
+            .map(
+                |h| match (&self.arch.graph[h.to].kind, &self.nodes[h.to.index()]) {
+                    (Kind::Pool(p), NodeState::Pool(state))
+                        if self.arch.graph[h.to]
+                            .region
+                            .is_none_or(|r| self.region_serving(r)) =>
+                    {
+                        let downstream =
+                            self.store_response_s(self.arch.routes[h.to.index()].of(Class::Job));
+                        state.servers() * DT / (p.service_s + downstream)
+                    }
+                    _ => 0.0,
+                },
+            )
+            .sum()
+    }
+
+    /// Mean response time of the stores behind these hops in the last second, by share.
+    fn store_response_s(&self, hops: &[Hop]) -> f64 {
+        hops.iter()
+            .map(|h| {
+                let response = match &self.nodes[h.to.index()] {
+                    NodeState::Database(db) => db.writer_response_s,
+                    _ => self.base_ms[h.to.index()] / 1e3,
+                };
+                h.share * response
+            })
+            .sum()
+    }
+
+    fn process_database(
+        &mut self,
+        n: NodeId,
+        spec: &crate::arch::Database,
+        alive: bool,
+        inflow: PerClass<f64>,
+        fixed_s: f64,
+        t: f64,
+    ) {
+        let arch = self.arch.clone();
+        let routes = &arch.routes[n.index()];
+        let connections = self.connections_wanted(n);
+        let sc = &mut self.scratch;
+        let NodeState::Database(db) = &mut self.nodes[n.index()] else {
+            unreachable!()
+        };
+        if !alive {
+            let mut dropped = db.writer_station.drop_all();
+            if let Some(r) = &mut db.replicas {
+                dropped = add(dropped, r.station.drop_all());
+            }
+            sc.fail_all(n, add(inflow, dropped));
+            db.writer_utilization = 0.0;
+            return;
+        }
+        let mut to_writer = [0.0; 4];
+        let mut to_readers = [0.0; 4];
+        // Writes: forwarded to the owning region, or to this cluster's writer.
+        for k in [WRITE, JOB] {
+            if db.owns_writes() {
+                to_writer[k] = inflow[k];
+            } else {
+                let hops = routes.of(CLASS[k]);
+                sc.split(n, k, inflow[k], hops, &self.skew);
+                sc.steps[n.index()][k].delay =
+                    Delay::fixed(fixed_s + arch.network.inter_region_rtt_ms / 1e3);
+            }
+        }
+        // Reads: replicas behind the reader endpoint, else the writer (or the copy's instance).
+        let readers = db.readers_serving();
+        if readers > 0 {
+            let pool = db.replicas.as_ref().expect("readers imply replicas");
+            let dead = pool.dead_share(t);
+            sc.fail(n, READ, inflow[READ] * dead);
+            to_readers[READ] = inflow[READ] * (1.0 - dead);
+        } else {
+            to_writer[READ] = inflow[READ];
+        }
+        let writer_available = db.writer_up();
+        // Connection limits: pools hold connections to the writer and to the readers.
+        let [wanted_writer, wanted_readers] = connections;
+        let limit_writer = f64::from(spec.max_connections);
+        let limit_readers = f64::from(spec.max_connections) * f64::from(readers);
+        db.connections = [
+            wanted_writer,
+            if readers > 0 { wanted_readers } else { 0.0 },
+        ];
+        db.connection_limit = [limit_writer, limit_readers];
+        let refused = |wanted: f64, limit: f64| {
+            if wanted > limit && wanted > 0.0 {
+                1.0 - limit / wanted
+            } else {
+                0.0
+            }
+        };
+        let (refused_writer, refused_readers) = (
+            refused(wanted_writer, limit_writer),
+            refused(wanted_readers, limit_readers),
+        );
+
+        let service = [spec.read_s, spec.read_s, spec.write_s, spec.write_s];
+        // Writer station.
+        if writer_available {
+            for k in 0..4 {
+                sc.fail(n, k, to_writer[k] * refused_writer);
+                to_writer[k] *= 1.0 - refused_writer;
+            }
+            let cap = Capacity {
+                servers: f64::from(spec.vcpus),
+                service_s: service,
+                timeout_s: spec.timeout_s,
+                fixed_s,
+            };
+            let tick = db.writer_station.tick(to_writer, cap, DT);
+            db.writer_utilization = tick.utilization;
+            db.writer_response_s = tick.mean_response_s;
+            db.replica_lag_ms =
+                spec.replica_lag_ms + tick.delay[WRITE].fixed_s.max(0.0) * 1e3 - fixed_s * 1e3;
+            for k in [READ, WRITE, JOB] {
+                if to_writer[k] > 0.0 || tick.ok[k] > 0.0 {
+                    sc.finish(n, k, tick.ok[k]);
+                    sc.failed[n.index()][k] += tick.failed[k];
+                    sc.hard_failed[n.index()][k] += tick.failed[k] - tick.late[k];
+                    sc.steps[n.index()][k].delay = tick.delay[k];
+                }
+            }
+        } else {
+            let dropped = db.writer_station.drop_all();
+            sc.fail_all(n, add(to_writer, dropped));
+            db.writer_utilization = 0.0;
+        }
+        // Reader station.
+        if let Some(pool) = &mut db.replicas {
+            let arrivals = if readers > 0 {
+                sc.fail(n, READ, to_readers[READ] * refused_readers);
+                [0.0, to_readers[READ] * (1.0 - refused_readers), 0.0, 0.0]
+            } else {
+                [0.0; 4]
+            };
+            let cap = Capacity {
+                servers: pool.servers(),
+                service_s: service,
+                timeout_s: spec.timeout_s,
+                fixed_s,
+            };
+            let tick = pool.station.tick(arrivals, cap, DT);
+            pool.utilization = tick.utilization;
+            pool.response_s = tick.mean_response_s;
+            if readers > 0 {
+                sc.finish(n, READ, tick.ok[READ]);
+                sc.failed[n.index()][READ] += tick.failed[READ];
+                sc.hard_failed[n.index()][READ] += tick.failed[READ] - tick.late[READ];
+                sc.steps[n.index()][READ].delay = tick.delay[READ];
+            } else {
+                sc.fail_all(n, tick.failed);
+            }
+        }
+    }
+
+    /// Connections client pools want on this database's writer and readers: every serving
+    /// instance keeps its pool open on each endpoint.
+    fn connections_wanted(&self, n: NodeId) -> [f64; 2] {
+        let mut total = 0.0;
+        for &client in &self.db_clients[n.index()] {
+            if let (Kind::Pool(p), NodeState::Pool(state)) =
+                (&self.arch.graph[client].kind, &self.nodes[client.index()])
+            {
+                total += f64::from(state.serving()) * f64::from(p.db_pool);
+            }
+        }
+        [total, total]
+    }
+
+    /// Jobs that failed downstream go back to the front of their queues, keeping their age
+    /// (SQS makes a message visible again after its visibility timeout; the model returns it at
+    /// once).
+    fn return_failed_jobs(&mut self) {
+        let failed: f64 = self.scratch.failed.iter().map(|f| f[JOB]).sum();
+        if failed <= 0.0 {
+            return;
+        }
+        let dispatched: f64 = self
+            .nodes
+            .iter()
+            .map(|s| {
+                if let NodeState::Queue(q) = s {
+                    q.dispatched
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        for state in &mut self.nodes {
+            if let NodeState::Queue(q) = state
+                && q.dispatched > 0.0
+            {
+                let share = failed * q.dispatched / dispatched;
+                q.put_back(q.dispatched_since, share);
+            }
+        }
+    }
+
+    /// Caches learn the keys that missed and were answered by a store.
+    fn refill_caches(&mut self) {
+        let arch = self.arch.clone();
+        for (n, c) in arch.nodes() {
+            let Kind::Cache(spec) = &c.kind else { continue };
+            let misses = self.scratch.cache_misses[n.index()];
+            if misses <= 0.0 {
+                continue;
+            }
+            let hops = &self.scratch.steps[n.index()][READ].hops;
+            let mut answered = 0.0;
+            let mut previous = 0.0;
+            for &(store, cumulative) in hops {
+                let flow = &self.scratch;
+                let (done, arrived) = (
+                    flow.done[store.index()][READ],
+                    flow.inflow[store.index()][READ],
+                );
+                let ratio = if arrived > 0.0 {
+                    (done / arrived).min(1.0)
+                } else {
+                    0.0
+                };
+                answered += misses * (cumulative - previous) * ratio;
+                previous = cumulative;
+            }
+            let id = c.id.clone();
+            if let NodeState::Cache(cache) = &mut self.nodes[n.index()] {
+                cache.refill(answered, spec, &id, &mut self.events);
+            }
+        }
+    }
+}
+
+const CLASS: [Class; 4] = [Class::Static, Class::Read, Class::Write, Class::Job];
+
+fn add(a: PerClass<f64>, b: PerClass<f64>) -> PerClass<f64> {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
+}

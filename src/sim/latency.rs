@@ -1,0 +1,239 @@
+//! End-to-end latency: a fixed number of synthetic requests per simulated second walk the graph
+//! along the routes real traffic took that second, drawing each component's delay from its own
+//! distribution; the percentiles of the ones that succeed are that second's latency. A run-wide
+//! histogram weights each sample by the requests it stands for.
+//!
+//! The number of samples is fixed, so the cost does not depend on the request rate.
+
+use super::rng::SimRng;
+use super::station::Delay;
+use crate::arch::{NodeId, PerClass, USER_CLASSES};
+
+/// Synthetic requests per simulated second.
+pub const SAMPLES_PER_SECOND: usize = 256;
+/// A request never passes through more components than this (the graph is acyclic).
+const MAX_HOPS: usize = 64;
+
+/// What happens to one class of request at one component this second.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    /// Probability the component fails the request outright (dead target, refused, dropped).
+    pub fail: f64,
+    pub delay: Delay,
+    /// Probability the request is answered here (given it did not fail).
+    pub done: f64,
+    /// Next components with cumulative probabilities (given it goes on).
+    pub hops: Vec<(NodeId, f64)>,
+}
+
+impl Step {
+    pub fn reset(&mut self) {
+        self.fail = 0.0;
+        self.delay = Delay::default();
+        self.done = 0.0;
+        self.hops.clear();
+    }
+}
+
+/// Draws one component's delay; `None` when the draw ran past the component's timeout.
+#[inline]
+fn draw(delay: &Delay, rng: &mut SimRng) -> Option<f64> {
+    let mut variable = 0.0;
+    if delay.p_wait > 0.0 {
+        let u = rng.uniform();
+        if u < delay.p_wait {
+            // Reuse the uniform: conditioned on u < p, u/p is uniform on (0, 1].
+            variable += -super::rng::fast_ln(1.0 - u / delay.p_wait) / delay.wait_rate;
+        }
+    }
+    if delay.service_s > 0.0 {
+        variable += rng.exponential(delay.service_s);
+    }
+    (variable <= delay.budget_s).then_some(delay.fixed_s + variable)
+}
+
+/// One second's latency samples (seconds) of the requests that succeeded.
+#[derive(Debug, Clone, Default)]
+pub struct Sampler {
+    pub samples: Vec<f64>,
+    /// Samples that failed on the way.
+    pub failed: usize,
+}
+
+impl Sampler {
+    /// Walks `SAMPLES_PER_SECOND` requests from `entry`, each of a class drawn from `mix`.
+    pub fn run(
+        &mut self,
+        entry: NodeId,
+        mix: [f64; 3],
+        steps: &[PerClass<Step>],
+        rng: &mut SimRng,
+    ) {
+        self.samples.clear();
+        self.failed = 0;
+        let total: f64 = mix.iter().sum();
+        if total <= 0.0 {
+            return;
+        }
+        for _ in 0..SAMPLES_PER_SECOND {
+            let pick = rng.uniform() * total;
+            let class = if pick < mix[0] {
+                USER_CLASSES[0]
+            } else if pick < mix[0] + mix[1] {
+                USER_CLASSES[1]
+            } else {
+                USER_CLASSES[2]
+            } as usize;
+            match walk(entry, class, steps, rng) {
+                Some(latency) => self.samples.push(latency),
+                None => self.failed += 1,
+            }
+        }
+    }
+
+    /// The 50th, 95th and 99th percentiles of this second's samples, in seconds.
+    pub fn percentiles(&mut self) -> [Option<f64>; 3] {
+        let n = self.samples.len();
+        if n == 0 {
+            return [None; 3];
+        }
+        let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+        // Each selection leaves everything above its rank to the right: the next one searches there.
+        let mut out = [None; 3];
+        let mut from = 0;
+        for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
+            let i = rank(q).max(from);
+            let (_, v, _) = self.samples[from..].select_nth_unstable_by(i - from, f64::total_cmp);
+            *slot = Some(*v);
+            from = i;
+        }
+        out
+    }
+}
+
+/// Draws "yes" with probability `p`, spending no randomness when the answer is certain.
+#[inline]
+fn chance(p: f64, rng: &mut SimRng) -> bool {
+    p >= 1.0 || (p > 0.0 && rng.uniform() < p)
+}
+
+fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng) -> Option<f64> {
+    let mut node = entry;
+    let mut latency = 0.0;
+    for _ in 0..MAX_HOPS {
+        let step = &steps[node.index()][class];
+        if chance(step.fail, rng) {
+            return None;
+        }
+        latency += draw(&step.delay, rng)?;
+        if step.hops.is_empty() || chance(step.done, rng) {
+            return Some(latency);
+        }
+        node = match step.hops.as_slice() {
+            [(only, _)] => *only,
+            hops => {
+                let u = rng.uniform();
+                hops.iter()
+                    .find(|&&(_, cum)| u < cum)
+                    .unwrap_or(&hops[hops.len() - 1])
+                    .0
+            }
+        };
+    }
+    None
+}
+
+/// A histogram of latencies with about 1.1 % resolution from 1 µs to beyond a day. A bucket is
+/// read straight off the float's bits (its exponent and top six mantissa bits: 64 buckets per
+/// doubling), so adding a sample costs no logarithm.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    counts: Vec<f64>,
+    pub total: f64,
+    sum: f64,
+    pub max: f64,
+}
+
+/// 2^-20 s ≈ 1 µs: everything faster shares the first bucket.
+const LOWEST_EXPONENT: u64 = 1023 - 20;
+const SUB_BITS: u64 = 6;
+/// 38 doublings above 1 µs: about 3 days.
+const BUCKETS: usize = 38 << SUB_BITS;
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Self {
+            counts: vec![0.0; BUCKETS],
+            total: 0.0,
+            sum: 0.0,
+            max: 0.0,
+        }
+    }
+}
+
+impl Histogram {
+    fn bucket(latency_s: f64) -> usize {
+        let key = latency_s.max(0.0).to_bits() >> (52 - SUB_BITS);
+        (key.saturating_sub(LOWEST_EXPONENT << SUB_BITS) as usize).min(BUCKETS - 1)
+    }
+
+    /// The smallest latency that falls in bucket `i`.
+    fn floor(i: usize) -> f64 {
+        f64::from_bits(((i as u64) + (LOWEST_EXPONENT << SUB_BITS)) << (52 - SUB_BITS))
+    }
+
+    pub fn add(&mut self, latency_s: f64, weight: f64) {
+        if weight <= 0.0 {
+            return;
+        }
+        self.counts[Self::bucket(latency_s)] += weight;
+        self.total += weight;
+        self.sum += latency_s * weight;
+        self.max = self.max.max(latency_s);
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.total > 0.0).then(|| self.sum / self.total)
+    }
+
+    /// The `q`-quantile in seconds (the middle of its bucket).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.total <= 0.0 {
+            return None;
+        }
+        let goal = q * self.total;
+        let mut seen = 0.0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= goal && c > 0.0 {
+                return Some(((Self::floor(i) + Self::floor(i + 1)) / 2.0).min(self.max));
+            }
+        }
+        Some(self.max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_are_within_one_percent() {
+        let mut h = Histogram::default();
+        for i in 1..=10_000 {
+            h.add(f64::from(i) / 1000.0, 1.0); // 1 ms .. 10 s, uniform
+        }
+        for (q, want) in [(0.5, 5.0), (0.95, 9.5), (0.99, 9.9)] {
+            let got = h.quantile(q).unwrap();
+            assert!((got - want).abs() / want < 0.011, "q={q}: {got} vs {want}");
+        }
+        assert!((h.mean().unwrap() - 5.0005).abs() < 1e-9);
+        assert_eq!(h.max, 10.0);
+    }
+
+    #[test]
+    fn an_empty_histogram_has_no_quantiles() {
+        assert_eq!(Histogram::default().quantile(0.5), None);
+        assert_eq!(Sampler::default().percentiles(), [None; 3]);
+    }
+}

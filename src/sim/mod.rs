@@ -1,0 +1,420 @@
+//! The simulation: a pure, deterministic model of an architecture under traffic and faults.
+//!
+//! No terminal, no wall clock, no global randomness: [`Simulation::step`] advances one simulated
+//! second, [`Simulation::apply`] injects an action, and the same architecture, seed and actions
+//! at the same times give the same numbers, bit for bit. Each second runs in a fixed order:
+//!
+//! 1. timed faults that end now are lifted;
+//! 2. the infrastructure reacts to what it saw so far (launches finish, health checks run,
+//!    failovers progress, scaling rules act) — see `react.rs`;
+//! 3. this second's traffic flows through the graph, callers before callees — see `flow.rs`;
+//! 4. latency is sampled and the second's metrics and SLO window are updated — see `measure.rs`.
+//!
+//! The cost of a step depends on the number of components, never on the request rate.
+
+pub mod cache;
+pub mod database;
+pub mod dns;
+pub mod events;
+mod faults;
+mod flow;
+pub mod latency;
+mod measure;
+pub mod pool;
+pub mod queue;
+pub mod queueing;
+mod react;
+pub mod rng;
+pub mod station;
+
+use crate::arch::{Architecture, AzRef, Kind, NodeId, PerClass, PoolRole};
+use cache::CacheState;
+use database::DbState;
+use dns::DnsState;
+use events::{Event, Events};
+use latency::{Sampler, Step};
+use pool::{Detection, PoolState};
+use queue::QueueState;
+use rng::{SimRng, Stream};
+use std::sync::Arc;
+
+pub use faults::main_database;
+pub use measure::{Second, SloWindow, Totals};
+
+/// The simulation advances in steps of one simulated second.
+pub const DT: f64 = 1.0;
+
+/// What the simulation keeps for each component.
+#[derive(Debug, Clone)]
+pub enum NodeState {
+    Dns(DnsState),
+    /// CDN, object store, key-value store, load balancer: managed services whose health is
+    /// their region's.
+    Managed,
+    Pool(PoolState),
+    Cache(CacheState),
+    Queue(QueueState),
+    Database(DbState),
+}
+
+/// A fault that lasts until a given second (or until restored when `None`).
+#[derive(Debug, Clone, Copy)]
+struct Timed<T> {
+    value: T,
+    until: Option<u64>,
+}
+
+/// Per-second working memory, reused from step to step so a step allocates nothing.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    inflow: Vec<PerClass<f64>>,
+    done: Vec<PerClass<f64>>,
+    failed: Vec<PerClass<f64>>,
+    /// Failures a latency sampler would not find by itself (dead targets, refusals, drops).
+    hard_failed: Vec<PerClass<f64>>,
+    sent: Vec<PerClass<f64>>,
+    steps: Vec<PerClass<Step>>,
+    /// Jobs that failed downstream this second and go back to their queue.
+    jobs_failed: f64,
+    /// Reads each cache sent on to stores this second (to refill it by the ones answered).
+    cache_misses: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    arch: Arc<Architecture>,
+    seed: u64,
+    /// Simulated seconds since the start.
+    t: u64,
+    traffic_rng: SimRng,
+    latency_rng: SimRng,
+    infra_rng: SimRng,
+    /// Slowly varying traffic noise (an AR(1) process around 0).
+    noise: f64,
+    nodes: Vec<NodeState>,
+    /// Latency every request pays at a component: network hop, the user's round trip at a
+    /// region's entry, the service's own latency (milliseconds).
+    base_ms: Vec<f64>,
+    /// Pools whose instances hold connections to each database.
+    db_clients: Vec<Vec<NodeId>>,
+    az_down: Vec<Vec<bool>>,
+    region_down: Vec<bool>,
+    /// Standby regions not (yet) brought up by disaster recovery.
+    dormant: Vec<bool>,
+    /// When a standby region being brought up will serve.
+    activating: Vec<Option<f64>>,
+    spikes: Vec<Timed<f64>>,
+    added_latency: Vec<Timed<(NodeId, f64)>>,
+    hot_shards: Vec<Timed<(NodeId, f64)>>,
+    /// Multiplier on each component's share of traffic among its siblings (hot shards).
+    skew: Vec<f64>,
+    /// Added latency per component now (milliseconds).
+    extra_ms: Vec<f64>,
+    events: Events,
+    scratch: Scratch,
+    sampler: Sampler,
+    last: Second,
+    totals: Totals,
+    slo: SloWindow,
+}
+
+impl Simulation {
+    pub fn new(arch: Arc<Architecture>, seed: u64) -> Self {
+        let n = arch.node_count();
+        let mut infra_rng = SimRng::new(seed, Stream::Infrastructure);
+        let mut nodes = Vec::with_capacity(n);
+        for (id, c) in arch.nodes() {
+            let state = match &c.kind {
+                Kind::Dns(spec) => {
+                    // A standby region starts out failing its health checks: it serves nothing yet.
+                    let targets = arch.routes[id.index()].next[crate::arch::Class::Read as usize]
+                        .iter()
+                        .map(|h| {
+                            let region = arch.graph[h.to].region;
+                            let standby = region.is_some_and(|r| arch.regions[r].standby.is_some());
+                            (region, h.share, !standby)
+                        })
+                        .collect();
+                    let phase = (infra_rng.uniform() * spec.health_interval_s).floor();
+                    NodeState::Dns(DnsState::new(targets, phase, spec))
+                }
+                Kind::Pool(p) => {
+                    let detection = pool_detection(&arch, id, p.role, &mut infra_rng);
+                    NodeState::Pool(PoolState::new(
+                        &c.azs,
+                        p.instances,
+                        p.vcpus,
+                        p.launch_s,
+                        p.scaling.clone(),
+                        p.nodes.as_ref(),
+                        detection,
+                    ))
+                }
+                Kind::Cache(_) => NodeState::Cache(CacheState::new(&c.azs)),
+                Kind::Queue(_) => NodeState::Queue(QueueState::default()),
+                Kind::Database(db) => {
+                    let detection = Detection {
+                        // Assumption: the reader endpoint drops a dead replica on the same
+                        // schedule as an ALB target (two failed checks 30 s apart).
+                        checks: Some((30.0, (infra_rng.uniform() * 30.0).floor(), 2)),
+                        pushed: true,
+                        replace: true,
+                        eviction_s: None,
+                    };
+                    NodeState::Database(DbState::new(db, detection))
+                }
+                Kind::Cdn(_) | Kind::ObjectStore(_) | Kind::KvStore(_) | Kind::LoadBalancer(_) => {
+                    NodeState::Managed
+                }
+            };
+            nodes.push(state);
+        }
+        let dormant: Vec<bool> = arch.regions.iter().map(|r| r.standby.is_some()).collect();
+        let scratch = Scratch {
+            inflow: vec![[0.0; 4]; n],
+            done: vec![[0.0; 4]; n],
+            failed: vec![[0.0; 4]; n],
+            hard_failed: vec![[0.0; 4]; n],
+            sent: vec![[0.0; 4]; n],
+            steps: vec![Default::default(); n],
+            jobs_failed: 0.0,
+            cache_misses: vec![0.0; n],
+        };
+        Self {
+            base_ms: base_latency(&arch),
+            db_clients: database_clients(&arch),
+            az_down: arch
+                .regions
+                .iter()
+                .map(|r| vec![false; r.azs.len()])
+                .collect(),
+            region_down: vec![false; arch.regions.len()],
+            activating: vec![None; arch.regions.len()],
+            dormant,
+            events: Events::new(&arch),
+            last: Second::default(),
+            totals: Totals::default(),
+            slo: SloWindow::default(),
+            skew: vec![1.0; n],
+            extra_ms: vec![0.0; n],
+            traffic_rng: SimRng::new(seed, Stream::Traffic),
+            latency_rng: SimRng::new(seed, Stream::Latency),
+            infra_rng,
+            noise: 0.0,
+            nodes,
+            spikes: Vec::new(),
+            added_latency: Vec::new(),
+            hot_shards: Vec::new(),
+            scratch,
+            sampler: Sampler::default(),
+            seed,
+            t: 0,
+            arch,
+        }
+    }
+
+    /// Advances one simulated second.
+    pub fn step(&mut self) {
+        let t = self.t as f64;
+        self.events.set_time(self.t);
+        self.lift_timed_faults();
+        self.react(t);
+        self.flow(t);
+        self.measure(t);
+        self.t += 1;
+    }
+
+    /// Seconds simulated so far.
+    pub fn time(&self) -> u64 {
+        self.t
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn arch(&self) -> &Arc<Architecture> {
+        &self.arch
+    }
+
+    pub fn node(&self, id: NodeId) -> &NodeState {
+        &self.nodes[id.index()]
+    }
+
+    /// The metrics of the last completed second.
+    pub fn last(&self) -> &Second {
+        &self.last
+    }
+
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    pub fn events(&self) -> &[Event] {
+        self.events.all()
+    }
+
+    /// Hour of the simulated day (the run starts at the preset's `start_hour`).
+    pub fn hour_of_day(&self) -> f64 {
+        (self.arch.traffic.start_hour + self.t as f64 / 3_600.0).rem_euclid(24.0)
+    }
+
+    pub fn az_up(&self, az: AzRef) -> bool {
+        !self.region_down[az.region] && !self.az_down[az.region][az.az]
+    }
+
+    /// Whether a region is serving: not lost, and not a standby still waiting to be brought up.
+    pub fn region_serving(&self, region: usize) -> bool {
+        !self.region_down[region] && !self.dormant[region]
+    }
+
+    pub fn region_down(&self, region: usize) -> bool {
+        self.region_down[region]
+    }
+
+    /// Standby regions being brought up: when they will serve.
+    pub fn region_activation(&self, region: usize) -> Option<f64> {
+        self.activating[region]
+    }
+
+    /// Added latency on a component now (milliseconds).
+    pub fn added_latency_ms(&self, id: NodeId) -> f64 {
+        self.extra_ms[id.index()]
+    }
+
+    /// The current traffic multiplier from spikes.
+    pub fn spike_factor(&self) -> f64 {
+        self.spikes.iter().map(|s| s.value).product()
+    }
+
+    /// Last second's per-component figures: requests arrived, failed, and answered there.
+    pub fn node_flow(&self, id: NodeId) -> NodeFlow {
+        let i = id.index();
+        NodeFlow {
+            arrived: self.scratch.inflow[i],
+            failed: self.scratch.failed[i],
+            done: self.scratch.done[i],
+            sent: self.scratch.sent[i],
+        }
+    }
+}
+
+/// What passed through one component in the last second, per class.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeFlow {
+    pub arrived: PerClass<f64>,
+    pub failed: PerClass<f64>,
+    pub done: PerClass<f64>,
+    pub sent: PerClass<f64>,
+}
+
+/// How a pool's dead instances are noticed and replaced, from what calls it.
+fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut SimRng) -> Detection {
+    use petgraph::Direction::Incoming;
+    let replace = matches!(&arch.graph[id].kind, Kind::Pool(p) if p.scaling.is_some());
+    let eviction_s = match &arch.graph[id].kind {
+        Kind::Pool(p) => p.nodes.as_ref().map(|n| n.eviction_s),
+        _ => None,
+    };
+    let balancer = arch
+        .graph
+        .neighbors_directed(id, Incoming)
+        .find_map(|caller| match &arch.graph[caller].kind {
+            Kind::LoadBalancer(lb) => Some(lb.clone()),
+            _ => None,
+        });
+    let phase = |interval: f64, rng: &mut SimRng| (rng.uniform() * interval).floor();
+    match (role, balancer) {
+        // Workers pull jobs: a dead worker takes none, so none fail.
+        (PoolRole::Workers, _) => Detection {
+            checks: Some((
+                crate::preset::defaults::LB_HEALTH_INTERVAL_S,
+                phase(30.0, rng),
+                crate::preset::defaults::LB_UNHEALTHY_THRESHOLD,
+            )),
+            pushed: false,
+            replace,
+            eviction_s,
+        },
+        (_, Some(lb)) => Detection {
+            checks: Some((
+                lb.health_interval_s,
+                phase(lb.health_interval_s, rng),
+                lb.unhealthy_threshold,
+            )),
+            pushed: true,
+            replace,
+            eviction_s,
+        },
+        // Straight from DNS: nothing stops traffic to a dead server.
+        (_, None) => Detection {
+            checks: None,
+            pushed: true,
+            replace,
+            eviction_s,
+        },
+    }
+}
+
+fn base_latency(arch: &Architecture) -> Vec<f64> {
+    let hop = arch.network.hop_ms;
+    let entries: Vec<NodeId> = arch.routes[arch.entry.index()]
+        .next
+        .iter()
+        .flatten()
+        .map(|h| h.to)
+        .collect();
+    arch.nodes()
+        .map(|(id, c)| {
+            let own = match &c.kind {
+                Kind::Dns(_) => 0.0,
+                Kind::Cdn(cdn) => cdn.edge_ms,
+                Kind::ObjectStore(s) | Kind::Queue(s) => hop + s.latency_ms,
+                Kind::KvStore(kv) => hop + kv.latency_ms,
+                Kind::LoadBalancer(lb) => lb.latency_ms,
+                Kind::Cache(cache) => hop + cache.latency_ms,
+                Kind::Pool(_) | Kind::Database(_) => hop,
+            };
+            // A region's entry is where the user's round trip to the region is paid.
+            let user_rtt = if entries.contains(&id) && !matches!(c.kind, Kind::Cdn(_)) {
+                c.region
+                    .map_or(arch.regions[0].user_rtt_ms, |r| arch.regions[r].user_rtt_ms)
+            } else {
+                0.0
+            };
+            own + user_rtt
+        })
+        .collect()
+}
+
+/// For each database: the pools (app servers, workers) that hold connections to it.
+fn database_clients(arch: &Architecture) -> Vec<Vec<NodeId>> {
+    let mut clients = vec![Vec::new(); arch.node_count()];
+    let reaches = |from: NodeId, depth: u32| -> Vec<NodeId> {
+        // Stores reached from `from` through at most one cache or queue and its workers.
+        let mut out = Vec::new();
+        let mut stack = vec![(from, depth)];
+        while let Some((n, d)) = stack.pop() {
+            for hops in &arch.routes[n.index()].next {
+                for h in hops {
+                    match &arch.graph[h.to].kind {
+                        Kind::Database(_) => out.push(h.to),
+                        Kind::Cache(_) | Kind::Queue(_) if d > 0 => stack.push((h.to, d - 1)),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        out
+    };
+    for (id, c) in arch.nodes() {
+        if matches!(c.kind, Kind::Pool(_)) {
+            for db in reaches(id, 1) {
+                if !clients[db.index()].contains(&id) {
+                    clients[db.index()].push(id);
+                }
+            }
+        }
+    }
+    clients
+}

@@ -1,0 +1,809 @@
+//! A pool of identical servers spread over AZs: EC2 instances, Kubernetes pods, queue workers
+//! or database read replicas. The pool launches, warms up, loses and replaces instances, and
+//! scales by one of three rules:
+//!
+//! - **Target tracking** (EC2 Auto Scaling, Aurora replicas, and queue workers on backlog):
+//!   the metric is averaged into one-minute datapoints; after `out_datapoints` consecutive ones
+//!   above target the pool grows to `ceil(serving × metric / target)`; after `in_datapoints`
+//!   below it (and the cooldown) it shrinks the same way. Instances still launching count toward
+//!   capacity, so the rule never orders the same instances twice.
+//! - **HPA** (Kubernetes): every `sync_s`, `desired = ceil(ready × metric / target)` unless within
+//!   the tolerance; at most ×2 or +4 pods per step up; down to the highest recommendation of the
+//!   last `window_s`.
+//!
+//! A dead instance keeps receiving its share of traffic (which fails) until the load balancer's
+//! health checks notice it: the first check after death plus `threshold − 1` more intervals.
+
+use super::events::{EventKind, Events};
+use super::station::Station;
+use crate::arch::{AzRef, NodeGroup, Scaling};
+use crate::preset::defaults as d;
+use std::collections::VecDeque;
+
+/// How failed instances are noticed and replaced.
+#[derive(Debug, Clone, Copy)]
+pub struct Detection {
+    /// Health checks: a check every `interval_s`, starting at `phase_s`; `threshold` failures.
+    /// `None`: nothing stops traffic to a dead instance (DNS straight to a server).
+    pub checks: Option<(f64, f64, u32)>,
+    /// Whether traffic is pushed to instances (and so fails on dead ones) or pulled by them.
+    pub pushed: bool,
+    /// Replace dead instances automatically (an Auto Scaling group or a ReplicaSet).
+    pub replace: bool,
+    /// Kubernetes keeps pods on a lost node bound to it this long before replacing them.
+    pub eviction_s: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+struct DeadInstance {
+    /// Receives (and fails) its share of traffic until then.
+    registered_until: f64,
+    /// Still counted by the controller until then (Kubernetes eviction).
+    counted_until: f64,
+}
+
+/// The pool's instances in one AZ.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub az: AzRef,
+    pub serving: u32,
+    /// Ready times of instances being launched.
+    launching: Vec<f64>,
+    dead: Vec<DeadInstance>,
+    /// Dead and not replaced: waiting for their AZ to come back (pools without auto scaling).
+    lost: u32,
+    /// Instances launched only to move capacity here, each retiring one elsewhere when ready.
+    rebalancing: u32,
+}
+
+impl Slot {
+    fn launching(&self) -> u32 {
+        self.launching.len() as u32
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ScalerState {
+    Fixed,
+    Tracking {
+        minute_sum: f64,
+        minute_n: u32,
+        above: u32,
+        below: u32,
+        last_activity: f64,
+    },
+    Hpa {
+        next_sync: f64,
+        sum: f64,
+        n: u32,
+        history: VecDeque<(f64, u32)>,
+    },
+}
+
+/// Kubernetes worker nodes in one AZ.
+#[derive(Debug, Clone)]
+struct NodeSlot {
+    ready: u32,
+    launching: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+struct Nodes {
+    spec: NodeGroup,
+    per_az: Vec<NodeSlot>,
+    /// Since when at least one node's worth of pod slots has stood empty.
+    idle_since: Option<f64>,
+}
+
+/// Cluster autoscaler: a node stays unneeded this long before it is removed (its documented
+/// `scale-down-unneeded-time` default is 10 minutes).
+const NODE_UNNEEDED_S: f64 = 600.0;
+
+#[derive(Debug, Clone)]
+pub struct PoolState {
+    pub slots: Vec<Slot>,
+    pub desired: u32,
+    pub min: u32,
+    pub max: u32,
+    pub vcpus: u32,
+    launch_s: f64,
+    scaling: Option<Scaling>,
+    scaler: ScalerState,
+    detection: Detection,
+    nodes: Option<Nodes>,
+    pub station: Station,
+    /// Utilisation offered in the last second (above 1 is overload).
+    pub utilization: f64,
+    /// Mean response time in the last second (seconds).
+    pub response_s: f64,
+}
+
+impl PoolState {
+    pub fn new(
+        azs: &[AzRef],
+        instances: u32,
+        vcpus: u32,
+        launch_s: f64,
+        scaling: Option<Scaling>,
+        nodes: Option<&NodeGroup>,
+        detection: Detection,
+    ) -> Self {
+        let (min, max) = scaling
+            .as_ref()
+            .map_or((instances, instances), Scaling::bounds);
+        let mut slots: Vec<Slot> = azs
+            .iter()
+            .map(|&az| Slot {
+                az,
+                serving: 0,
+                launching: Vec::new(),
+                dead: Vec::new(),
+                lost: 0,
+                rebalancing: 0,
+            })
+            .collect();
+        spread(&mut slots, instances, |s| &mut s.serving);
+        let nodes = nodes.map(|spec| {
+            let mut per_az: Vec<NodeSlot> = azs
+                .iter()
+                .map(|_| NodeSlot {
+                    ready: 0,
+                    launching: Vec::new(),
+                })
+                .collect();
+            let n = spec.nodes as usize;
+            for i in 0..n {
+                per_az[i % azs.len()].ready += 1;
+            }
+            Nodes {
+                spec: spec.clone(),
+                per_az,
+                idle_since: None,
+            }
+        });
+        let scaler = match scaling {
+            None => ScalerState::Fixed,
+            Some(Scaling::Hpa { sync_s, .. }) => ScalerState::Hpa {
+                next_sync: sync_s,
+                sum: 0.0,
+                n: 0,
+                history: VecDeque::new(),
+            },
+            Some(_) => ScalerState::Tracking {
+                minute_sum: 0.0,
+                minute_n: 0,
+                above: 0,
+                below: 0,
+                last_activity: f64::NEG_INFINITY,
+            },
+        };
+        Self {
+            slots,
+            desired: instances,
+            min,
+            max,
+            vcpus,
+            launch_s,
+            scaling,
+            scaler,
+            detection,
+            nodes,
+            station: Station::default(),
+            utilization: 0.0,
+            response_s: 0.0,
+        }
+    }
+
+    pub fn serving(&self) -> u32 {
+        self.slots.iter().map(|s| s.serving).sum()
+    }
+
+    pub fn launching(&self) -> u32 {
+        self.slots.iter().map(Slot::launching).sum()
+    }
+
+    /// Dead instances the load balancer still sends traffic to.
+    pub fn dead_registered(&self, t: f64) -> u32 {
+        self.slots
+            .iter()
+            .flat_map(|s| &s.dead)
+            .filter(|d| d.registered_until > t)
+            .count() as u32
+    }
+
+    /// Servers (vCPUs) able to take work now.
+    pub fn servers(&self) -> f64 {
+        f64::from(self.serving()) * f64::from(self.vcpus)
+    }
+
+    /// Share of pushed traffic that lands on dead instances.
+    pub fn dead_share(&self, t: f64) -> f64 {
+        if !self.detection.pushed {
+            return 0.0;
+        }
+        let dead = f64::from(self.dead_registered(t));
+        let registered = f64::from(self.serving()) + dead;
+        if registered == 0.0 {
+            1.0
+        } else {
+            dead / registered
+        }
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        self.scaling.is_none()
+    }
+
+    /// Pods that cannot be placed for lack of node capacity.
+    pub fn pending(&self) -> u32 {
+        let counted = self.counted(f64::NEG_INFINITY);
+        self.desired.saturating_sub(counted)
+    }
+
+    pub fn nodes_ready(&self) -> Option<u32> {
+        self.nodes
+            .as_ref()
+            .map(|n| n.per_az.iter().map(|s| s.ready).sum())
+    }
+
+    /// Instances in service, launching, and dead-but-still-counted: what the controller sees.
+    fn counted(&self, t: f64) -> u32 {
+        self.slots
+            .iter()
+            .map(|s| {
+                s.serving + s.launching() - s.rebalancing.min(s.launching())
+                    + s.dead.iter().filter(|d| d.counted_until > t).count() as u32
+            })
+            .sum()
+    }
+
+    fn death(&self, t: f64) -> DeadInstance {
+        let registered_until = match (self.detection.pushed, self.detection.checks) {
+            (false, _) => t,
+            (true, None) => f64::INFINITY,
+            (true, Some((interval, phase, threshold))) => {
+                let next = phase + ((t - phase) / interval).floor() * interval + interval;
+                next + f64::from(threshold - 1) * interval
+            }
+        };
+        let counted_until = if !self.detection.replace {
+            f64::INFINITY
+        } else if let Some(evict) = self.detection.eviction_s {
+            t + evict
+        } else {
+            registered_until.max(t)
+        };
+        DeadInstance {
+            registered_until,
+            counted_until,
+        }
+    }
+
+    /// Every instance in `az` dies (and launches there are lost).
+    pub fn kill_az(&mut self, az: AzRef, t: f64) -> u32 {
+        let dead = self.death(t);
+        let Some(slot) = self.slots.iter_mut().find(|s| s.az == az) else {
+            return 0;
+        };
+        let n = slot.serving;
+        slot.dead.extend((0..n).map(|_| dead.clone()));
+        slot.serving = 0;
+        slot.launching.clear();
+        slot.rebalancing = 0;
+        if let Some(nodes) = &mut self.nodes
+            && let Some(i) = self.slots.iter().position(|s| s.az == az)
+        {
+            nodes.per_az[i] = NodeSlot {
+                ready: 0,
+                launching: Vec::new(),
+            };
+        }
+        n
+    }
+
+    /// One instance dies, in the AZ with the most. Returns its AZ.
+    pub fn kill_one(&mut self, t: f64) -> Option<AzRef> {
+        let dead = self.death(t);
+        let slot = self
+            .slots
+            .iter_mut()
+            .filter(|s| s.serving > 0)
+            .max_by_key(|s| s.serving)?;
+        slot.serving -= 1;
+        slot.dead.push(dead);
+        Some(slot.az)
+    }
+
+    /// The AZ is back: instances that were lost there (pools without auto scaling) boot again.
+    pub fn restore_az(&mut self, az: AzRef, t: f64) {
+        let ready = t + self.launch_s;
+        if let Some(slot) = self.slots.iter_mut().find(|s| s.az == az) {
+            let back = slot.lost
+                + if self.scaling.is_none() {
+                    slot.dead.len() as u32
+                } else {
+                    0
+                };
+            if self.scaling.is_none() {
+                slot.dead.clear();
+            }
+            slot.lost = 0;
+            slot.launching.extend((0..back).map(|_| ready));
+        }
+        if let Some(nodes) = &mut self.nodes
+            && let Some(i) = self.slots.iter().position(|s| s.az == az)
+        {
+            // Node groups span AZs: the autoscaler refills the AZ as pods need it.
+            nodes.per_az[i].launching.clear();
+        }
+    }
+
+    /// Everything lost comes back in service at once (the operator's `restore-all`).
+    pub fn restore_all(&mut self) {
+        for slot in &mut self.slots {
+            if self.scaling.is_none() {
+                slot.serving += slot.lost + slot.dead.len() as u32;
+            }
+            slot.lost = 0;
+            slot.dead.clear();
+        }
+    }
+
+    /// Advances launches, health checks, replacement and scaling by one second.
+    /// `metric` is the scaling metric observed in the last second (utilisation, or backlog per
+    /// worker); `None` before any traffic has been observed.
+    pub fn tick(
+        &mut self,
+        t: f64,
+        metric: Option<f64>,
+        az_up: &dyn Fn(AzRef) -> bool,
+        id: &str,
+        events: &mut Events,
+    ) {
+        self.advance(t, id, events);
+        if let Some(metric) = metric {
+            self.scale(t, metric, id, events);
+        }
+        self.reconcile(t, az_up, id, events);
+        self.autoscale_nodes(t, az_up);
+    }
+
+    fn advance(&mut self, t: f64, id: &str, events: &mut Events) {
+        let controlled = self.scaling.is_some();
+        let mut noticed: Vec<(AzRef, u32)> = Vec::new();
+        for slot in &mut self.slots {
+            let before = slot.launching.len();
+            slot.launching.retain(|&ready| ready > t);
+            slot.serving += (before - slot.launching.len()) as u32;
+
+            let n = slot
+                .dead
+                .iter()
+                .filter(|d| d.registered_until <= t && d.registered_until > t - 1.0)
+                .count() as u32;
+            if n > 0 {
+                noticed.push((slot.az, n));
+            }
+            if controlled {
+                // The controller forgets them once it has replaced them.
+                slot.dead.retain(|d| d.counted_until > t);
+            } else {
+                // Nobody replaces them: once noticed they are lost until their AZ returns.
+                let expired = slot.dead.iter().filter(|d| d.registered_until <= t).count() as u32;
+                slot.lost += expired;
+                slot.dead.retain(|d| d.registered_until > t);
+            }
+        }
+        for (az, n) in noticed {
+            events.push(
+                EventKind::HealthCheckFail,
+                Some(id),
+                format!(
+                    "{n} {} failed health checks in {}; no more traffic to {}",
+                    plural(n, "target", "targets"),
+                    events.az_name(az),
+                    plural(n, "it", "them")
+                ),
+            );
+        }
+        self.finish_rebalancing();
+    }
+
+    fn finish_rebalancing(&mut self) {
+        for i in 0..self.slots.len() {
+            while self.slots[i].rebalancing > self.slots[i].launching() {
+                // One rebalancing instance is now serving here: retire one from the fullest AZ.
+                self.slots[i].rebalancing -= 1;
+                let fullest = (0..self.slots.len())
+                    .filter(|&j| j != i)
+                    .max_by_key(|&j| self.slots[j].serving);
+                if let Some(j) = fullest
+                    && self.slots[j].serving > self.slots[i].serving
+                {
+                    self.slots[j].serving -= 1;
+                }
+            }
+        }
+    }
+
+    fn scale(&mut self, t: f64, metric: f64, id: &str, events: &mut Events) {
+        let rule = match self.scaling {
+            None => return,
+            Some(Scaling::TargetTracking {
+                target,
+                out_datapoints,
+                in_datapoints,
+                cooldown_s,
+                ..
+            }) => TrackingRule {
+                target,
+                out_points: out_datapoints,
+                in_points: in_datapoints,
+                cooldown_s,
+                unit: "",
+            },
+            // The metric is already relative to the targets of the CPU and backlog policies.
+            Some(Scaling::Backlog { cooldown_s, .. }) => TrackingRule {
+                target: 1.0,
+                out_points: d::SCALE_OUT_DATAPOINTS,
+                in_points: d::SCALE_IN_DATAPOINTS,
+                cooldown_s,
+                unit: "× of target (CPU or backlog, whichever is higher)",
+            },
+            Some(Scaling::Hpa {
+                target,
+                tolerance,
+                sync_s,
+                window_s,
+                ..
+            }) => {
+                return self.hpa(
+                    t,
+                    metric,
+                    HpaRule {
+                        target,
+                        tolerance,
+                        sync_s,
+                        window_s,
+                    },
+                    id,
+                    events,
+                );
+            }
+        };
+        self.track(t, metric, rule, id, events);
+    }
+
+    /// Target tracking on one-minute datapoints.
+    fn track(&mut self, t: f64, metric: f64, rule: TrackingRule, id: &str, events: &mut Events) {
+        let serving = self.serving();
+        let capacity = serving + self.launching();
+        let ScalerState::Tracking {
+            minute_sum,
+            minute_n,
+            above,
+            below,
+            last_activity,
+        } = &mut self.scaler
+        else {
+            return;
+        };
+        *minute_sum += metric;
+        *minute_n += 1;
+        if (t as u64 + 1) % d::METRIC_PERIOD_S != 0 {
+            return;
+        }
+        let datapoint = *minute_sum / f64::from((*minute_n).max(1));
+        (*minute_sum, *minute_n) = (0.0, 0);
+        if datapoint > rule.target {
+            (*above, *below) = (*above + 1, 0);
+        } else if datapoint < rule.target * (1.0 - d::HPA_TOLERANCE) {
+            (*above, *below) = (0, *below + 1);
+        } else {
+            (*above, *below) = (0, 0);
+        }
+        let wanted = (f64::from(serving.max(1)) * datapoint / rule.target)
+            .ceil()
+            .min(f64::from(u32::MAX)) as u32;
+        let new = if *above >= rule.out_points && wanted > capacity {
+            wanted.clamp(self.min, self.max).max(self.desired)
+        } else if *below >= rule.in_points && t - *last_activity >= rule.cooldown_s {
+            wanted.clamp(self.min, self.max).min(self.desired)
+        } else {
+            self.desired
+        };
+        if new == self.desired {
+            return;
+        }
+        *last_activity = t;
+        let shown = |v: f64| {
+            if rule.unit.is_empty() {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                format!("{v:.2}{}", rule.unit)
+            }
+        };
+        let (kind, word) = if new > self.desired {
+            (EventKind::ScaleOut, "over")
+        } else {
+            (EventKind::ScaleIn, "under")
+        };
+        let reason = if rule.unit.is_empty() {
+            format!(
+                "CPU {} {word} target {}",
+                shown(datapoint),
+                shown(rule.target)
+            )
+        } else {
+            format!("load {}", shown(datapoint))
+        };
+        events.push(
+            kind,
+            Some(id),
+            format!("{} → {new} ({reason})", self.desired),
+        );
+        self.desired = new;
+    }
+
+    /// The Kubernetes Horizontal Pod Autoscaler.
+    fn hpa(&mut self, t: f64, metric: f64, rule: HpaRule, id: &str, events: &mut Events) {
+        let serving = self.serving();
+        let current = self.desired;
+        let ScalerState::Hpa {
+            next_sync,
+            sum,
+            n,
+            history,
+        } = &mut self.scaler
+        else {
+            return;
+        };
+        *sum += metric;
+        *n += 1;
+        if t < *next_sync {
+            return;
+        }
+        *next_sync = t + rule.sync_s;
+        let observed = *sum / f64::from((*n).max(1));
+        (*sum, *n) = (0.0, 0);
+        let ratio = observed / rule.target;
+        let raw = if (ratio - 1.0).abs() <= rule.tolerance || serving == 0 {
+            current
+        } else {
+            (f64::from(serving) * ratio).ceil().min(f64::from(u32::MAX)) as u32
+        };
+        history.push_back((t, raw));
+        while history
+            .front()
+            .is_some_and(|&(at, _)| at <= t - rule.window_s)
+        {
+            history.pop_front();
+        }
+        let new = if raw > current {
+            let limit = ((f64::from(current) * d::HPA_MAX_UP_FACTOR) as u32)
+                .max(current + d::HPA_MAX_UP_PODS);
+            raw.min(limit)
+        } else {
+            // Scale down only to the highest recommendation of the stabilisation window.
+            history
+                .iter()
+                .map(|&(_, r)| r)
+                .max()
+                .unwrap_or(raw)
+                .min(current)
+        }
+        .clamp(self.min, self.max);
+        if new != current {
+            let kind = if new > current {
+                EventKind::ScaleOut
+            } else {
+                EventKind::ScaleIn
+            };
+            events.push(
+                kind,
+                Some(id),
+                format!(
+                    "{current} → {new} pods (CPU {:.0}%, target {:.0}%)",
+                    observed * 100.0,
+                    rule.target * 100.0
+                ),
+            );
+            self.desired = new;
+        }
+    }
+
+    /// Brings the instance count to `desired`: replaces the dead, launches or retires instances,
+    /// and moves capacity back into AZs that lost it.
+    fn reconcile(&mut self, t: f64, az_up: &dyn Fn(AzRef) -> bool, id: &str, events: &mut Events) {
+        if self.scaling.is_none() {
+            return;
+        }
+        let counted = self.counted(t);
+        if counted < self.desired {
+            let mut launched: Vec<(AzRef, u32)> = Vec::new();
+            for _ in counted..self.desired {
+                let Some(i) = self.place(az_up) else { break };
+                self.slots[i].launching.push(t + self.launch_s);
+                match launched.iter_mut().find(|(az, _)| *az == self.slots[i].az) {
+                    Some((_, n)) => *n += 1,
+                    None => launched.push((self.slots[i].az, 1)),
+                }
+            }
+            if !launched.is_empty() {
+                let parts: Vec<String> = launched
+                    .iter()
+                    .map(|(az, n)| format!("{n} in {}", events.az_name(*az)))
+                    .collect();
+                events.push(
+                    EventKind::Launch,
+                    Some(id),
+                    format!(
+                        "launching {} (in service in {:.0}s)",
+                        parts.join(", "),
+                        self.launch_s
+                    ),
+                );
+            }
+        } else if counted > self.desired {
+            // Cancel launches first, then retire serving instances from the fullest AZ.
+            for _ in self.desired..counted {
+                if let Some(slot) = self
+                    .slots
+                    .iter_mut()
+                    .filter(|s| !s.launching.is_empty())
+                    .max_by_key(|s| s.launching.len())
+                {
+                    slot.launching.pop();
+                    slot.rebalancing = slot.rebalancing.min(slot.launching());
+                } else if let Some(slot) = self
+                    .slots
+                    .iter_mut()
+                    .filter(|s| s.serving > 0)
+                    .max_by_key(|s| s.serving)
+                {
+                    slot.serving -= 1;
+                } else {
+                    break;
+                }
+            }
+        } else {
+            self.rebalance(t, az_up);
+        }
+    }
+
+    /// Auto Scaling's AZ rebalancing: when AZs differ by two or more, launch in the emptiest
+    /// healthy AZ first, then retire one from the fullest once the new instance serves.
+    fn rebalance(&mut self, t: f64, az_up: &dyn Fn(AzRef) -> bool) {
+        if self
+            .slots
+            .iter()
+            .any(|s| !s.launching.is_empty() || s.rebalancing > 0)
+        {
+            return;
+        }
+        let load = |s: &Slot| s.serving;
+        let Some(low) = (0..self.slots.len())
+            .filter(|&i| az_up(self.slots[i].az) && self.fits(i))
+            .min_by_key(|&i| load(&self.slots[i]))
+        else {
+            return;
+        };
+        let high = (0..self.slots.len())
+            .max_by_key(|&i| load(&self.slots[i]))
+            .unwrap_or(low);
+        if load(&self.slots[high]) >= load(&self.slots[low]) + 2 {
+            self.slots[low].launching.push(t + self.launch_s);
+            self.slots[low].rebalancing += 1;
+        }
+    }
+
+    /// The healthy AZ with the fewest instances that has room (node capacity for pods).
+    fn place(&self, az_up: &dyn Fn(AzRef) -> bool) -> Option<usize> {
+        (0..self.slots.len())
+            .filter(|&i| az_up(self.slots[i].az) && self.fits(i))
+            .min_by_key(|&i| (self.slots[i].serving + self.slots[i].launching(), i))
+    }
+
+    fn fits(&self, i: usize) -> bool {
+        let Some(nodes) = &self.nodes else {
+            return true;
+        };
+        let slot = &self.slots[i];
+        let capacity = nodes.per_az[i].ready * nodes.spec.pods_per_node;
+        slot.serving + slot.launching() < capacity
+    }
+
+    /// The cluster autoscaler: nodes for pods that cannot be placed; idle nodes removed.
+    fn autoscale_nodes(&mut self, t: f64, az_up: &dyn Fn(AzRef) -> bool) {
+        let pending = self.desired.saturating_sub(self.counted(t));
+        let Some(nodes) = &mut self.nodes else { return };
+        for ns in &mut nodes.per_az {
+            let before = ns.launching.len();
+            ns.launching.retain(|&ready| ready > t);
+            ns.ready += (before - ns.launching.len()) as u32;
+        }
+        let per = nodes.spec.pods_per_node;
+        let total: u32 = nodes
+            .per_az
+            .iter()
+            .map(|n| n.ready + n.launching.len() as u32)
+            .sum();
+        let coming: u32 = nodes
+            .per_az
+            .iter()
+            .map(|n| n.launching.len() as u32)
+            .sum::<u32>()
+            * per;
+        if pending > coming && total < nodes.spec.max_nodes {
+            let needed = (pending - coming)
+                .div_ceil(per)
+                .min(nodes.spec.max_nodes - total);
+            for _ in 0..needed {
+                let Some(i) = (0..nodes.per_az.len())
+                    .filter(|&i| az_up(self.slots[i].az))
+                    .min_by_key(|&i| {
+                        nodes.per_az[i].ready + nodes.per_az[i].launching.len() as u32
+                    })
+                else {
+                    break;
+                };
+                nodes.per_az[i].launching.push(t + nodes.spec.launch_s);
+            }
+            nodes.idle_since = None;
+            return;
+        }
+        let pods: u32 = self.slots.iter().map(|s| s.serving + s.launching()).sum();
+        let ready: u32 = nodes.per_az.iter().map(|n| n.ready).sum();
+        let idle = ready * per >= pods + per && ready > nodes.spec.nodes.min(ready);
+        match (idle, nodes.idle_since) {
+            (false, _) => nodes.idle_since = None,
+            (true, None) => nodes.idle_since = Some(t),
+            (true, Some(since)) if t - since >= NODE_UNNEEDED_S => {
+                // Remove one node from the AZ with the most spare room.
+                let spare = |i: usize| {
+                    nodes.per_az[i].ready * per
+                        - (self.slots[i].serving + self.slots[i].launching())
+                            .min(nodes.per_az[i].ready * per)
+                };
+                if let Some(i) = (0..nodes.per_az.len())
+                    .filter(|&i| spare(i) >= per)
+                    .max_by_key(|&i| spare(i))
+                {
+                    nodes.per_az[i].ready -= 1;
+                }
+                nodes.idle_since = Some(t);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TrackingRule {
+    target: f64,
+    out_points: u32,
+    in_points: u32,
+    cooldown_s: f64,
+    /// Empty for utilisation (shown as a percentage), else the metric's unit.
+    unit: &'static str,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct HpaRule {
+    target: f64,
+    tolerance: f64,
+    sync_s: f64,
+    window_s: f64,
+}
+
+/// Spreads `n` over the slots as evenly as possible, first slots first.
+fn spread(slots: &mut [Slot], n: u32, field: impl Fn(&mut Slot) -> &mut u32) {
+    let k = slots.len() as u32;
+    for (i, slot) in slots.iter_mut().enumerate() {
+        *field(slot) = n / k + u32::from((i as u32) < n % k);
+    }
+}
+
+fn plural<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

@@ -1,0 +1,200 @@
+//! How the infrastructure reacts, once per simulated second, to what it has seen so far:
+//! launches finish, health checks notice dead instances, failovers progress, scaling rules act,
+//! Route 53 moves users between regions, and disaster recovery brings a standby region up.
+
+use super::events::EventKind;
+use super::{NodeState, Simulation};
+use crate::arch::{AzRef, Class, Kind, NodeId, PoolRole};
+
+impl Simulation {
+    pub(super) fn react(&mut self, t: f64) {
+        let arch = self.arch.clone();
+        let az_down = self.az_down.clone();
+        let region_down = self.region_down.clone();
+        let az_up = move |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
+        for (n, c) in arch.nodes() {
+            if c.region.is_some_and(|r| self.dormant[r]) {
+                continue; // a standby region waits, frozen, until disaster recovery brings it up
+            }
+            // Nothing has been observed before the first second's traffic.
+            let metric = (self.t > 0).then(|| self.scaling_metric(n));
+            match (&c.kind, &mut self.nodes[n.index()]) {
+                (Kind::Pool(_), NodeState::Pool(pool)) => {
+                    pool.tick(t, metric, &az_up, &c.id, &mut self.events)
+                }
+                (Kind::Database(spec), NodeState::Database(db)) => {
+                    db.tick(t, spec, &az_up, &c.id, &mut self.events);
+                    if let (Some(replicas), Some(group)) = (&mut db.replicas, &spec.replicas) {
+                        replicas.tick(t, metric, &az_up, &group.id, &mut self.events);
+                    }
+                }
+                (Kind::Cache(_), NodeState::Cache(cache)) => cache.tick(t, &c.id, &mut self.events),
+                _ => {}
+            }
+        }
+        self.route53(t);
+        self.finish_activations(t);
+    }
+
+    /// The metric a component's scaling rule tracks: CPU utilisation (capped at 100 %, as
+    /// CloudWatch reports it). Workers carry two target-tracking policies, CPU and backlog per
+    /// worker; Auto Scaling follows whichever asks for more capacity and scales in only when
+    /// both allow it, so their metric is the larger of the two, each relative to its target.
+    fn scaling_metric(&self, n: NodeId) -> f64 {
+        match (&self.arch.graph[n].kind, &self.nodes[n.index()]) {
+            (Kind::Pool(p), NodeState::Pool(pool)) if p.role == PoolRole::Workers => {
+                let Some(crate::arch::Scaling::Backlog { per_worker, .. }) = p.scaling else {
+                    return pool.utilization.min(1.0);
+                };
+                let backlog: f64 = self
+                    .arch
+                    .nodes()
+                    .filter(|(q, _)| {
+                        self.arch.routes[q.index()]
+                            .of(Class::Job)
+                            .iter()
+                            .any(|h| h.to == n)
+                    })
+                    .map(|(q, _)| match &self.nodes[q.index()] {
+                        NodeState::Queue(queue) => queue.backlog,
+                        _ => 0.0,
+                    })
+                    .sum();
+                let backlog_pressure = backlog / f64::from(pool.serving().max(1)) / per_worker;
+                let cpu_pressure =
+                    pool.utilization.min(1.0) / crate::preset::defaults::TARGET_UTILIZATION;
+                backlog_pressure.max(cpu_pressure)
+            }
+            (_, NodeState::Pool(pool)) => pool.utilization.min(1.0),
+            (_, NodeState::Database(db)) => {
+                db.replicas.as_ref().map_or(0.0, |r| r.utilization.min(1.0))
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// Whether a region's entry answers a health check: the region serves and the entry has
+    /// somewhere to send requests.
+    fn entry_healthy(&self, entry: NodeId) -> bool {
+        let component = &self.arch.graph[entry];
+        if component.region.is_some_and(|r| !self.region_serving(r)) {
+            return false;
+        }
+        let serving =
+            |n: NodeId| matches!(&self.nodes[n.index()], NodeState::Pool(p) if p.serving() > 0);
+        match &component.kind {
+            Kind::LoadBalancer(_) => self.arch.routes[entry.index()]
+                .of(Class::Read)
+                .iter()
+                .any(|h| serving(h.to)),
+            Kind::Pool(_) => serving(entry),
+            _ => true,
+        }
+    }
+
+    fn route53(&mut self, t: f64) {
+        let arch = self.arch.clone();
+        let entry = arch.entry;
+        let Kind::Dns(spec) = &arch.graph[entry].kind else {
+            return;
+        };
+        let targets: Vec<NodeId> = arch.routes[entry.index()]
+            .of(Class::Read)
+            .iter()
+            .map(|h| h.to)
+            .collect();
+        let healthy: Vec<bool> = targets.iter().map(|&n| self.entry_healthy(n)).collect();
+        let names = |i: usize| {
+            let n = targets[i];
+            arch.graph[n].region.map_or_else(
+                || arch.graph[n].id.clone(),
+                |r| format!("region {}", arch.regions[r].id),
+            )
+        };
+        let NodeState::Dns(dns) = &mut self.nodes[entry.index()] else {
+            return;
+        };
+        let changes = dns.check(
+            t,
+            spec,
+            &|i| healthy[i],
+            &arch.graph[entry].id,
+            &names,
+            &mut self.events,
+        );
+        for change in changes.into_iter().filter(|c| !c.healthy) {
+            self.region_lost(change.region, t);
+        }
+    }
+
+    /// Route 53 declared a region lost: start disaster recovery, promote global copies.
+    fn region_lost(&mut self, lost: usize, t: f64) {
+        let arch = self.arch.clone();
+        if arch.regions[lost].standby.is_some() {
+            return;
+        }
+        for (r, region) in arch.regions.iter().enumerate() {
+            if let Some(activation_s) = region.standby
+                && self.dormant[r]
+                && self.activating[r].is_none()
+            {
+                self.activating[r] = Some(t + activation_s);
+                self.events.push(
+                    EventKind::FailoverStart,
+                    None,
+                    format!("disaster recovery: bringing up region {} (about {:.0} min: restore data, deploy, promote the database copy)", region.id, activation_s / 60.0),
+                );
+            }
+        }
+        for (n, c) in arch.nodes() {
+            let Kind::Database(spec) = &c.kind else {
+                continue;
+            };
+            let owner_lost = spec
+                .replicates_from
+                .is_some_and(|o| arch.graph[o].region == Some(lost));
+            let here_serving = c.region.is_some_and(|r| self.region_serving(r));
+            if owner_lost
+                && here_serving
+                && let NodeState::Database(db) = &mut self.nodes[n.index()]
+            {
+                db.promote(
+                    t,
+                    spec.promote_s,
+                    &format!("region {} lost", arch.regions[lost].id),
+                    &c.id,
+                    &mut self.events,
+                );
+            }
+        }
+    }
+
+    fn finish_activations(&mut self, t: f64) {
+        let arch = self.arch.clone();
+        for r in 0..arch.regions.len() {
+            let Some(at) = self.activating[r] else {
+                continue;
+            };
+            if t < at {
+                continue;
+            }
+            self.activating[r] = None;
+            self.dormant[r] = false;
+            for (n, c) in arch.nodes() {
+                if c.region == Some(r)
+                    && let NodeState::Database(db) = &mut self.nodes[n.index()]
+                {
+                    db.role = super::database::Role::Promoted;
+                }
+            }
+            self.events.push(
+                EventKind::FailoverDone,
+                None,
+                format!(
+                    "region {} is up and serving; Route 53 sends users once its health checks pass",
+                    arch.regions[r].id
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The numbers a preset or drill file may hold, each with the range that makes sense for it.
+//!
+//! Ranges are checked while the TOML is read, so an error points at the offending value's own
+//! line and column. NaN, infinities, negatives and absurd magnitudes never reach the model.
+
+use serde::{Deserialize, Deserializer, de};
+use std::fmt;
+
+fn check(value: f64, min: f64, max: f64, what: &str) -> Result<f64, String> {
+    if value.is_nan() {
+        return Err(format!("{what} must be a number, not NaN"));
+    }
+    if value < min || value > max {
+        return Err(format!(
+            "{what} must be between {min} and {max}, got {value}"
+        ));
+    }
+    Ok(value)
+}
+
+/// Declares a real number type that only holds values in `[min, max]`.
+macro_rules! bounded_real {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(f64);
+
+        impl $name {
+            pub const MIN: f64 = $min;
+            pub const MAX: f64 = $max;
+
+            pub fn new(value: f64) -> Result<Self, String> {
+                check(value, $min, $max, $what).map(Self)
+            }
+
+            pub fn get(self) -> f64 {
+                self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                Self::new(f64::deserialize(d)?).map_err(de::Error::custom)
+            }
+        }
+    };
+}
+
+/// Declares a whole-number type that only holds values in `[min, max]`.
+macro_rules! bounded_count {
+    ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(u32);
+
+        impl $name {
+            pub const MIN: u32 = $min;
+            pub const MAX: u32 = $max;
+
+            pub fn new(value: u32) -> Result<Self, String> {
+                if (Self::MIN..=Self::MAX).contains(&value) {
+                    Ok(Self(value))
+                } else {
+                    Err(format!("{} must be between {} and {}, got {value}", $what, Self::MIN, Self::MAX))
+                }
+            }
+
+            pub fn get(self) -> u32 {
+                self.0
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = i64::deserialize(d)?;
+                let value = u32::try_from(value).map_err(|_| {
+                    de::Error::custom(format!("{} must be between {} and {}, got {value}", $what, Self::MIN, Self::MAX))
+                })?;
+                Self::new(value).map_err(de::Error::custom)
+            }
+        }
+    };
+}
+
+bounded_real!(
+    /// A share of something: a hit ratio, a traffic mix, a fraction of users.
+    Fraction, 0.0, 1.0, "a fraction"
+);
+bounded_real!(
+    /// An availability objective such as 0.999 ("three nines").
+    Availability, 0.5, 0.999_999, "an availability target"
+);
+bounded_real!(
+    /// A duration in milliseconds (latency, service time, timeout): up to ten minutes.
+    Millis, 0.001, 600_000.0, "a time in milliseconds"
+);
+bounded_real!(
+    /// A duration in seconds (health-check interval, warm-up, failover): up to a week.
+    Seconds, 0.0, 604_800.0, "a time in seconds"
+);
+bounded_real!(
+    /// A multiplier such as a peak-to-trough ratio or a traffic spike.
+    Factor, 1.0, 1_000.0, "a factor"
+);
+bounded_real!(
+    /// Active users of the service: one to ten billion.
+    Users, 1.0, 1e10, "a number of users"
+);
+bounded_real!(
+    /// Requests per second sent by one active user at the daily peak.
+    PerUserRate, 1e-6, 100.0, "requests per second per user"
+);
+bounded_real!(
+    /// An hour of the day, 0 to 24.
+    HourOfDay, 0.0, 24.0, "an hour of the day"
+);
+bounded_real!(
+    /// A relative weight (a share of traffic between siblings), any positive size.
+    Weight, 1e-6, 1e6, "a weight"
+);
+bounded_real!(
+    /// A per-node request capacity, such as a cache node's operations per second.
+    OpsPerSecond, 1.0, 1e9, "operations per second"
+);
+
+bounded_count!(
+    /// A number of instances, pods, nodes or replicas (zero allowed: a pool can be empty).
+    Count, 0, 100_000, "a count"
+);
+bounded_count!(
+    /// Concurrent servers inside one instance (vCPUs or worker threads).
+    Cpus, 1, 1_024, "a number of vCPUs"
+);
+bounded_count!(
+    /// A connection limit or pool size.
+    Connections, 1, 1_000_000, "a number of connections"
+);
+bounded_count!(
+    /// A number of consecutive checks, such as a health-check threshold.
+    Checks, 1, 10, "a number of checks"
+);
+bounded_count!(
+    /// A number of distinct keys a cache must hold to be warm.
+    Keys, 1, 4_000_000_000u32, "a number of keys"
+);
+
+/// A simulated span of time in whole seconds, written `90`, `"90s"`, `"15m"`, `"1.5h"` or `"2d"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Duration(u64);
+
+/// The longest span a run may cover: a year of simulated time.
+const MAX_DURATION_S: f64 = 366.0 * 86_400.0;
+
+impl Duration {
+    pub const fn from_secs(secs: u64) -> Self {
+        Self(secs)
+    }
+
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+
+    /// Parses `90`, `90s`, `15m`, `24h`, `2d` (decimals allowed: `1.5h`) into whole seconds.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let scale = match unit.trim() {
+            "" | "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3_600.0,
+            "d" => 86_400.0,
+            other => {
+                return Err(format!(
+                    "unknown time unit `{other}` in `{text}` (use s, m, h or d, as in 90s, 15m, 24h)"
+                ));
+            }
+        };
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration (try 90, 90s, 15m or 24h)"))?;
+        Self::from_f64_secs(value * scale).map_err(|e| format!("`{text}`: {e}"))
+    }
+
+    fn from_f64_secs(secs: f64) -> Result<Self, String> {
+        if !secs.is_finite() || secs < 0.0 {
+            return Err("a duration must be zero or more".into());
+        }
+        if secs > MAX_DURATION_S {
+            return Err("a duration may be at most 366 days".into());
+        }
+        if secs.fract() != 0.0 {
+            return Err("the simulation steps in whole seconds".into());
+        }
+        Ok(Self(secs as u64))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        match s {
+            _ if s >= 3_600 && s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
+            _ if s >= 60 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            _ => write!(f, "{s}s"),
+        }
+    }
+}
+
+impl std::str::FromStr for Duration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::parse(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl de::Visitor<'_> for Visit {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a duration: seconds as a number, or a string like \"90s\", \"15m\", \"2h\"",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Duration, E> {
+                Duration::from_f64_secs(v as f64).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Duration, E> {
+                Duration::from_f64_secs(v as f64).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Duration, E> {
+                Duration::from_f64_secs(v).map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Duration, E> {
+                Duration::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_every_documented_form() {
+        let cases = [
+            ("90", 90),
+            ("90s", 90),
+            ("15m", 900),
+            ("24h", 86_400),
+            ("1.5h", 5_400),
+            ("2d", 172_800),
+            ("0", 0),
+        ];
+        for (text, secs) in cases {
+            assert_eq!(Duration::parse(text), Ok(Duration(secs)), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_durations_are_refused_with_a_reason() {
+        for text in ["", "s", "10x", "-5s", "1.5s", "1e9h", "nan", "ten"] {
+            let err = Duration::parse(text).expect_err(text);
+            assert!(!err.is_empty());
+        }
+    }
+
+    #[test]
+    fn durations_print_in_their_largest_whole_unit() {
+        assert_eq!(Duration(5_400).to_string(), "90m");
+        assert_eq!(Duration(7_200).to_string(), "2h");
+        assert_eq!(Duration(61).to_string(), "61s");
+    }
+
+    #[test]
+    fn bounded_numbers_refuse_nan_and_out_of_range() {
+        assert!(Fraction::new(f64::NAN).is_err());
+        assert!(Fraction::new(1.01).is_err());
+        assert!(Millis::new(0.0).is_err());
+        assert!(Millis::new(f64::INFINITY).is_err());
+        assert_eq!(Fraction::new(0.25).map(Fraction::get), Ok(0.25));
+        assert!(Count::new(100_001).is_err());
+    }
+}
