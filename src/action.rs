@@ -309,7 +309,7 @@ fn millis(s: &str) -> Result<f64, String> {
     let value: f64 = number
         .parse()
         .map_err(|_| format!("`{s}` is not a number of milliseconds"))?;
-    if !(value.is_finite() && value >= 0.0 && value <= 600_000.0) {
+    if !(0.0..=600_000.0).contains(&value) {
         return Err(format!(
             "added latency must be between 0 and 600000 ms, got `{s}`"
         ));

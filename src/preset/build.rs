@@ -1139,13 +1139,16 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// (store, first hop) pairs: each data store a class reaches, and the component to send it to.
+type StorePaths = Vec<(NodeId, NodeId)>;
+
 /// For a pool: every data store its reads and writes reach, each with the first hop to take
 /// (a cache in front of the store for reads, a queue for writes, or the store itself).
 fn data_paths(
     graph: &DiGraph<Component, Link>,
     out: &[NodeId],
     callees: &dyn Fn(NodeId) -> Vec<NodeId>,
-) -> (Vec<(NodeId, NodeId)>, Vec<(NodeId, NodeId)>) {
+) -> (StorePaths, StorePaths) {
     let mut reads: Vec<(NodeId, NodeId)> = Vec::new(); // (store, first hop)
     let mut writes: Vec<(NodeId, NodeId)> = Vec::new();
     let put =

@@ -1,10 +1,12 @@
 //! A read-through cache (ElastiCache): nodes per AZ, and how warm it is.
 //!
-//! Warmth is the share of the hot working set the cache holds. A flush or the loss of every node
-//! empties it; after that, each read that misses and is answered by the database brings one hot
-//! key back, so warmth grows by `refilled × (1 − warmth) / working_set` per second. The hit ratio
-//! is the warm hit ratio times the warmth. Misses are served by the database, which is why a cold
-//! cache sends a surge of reads there (the thundering herd).
+//! Warmth `w` is the share of the hot working set the cache holds; the hit ratio is the warm hit
+//! ratio `h` times `w`. A flush or the loss of every node empties it. Of the misses, the share
+//! `h(1 − w) / (1 − h·w)` are reads of hot keys that are not cached yet; each one the database
+//! answers brings its key back, so a cache refills as `dw/dt = reads · h · (1 − w) / working_set`
+//! (a time constant of `working_set / (reads · h)`) while the database serves the misses. Misses
+//! the database cannot serve bring nothing back: an overloaded database slows the refill, which
+//! is why a cold cache and its thundering herd can feed each other.
 
 use super::events::{EventKind, Events};
 use super::station::Station;
@@ -94,6 +96,13 @@ impl CacheState {
         }
     }
 
+    /// Every node is gone with the region; the cache will restart empty.
+    pub fn lose_all(&mut self) {
+        self.up.iter_mut().for_each(|u| *u = false);
+        self.warmth = 0.0;
+        self.cold = true;
+    }
+
     pub fn restore_az(&mut self, az: AzRef) {
         if let Some(i) = self.azs.iter().position(|&a| a == az) {
             // A node that rejoins a live cache syncs from it; a cache restarting from nothing is cold.
@@ -118,13 +127,19 @@ impl CacheState {
     }
 
     /// Hot keys brought back by misses the database answered.
-    pub fn refill(&mut self, refilled: f64, spec: &Cache, id: &str, events: &mut Events) {
+    /// Brings back the hot keys among `answered` misses (misses a store answered).
+    pub fn refill(&mut self, answered: f64, spec: &Cache, id: &str, events: &mut Events) {
         if !self.is_up() {
             return;
         }
-        self.warmth = (self.warmth
-            + refilled * spec.hit_ratio * (1.0 - self.warmth) / spec.working_set)
-            .min(1.0);
+        let (h, w) = (spec.hit_ratio, self.warmth);
+        let hot_share = if h * w < 1.0 {
+            h * (1.0 - w) / (1.0 - h * w)
+        } else {
+            0.0
+        };
+        self.warmth = (w + answered * hot_share / spec.working_set).min(1.0);
+
         if self.cold && self.warmth >= WARM {
             self.cold = false;
             events.push(

@@ -12,6 +12,7 @@
 //! writer, until it is promoted (an Aurora Global Database secondary: under a minute), or brought
 //! up by disaster recovery with its standby region.
 
+use super::Ctx;
 use super::events::{EventKind, Events};
 use super::pool::{Detection, PoolState};
 use super::station::Station;
@@ -89,6 +90,7 @@ impl DbState {
             let mut pool = PoolState::new(
                 &r.azs, r.count, r.vcpus, r.launch_s, scaling, None, detection,
             );
+            pool.metric_name = "CPU or connections";
             if pool.is_fixed() {
                 // Fixed replica sets are still kept at their size by the cluster.
                 pool.min = r.count;
@@ -129,34 +131,26 @@ impl DbState {
     }
 
     /// The writer is lost (crash, or its AZ or region went down). `u` picks the failover time.
-    pub fn lose_writer(
-        &mut self,
-        t: f64,
-        u: f64,
-        spec: &Database,
-        az_up: &dyn Fn(AzRef) -> bool,
-        id: &str,
-        events: &mut Events,
-    ) {
+    pub fn lose_writer(&mut self, u: f64, spec: &Database, cx: &mut Ctx) {
         if self.writer != Writer::Up {
             return;
         }
         let lost_az = self.writer_az;
         let duration = spec.failover_s[0] + u * (spec.failover_s[1] - spec.failover_s[0]);
-        let here = events.az_name(lost_az).to_string();
+        let here = cx.events.az_name(lost_az).to_string();
         if let Standby::Ready(az) = self.standby
-            && az_up(az)
+            && (cx.az_up)(az)
         {
             self.writer = Writer::FailingOver {
-                done_at: t + duration,
+                done_at: cx.t + duration,
                 to: az,
-                started: t,
+                started: cx.t,
             };
             self.standby = Standby::Lost(lost_az);
-            events.push(
+            cx.events.push(
                 EventKind::FailoverStart,
-                Some(id),
-                format!("writer in {here} lost; promoting the Multi-AZ standby in {} (writes fail meanwhile, typically 60–120 s)", events.az_name(az)),
+                Some(cx.id),
+                format!("writer in {here} lost; promoting the Multi-AZ standby in {} (writes fail meanwhile, typically 60–120 s)", cx.events.az_name(az)),
             );
             return;
         }
@@ -165,24 +159,24 @@ impl DbState {
             && let Some(slot) = replicas
                 .slots
                 .iter_mut()
-                .filter(|s| s.serving > 0 && az_up(s.az))
+                .filter(|s| s.serving > 0 && (cx.az_up)(s.az))
                 .max_by_key(|s| (s.az != lost_az, s.serving))
         {
             slot.serving -= 1;
             let az = slot.az;
             self.writer = Writer::FailingOver {
-                done_at: t + duration,
+                done_at: cx.t + duration,
                 to: az,
-                started: t,
+                started: cx.t,
             };
-            events.push(
+            cx.events.push(
                 EventKind::FailoverStart,
-                Some(id),
-                format!("writer in {here} lost; promoting a reader in {} (readers keep serving; typically under 30–60 s)", events.az_name(az)),
+                Some(cx.id),
+                format!("writer in {here} lost; promoting a reader in {} (readers keep serving; typically under 30–60 s)", cx.events.az_name(az)),
             );
             return;
         }
-        let until = az_up(lost_az).then_some(t + spec.recovery_s);
+        let until = (cx.az_up)(lost_az).then_some(cx.t + spec.recovery_s);
         self.writer = Writer::Down { until };
         let when = match until {
             Some(_) => format!(
@@ -191,24 +185,15 @@ impl DbState {
             ),
             None => format!("it waits for {here} to return"),
         };
-        events.push(
+        cx.events.push(
             EventKind::Fault,
-            Some(id),
+            Some(cx.id),
             format!("writer lost with nothing to fail over to: the database is down; {when}"),
         );
     }
 
     /// Everything in `az` is lost: the writer (if there), the standby, readers.
-    pub fn kill_az(
-        &mut self,
-        az: AzRef,
-        t: f64,
-        u: f64,
-        spec: &Database,
-        az_up: &dyn Fn(AzRef) -> bool,
-        id: &str,
-        events: &mut Events,
-    ) {
+    pub fn kill_az(&mut self, az: AzRef, u: f64, spec: &Database, cx: &mut Ctx) {
         match self.standby {
             Standby::Ready(s) | Standby::Rebuilding { az: s, .. } if s == az => {
                 self.standby = Standby::Lost(az)
@@ -216,7 +201,7 @@ impl DbState {
             _ => {}
         }
         if let Some(replicas) = &mut self.replicas {
-            replicas.kill_az(az, t);
+            replicas.kill_az(az, cx.t);
         }
         if let Writer::FailingOver { to, .. } = self.writer
             && to == az
@@ -226,7 +211,7 @@ impl DbState {
             self.writer_az = az;
         }
         if self.writer_az == az {
-            self.lose_writer(t, u, spec, az_up, id, events);
+            self.lose_writer(u, spec, cx);
         }
     }
 
@@ -245,6 +230,17 @@ impl DbState {
         }
         if let Some(replicas) = &mut self.replicas {
             replicas.restore_az(az, t);
+        }
+    }
+
+    /// The whole region is gone: no failover inside it is possible; everything waits for it.
+    pub fn lose_region(&mut self, azs: &[AzRef], t: f64) {
+        self.writer = Writer::Down { until: None };
+        if let Standby::Ready(az) | Standby::Rebuilding { az, .. } = self.standby {
+            self.standby = Standby::Lost(az);
+        }
+        if let Some(replicas) = &mut self.replicas {
+            replicas.lose_azs(azs, t);
         }
     }
 
@@ -274,62 +270,55 @@ impl DbState {
         }
     }
 
-    pub fn tick(
-        &mut self,
-        t: f64,
-        spec: &Database,
-        az_up: &dyn Fn(AzRef) -> bool,
-        id: &str,
-        events: &mut Events,
-    ) {
+    pub fn tick(&mut self, spec: &Database, cx: &mut Ctx) {
         match self.writer {
             Writer::FailingOver {
                 done_at,
                 to,
                 started,
-            } if t >= done_at => {
+            } if cx.t >= done_at => {
                 self.writer = Writer::Up;
                 self.writer_az = to;
-                events.push(
+                cx.events.push(
                     EventKind::FailoverDone,
-                    Some(id),
+                    Some(cx.id),
                     format!(
                         "writer is now in {}, {:.0}s after the failure",
-                        events.az_name(to),
-                        t - started
+                        cx.events.az_name(to),
+                        cx.t - started
                     ),
                 );
             }
-            Writer::Down { until: Some(until) } if t >= until => {
+            Writer::Down { until: Some(until) } if cx.t >= until => {
                 self.writer = Writer::Up;
-                events.push(
+                cx.events.push(
                     EventKind::Recovered,
-                    Some(id),
+                    Some(cx.id),
                     "replacement writer is up; the database serves again".into(),
                 );
             }
-            Writer::Down { until: None } if az_up(self.writer_az) => {
+            Writer::Down { until: None } if (cx.az_up)(self.writer_az) => {
                 self.writer = Writer::Down {
-                    until: Some(t + spec.recovery_s),
+                    until: Some(cx.t + spec.recovery_s),
                 };
             }
             _ => {}
         }
         match self.standby {
-            Standby::Lost(az) if az_up(az) => {
+            Standby::Lost(az) if (cx.az_up)(az) => {
                 self.standby = Standby::Rebuilding {
                     az,
-                    until: t + spec.recovery_s,
+                    until: cx.t + spec.recovery_s,
                 }
             }
-            Standby::Rebuilding { az, until } if t >= until => {
+            Standby::Rebuilding { az, until } if cx.t >= until => {
                 self.standby = Standby::Ready(az);
-                events.push(
+                cx.events.push(
                     EventKind::Recovered,
-                    Some(id),
+                    Some(cx.id),
                     format!(
                         "standby rebuilt in {}; Multi-AZ protection is back",
-                        events.az_name(az)
+                        cx.events.az_name(az)
                     ),
                 );
             }
@@ -338,12 +327,12 @@ impl DbState {
         if let Role::Copy {
             promoting: Some(done),
         } = self.role
-            && t >= done
+            && cx.t >= done
         {
             self.role = Role::Promoted;
-            events.push(
+            cx.events.push(
                 EventKind::FailoverDone,
-                Some(id),
+                Some(cx.id),
                 "promoted: this region now takes writes".into(),
             );
         }

@@ -133,11 +133,17 @@ impl DnsState {
                 .filter(|&(_, &w)| w > 0.0)
                 .map(|(i, w)| format!("{} {:.0}%", names(i), w * 100.0))
                 .collect();
+            let none_healthy = self.targets.iter().all(|t| !t.healthy);
+            let verb = if none_healthy {
+                "no region passes its health checks; Route 53 answers with what it has: sending users to"
+            } else {
+                "routing users to"
+            };
             events.push(
                 EventKind::Reroute,
                 Some(id),
                 format!(
-                    "routing users to {} (clients follow within the {:.0}s TTL)",
+                    "{verb} {} (clients follow within the {:.0}s TTL)",
                     moved.join(", "),
                     spec.ttl_s
                 ),

@@ -2,7 +2,7 @@
 
 use super::database::Writer;
 use super::events::EventKind;
-use super::{NodeState, Simulation, Timed};
+use super::{Ctx, NodeState, Simulation, Timed};
 use crate::action::Action;
 use crate::arch::{AzRef, Kind, NodeId};
 
@@ -66,7 +66,7 @@ impl Simulation {
                         arch.regions[r].id
                     ),
                 );
-                self.kill_azs(&azs);
+                self.lose_region(r, &azs);
             }
             Action::RestoreRegion(name) => {
                 let r = arch.find_region(name).expect("checked");
@@ -125,7 +125,16 @@ impl Simulation {
                 let id = &arch.graph[n].id;
                 self.events
                     .push(EventKind::Fault, Some(id), "writer instance crashed".into());
-                db.lose_writer(self.t as f64, u, spec, &az_up, id, &mut self.events);
+                db.lose_writer(
+                    u,
+                    spec,
+                    &mut Ctx {
+                        t: self.t as f64,
+                        id,
+                        az_up: &az_up,
+                        events: &mut self.events,
+                    },
+                );
             }
             Action::KillInstance(group) => {
                 let t = self.t as f64;
@@ -254,14 +263,39 @@ impl Simulation {
                     (_, NodeState::Pool(pool)) => {
                         pool.kill_az(az, t);
                     }
-                    (Kind::Database(spec), NodeState::Database(db)) => {
-                        db.kill_az(az, t, u, spec, &az_up, &c.id, &mut self.events)
-                    }
+                    (Kind::Database(spec), NodeState::Database(db)) => db.kill_az(
+                        az,
+                        u,
+                        spec,
+                        &mut Ctx {
+                            t,
+                            id: &c.id,
+                            az_up: &az_up,
+                            events: &mut self.events,
+                        },
+                    ),
                     (Kind::Cache(spec), NodeState::Cache(cache)) => {
                         cache.kill_az(az, t, spec, &c.id, &mut self.events)
                     }
                     _ => {}
                 }
+            }
+        }
+    }
+
+    /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
+    fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
+        let arch = self.arch.clone();
+        let t = self.t as f64;
+        for (n, c) in arch.nodes() {
+            if c.region != Some(r) {
+                continue;
+            }
+            match &mut self.nodes[n.index()] {
+                NodeState::Pool(pool) => pool.lose_azs(azs, t),
+                NodeState::Database(db) => db.lose_region(azs, t),
+                NodeState::Cache(cache) => cache.lose_all(),
+                _ => {}
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use super::station::{Capacity, Delay, StationTick};
 use super::{DT, NodeState, Scratch, Simulation};
-use crate::arch::{Class, Hop, Kind, NodeId, PerClass, USER_CLASSES};
+use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
 
 const STATIC: usize = Class::Static as usize;
 const READ: usize = Class::Read as usize;
@@ -165,6 +165,12 @@ impl Simulation {
             Kind::Queue(_) => self.worker_capacity(routes.of(Class::Job)),
             _ => 0.0,
         };
+        let store_wait_s = match &component.kind {
+            Kind::Pool(p) if p.role == PoolRole::Workers => {
+                self.store_response_s(routes.of(Class::Job))
+            }
+            _ => 0.0,
+        };
         let sc = &mut self.scratch;
         match (&component.kind, &mut self.nodes[n.index()]) {
             (Kind::Dns(spec), NodeState::Dns(dns)) => {
@@ -202,11 +208,11 @@ impl Simulation {
             (Kind::ObjectStore(_) | Kind::KvStore(_), _) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
                 let serving = component.region.is_none_or(|r| !self.region_down[r]);
-                for k in 0..4 {
+                for (k, &amount) in inflow.iter().enumerate() {
                     if serving {
-                        sc.finish(n, k, inflow[k])
+                        sc.finish(n, k, amount)
                     } else {
-                        sc.fail(n, k, inflow[k])
+                        sc.fail(n, k, amount)
                     }
                 }
             }
@@ -264,9 +270,18 @@ impl Simulation {
                 let tick = pool.station.tick(arrivals, cap, DT);
                 pool.utilization = tick.utilization;
                 pool.response_s = tick.mean_response_s;
+                if spec.role == PoolRole::Workers {
+                    // A worker thread is busy while its write runs too: scale on thread occupancy.
+                    let busy = arrivals[JOB] * (spec.service_s + store_wait_s);
+                    pool.utilization = if cap.servers > 0.0 {
+                        busy / (cap.servers * DT)
+                    } else {
+                        0.0
+                    };
+                }
                 sc.absorb_station(n, &tick);
-                for k in 0..4 {
-                    let hops = routes.of(CLASS[k]);
+                for (k, &class) in CLASS.iter().enumerate() {
+                    let hops = routes.of(class);
                     if hops.is_empty() {
                         sc.finish(n, k, tick.ok[k]);
                     } else {
@@ -394,13 +409,15 @@ impl Simulation {
         }
         let writer_available = db.writer_up();
         // Connection limits: pools hold connections to the writer and to the readers.
-        let [wanted_writer, wanted_readers] = connections;
+        // With no reader in service, the reader endpoint points at the writer.
+        let [mut wanted_writer, mut wanted_readers] = connections;
+        if readers == 0 {
+            (wanted_writer, wanted_readers) = (wanted_writer + wanted_readers, 0.0);
+        }
         let limit_writer = f64::from(spec.max_connections);
         let limit_readers = f64::from(spec.max_connections) * f64::from(readers);
-        db.connections = [
-            wanted_writer,
-            if readers > 0 { wanted_readers } else { 0.0 },
-        ];
+        db.connections = [wanted_writer, wanted_readers];
+
         db.connection_limit = [limit_writer, limit_readers];
         let refused = |wanted: f64, limit: f64| {
             if wanted > limit && wanted > 0.0 {
@@ -417,9 +434,9 @@ impl Simulation {
         let service = [spec.read_s, spec.read_s, spec.write_s, spec.write_s];
         // Writer station.
         if writer_available {
-            for k in 0..4 {
-                sc.fail(n, k, to_writer[k] * refused_writer);
-                to_writer[k] *= 1.0 - refused_writer;
+            for (k, amount) in to_writer.iter_mut().enumerate() {
+                sc.fail(n, k, *amount * refused_writer);
+                *amount *= 1.0 - refused_writer;
             }
             let cap = Capacity {
                 servers: f64::from(spec.vcpus),
@@ -476,15 +493,19 @@ impl Simulation {
     /// Connections client pools want on this database's writer and readers: every serving
     /// instance keeps its pool open on each endpoint.
     fn connections_wanted(&self, n: NodeId) -> [f64; 2] {
-        let mut total = 0.0;
-        for &client in &self.db_clients[n.index()] {
-            if let (Kind::Pool(p), NodeState::Pool(state)) =
-                (&self.arch.graph[client].kind, &self.nodes[client.index()])
-            {
-                total += f64::from(state.serving()) * f64::from(p.db_pool);
-            }
-        }
-        [total, total]
+        self.db_clients[n.index()].each_ref().map(|clients| {
+            clients
+                .iter()
+                .map(
+                    |&client| match (&self.arch.graph[client].kind, &self.nodes[client.index()]) {
+                        (Kind::Pool(p), NodeState::Pool(state)) => {
+                            f64::from(state.serving()) * f64::from(p.db_pool)
+                        }
+                        _ => 0.0,
+                    },
+                )
+                .sum()
+        })
     }
 
     /// Jobs that failed downstream go back to the front of their queues, keeping their age

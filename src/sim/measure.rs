@@ -176,7 +176,7 @@ impl Simulation {
                 self.slo.breached_since = Some(self.t);
                 let why = if too_many_errors {
                     format!(
-                        "availability {:.2}% over the last minute, target {:.2}%",
+                        "availability {:.3}% over the last minute, target {:.3}%",
                         availability * 100.0,
                         slo.availability * 100.0
                     )

@@ -57,6 +57,15 @@ pub enum NodeState {
     Database(DbState),
 }
 
+/// What a component's state machine needs to react: the time, its own id (for events), which
+/// AZs are up, and the event log.
+pub struct Ctx<'a> {
+    pub t: f64,
+    pub id: &'a str,
+    pub az_up: &'a dyn Fn(AzRef) -> bool,
+    pub events: &'a mut Events,
+}
+
 /// A fault that lasts until a given second (or until restored when `None`).
 #[derive(Debug, Clone, Copy)]
 struct Timed<T> {
@@ -95,8 +104,8 @@ pub struct Simulation {
     /// Latency every request pays at a component: network hop, the user's round trip at a
     /// region's entry, the service's own latency (milliseconds).
     base_ms: Vec<f64>,
-    /// Pools whose instances hold connections to each database.
-    db_clients: Vec<Vec<NodeId>>,
+    /// Pools whose instances hold connections to each database: writer and reader endpoints.
+    db_clients: Vec<[Vec<NodeId>; 2]>,
     az_down: Vec<Vec<bool>>,
     region_down: Vec<bool>,
     /// Standby regions not (yet) brought up by disaster recovery.
@@ -387,32 +396,40 @@ fn base_latency(arch: &Architecture) -> Vec<f64> {
         .collect()
 }
 
-/// For each database: the pools (app servers, workers) that hold connections to it.
-fn database_clients(arch: &Architecture) -> Vec<Vec<NodeId>> {
-    let mut clients = vec![Vec::new(); arch.node_count()];
-    let reaches = |from: NodeId, depth: u32| -> Vec<NodeId> {
-        // Stores reached from `from` through at most one cache or queue and its workers.
-        let mut out = Vec::new();
-        let mut stack = vec![(from, depth)];
-        while let Some((n, d)) = stack.pop() {
-            for hops in &arch.routes[n.index()].next {
-                for h in hops {
-                    match &arch.graph[h.to].kind {
-                        Kind::Database(_) => out.push(h.to),
-                        Kind::Cache(_) | Kind::Queue(_) if d > 0 => stack.push((h.to, d - 1)),
-                        _ => {}
+/// For each database, the pools holding connections to it: `[writer endpoint, reader endpoint]`.
+/// A pool holds reader connections if its reads reach the database (directly or through a
+/// cache), and writer connections if its writes or jobs reach it directly. Writes handed to a
+/// queue hold no connection: the workers behind it do.
+fn database_clients(arch: &Architecture) -> Vec<[Vec<NodeId>; 2]> {
+    use crate::arch::Class;
+    let mut clients: Vec<[Vec<NodeId>; 2]> = vec![Default::default(); arch.node_count()];
+    let mut add = |db: NodeId, endpoint: usize, pool: NodeId| {
+        let list = &mut clients[db.index()][endpoint];
+        if !list.contains(&pool) {
+            list.push(pool);
+        }
+    };
+    for (pool, c) in arch.nodes() {
+        if !matches!(c.kind, Kind::Pool(_)) {
+            continue;
+        }
+        let routes = &arch.routes[pool.index()];
+        for hop in routes.of(Class::Read) {
+            match &arch.graph[hop.to].kind {
+                Kind::Database(_) => add(hop.to, 1, pool),
+                Kind::Cache(_) => {
+                    for behind in arch.routes[hop.to.index()].of(Class::Read) {
+                        if matches!(arch.graph[behind.to].kind, Kind::Database(_)) {
+                            add(behind.to, 1, pool);
+                        }
                     }
                 }
+                _ => {}
             }
         }
-        out
-    };
-    for (id, c) in arch.nodes() {
-        if matches!(c.kind, Kind::Pool(_)) {
-            for db in reaches(id, 1) {
-                if !clients[db.index()].contains(&id) {
-                    clients[db.index()].push(id);
-                }
+        for hop in routes.of(Class::Write).iter().chain(routes.of(Class::Job)) {
+            if matches!(arch.graph[hop.to].kind, Kind::Database(_)) {
+                add(hop.to, 0, pool);
             }
         }
     }

@@ -36,6 +36,8 @@ pub struct Detection {
 
 #[derive(Debug, Clone)]
 struct DeadInstance {
+    /// When health checks (or, for pulled work, status checks) declare it dead.
+    noticed_at: f64,
     /// Receives (and fails) its share of traffic until then.
     registered_until: f64,
     /// Still counted by the controller until then (Kubernetes eviction).
@@ -111,6 +113,8 @@ pub struct PoolState {
     scaler: ScalerState,
     detection: Detection,
     nodes: Option<Nodes>,
+    /// What the scaling metric measures, for event messages.
+    pub metric_name: &'static str,
     pub station: Station,
     /// Utilisation offered in the last second (above 1 is overload).
     pub utilization: f64,
@@ -188,7 +192,9 @@ impl PoolState {
             scaler,
             detection,
             nodes,
+            metric_name: "CPU",
             station: Station::default(),
+
             utilization: 0.0,
             response_s: 0.0,
         }
@@ -258,24 +264,41 @@ impl PoolState {
     }
 
     fn death(&self, t: f64) -> DeadInstance {
-        let registered_until = match (self.detection.pushed, self.detection.checks) {
-            (false, _) => t,
-            (true, None) => f64::INFINITY,
-            (true, Some((interval, phase, threshold))) => {
+        // The first check after the death fails, then `threshold − 1` more, `interval` apart.
+        let noticed_at = match self.detection.checks {
+            None => f64::INFINITY,
+            Some((interval, phase, threshold)) => {
                 let next = phase + ((t - phase) / interval).floor() * interval + interval;
                 next + f64::from(threshold - 1) * interval
             }
         };
+        let registered_until = if self.detection.pushed { noticed_at } else { t };
         let counted_until = if !self.detection.replace {
             f64::INFINITY
         } else if let Some(evict) = self.detection.eviction_s {
             t + evict
         } else {
-            registered_until.max(t)
+            noticed_at
         };
         DeadInstance {
+            noticed_at,
             registered_until,
             counted_until,
+        }
+    }
+
+    /// Instances in these AZs are gone with their region: nobody is left to notice them one by
+    /// one, so they leave quietly (and fixed pools get them back when the region returns).
+    pub fn lose_azs(&mut self, azs: &[AzRef], t: f64) {
+        for &az in azs {
+            self.kill_az(az, t);
+        }
+        let fixed = self.scaling.is_none();
+        for slot in self.slots.iter_mut().filter(|s| azs.contains(&s.az)) {
+            if fixed {
+                slot.lost += slot.dead.len() as u32;
+            }
+            slot.dead.clear();
         }
     }
 
@@ -379,7 +402,7 @@ impl PoolState {
             let n = slot
                 .dead
                 .iter()
-                .filter(|d| d.registered_until <= t && d.registered_until > t - 1.0)
+                .filter(|d| d.noticed_at <= t && d.noticed_at > t - 1.0)
                 .count() as u32;
             if n > 0 {
                 noticed.push((slot.az, n));
@@ -389,23 +412,32 @@ impl PoolState {
                 slot.dead.retain(|d| d.counted_until > t);
             } else {
                 // Nobody replaces them: once noticed they are lost until their AZ returns.
-                let expired = slot.dead.iter().filter(|d| d.registered_until <= t).count() as u32;
+                let expired = slot.dead.iter().filter(|d| d.noticed_at <= t).count() as u32;
                 slot.lost += expired;
-                slot.dead.retain(|d| d.registered_until > t);
+                slot.dead.retain(|d| d.noticed_at > t);
             }
         }
         for (az, n) in noticed {
-            events.push(
-                EventKind::HealthCheckFail,
-                Some(id),
-                format!(
-                    "{n} {} failed health checks in {}; no more traffic to {}",
+            let az = events.az_name(az).to_string();
+            let message = match (self.detection.pushed, controlled) {
+                (true, _) => format!(
+                    "{n} {} failed health checks in {az}; no more traffic to {}",
                     plural(n, "target", "targets"),
-                    events.az_name(az),
                     plural(n, "it", "them")
                 ),
-            );
+                (false, true) => format!(
+                    "{n} {} failed status checks in {az}; replacing {}",
+                    plural(n, "instance", "instances"),
+                    plural(n, "it", "them")
+                ),
+                (false, false) => format!(
+                    "{n} {} failed status checks in {az}",
+                    plural(n, "instance", "instances")
+                ),
+            };
+            events.push(EventKind::HealthCheckFail, Some(id), message);
         }
+
         self.finish_rebalancing();
     }
 
@@ -448,7 +480,7 @@ impl PoolState {
                 out_points: d::SCALE_OUT_DATAPOINTS,
                 in_points: d::SCALE_IN_DATAPOINTS,
                 cooldown_s,
-                unit: "× of target (CPU or backlog, whichever is higher)",
+                unit: "× target (busy threads or backlog, whichever is higher)",
             },
             Some(Scaling::Hpa {
                 target,
@@ -530,7 +562,8 @@ impl PoolState {
         };
         let reason = if rule.unit.is_empty() {
             format!(
-                "CPU {} {word} target {}",
+                "{} {} {word} target {}",
+                self.metric_name,
                 shown(datapoint),
                 shown(rule.target)
             )

@@ -3,8 +3,11 @@
 //! Route 53 moves users between regions, and disaster recovery brings a standby region up.
 
 use super::events::EventKind;
-use super::{NodeState, Simulation};
+use super::{Ctx, NodeState, Simulation};
 use crate::arch::{AzRef, Class, Kind, NodeId, PoolRole};
+
+/// Share of `max_connections` that replica auto scaling aims to keep in use (assumption).
+const REPLICA_CONNECTION_TARGET: f64 = 0.7;
 
 impl Simulation {
     pub(super) fn react(&mut self, t: f64) {
@@ -23,7 +26,15 @@ impl Simulation {
                     pool.tick(t, metric, &az_up, &c.id, &mut self.events)
                 }
                 (Kind::Database(spec), NodeState::Database(db)) => {
-                    db.tick(t, spec, &az_up, &c.id, &mut self.events);
+                    db.tick(
+                        spec,
+                        &mut Ctx {
+                            t,
+                            id: &c.id,
+                            az_up: &az_up,
+                            events: &mut self.events,
+                        },
+                    );
                     if let (Some(replicas), Some(group)) = (&mut db.replicas, &spec.replicas) {
                         replicas.tick(t, metric, &az_up, &group.id, &mut self.events);
                     }
@@ -37,9 +48,10 @@ impl Simulation {
     }
 
     /// The metric a component's scaling rule tracks: CPU utilisation (capped at 100 %, as
-    /// CloudWatch reports it). Workers carry two target-tracking policies, CPU and backlog per
-    /// worker; Auto Scaling follows whichever asks for more capacity and scales in only when
-    /// both allow it, so their metric is the larger of the two, each relative to its target.
+    /// CloudWatch reports it). Workers carry two target-tracking policies, busy threads and
+    /// backlog per worker; Auto Scaling follows whichever asks for more capacity and scales in
+    /// only when both allow it, so their metric is the larger of the two, each relative to its
+    /// target.
     fn scaling_metric(&self, n: NodeId) -> f64 {
         match (&self.arch.graph[n].kind, &self.nodes[n.index()]) {
             (Kind::Pool(p), NodeState::Pool(pool)) if p.role == PoolRole::Workers => {
@@ -61,14 +73,25 @@ impl Simulation {
                     })
                     .sum();
                 let backlog_pressure = backlog / f64::from(pool.serving().max(1)) / per_worker;
-                let cpu_pressure =
+                let busy_pressure =
                     pool.utilization.min(1.0) / crate::preset::defaults::TARGET_UTILIZATION;
-                backlog_pressure.max(cpu_pressure)
+                backlog_pressure.max(busy_pressure)
             }
             (_, NodeState::Pool(pool)) => pool.utilization.min(1.0),
-            (_, NodeState::Database(db)) => {
-                db.replicas.as_ref().map_or(0.0, |r| r.utilization.min(1.0))
+            (Kind::Database(spec), NodeState::Database(db)) => {
+                // Aurora replica auto scaling can track CPU or connections; with both policies
+                // the larger need wins. Connections count in CPU terms: at their own target
+                // (70 % of the limit, an assumption) they ask for as much as CPU at its target.
+                let (Some(r), Some(rule)) = (&db.replicas, &spec.replicas) else {
+                    return 0.0;
+                };
+                let cpu = r.utilization.min(1.0);
+                let [_, wanted] = db.connections;
+                let per_replica = wanted / f64::from(r.serving().max(1));
+                let connections = per_replica / f64::from(spec.max_connections);
+                cpu.max(rule.target * connections / REPLICA_CONNECTION_TARGET)
             }
+
             _ => 0.0,
         }
     }

@@ -131,9 +131,9 @@ impl Station {
             } else {
                 0.0
             };
-            for k in 0..4 {
-                out.failed[k] += left[k] * (1.0 - keep);
-                left[k] *= keep;
+            for (failed, waiting) in out.failed.iter_mut().zip(&mut left) {
+                *failed += *waiting * (1.0 - keep);
+                *waiting *= keep;
             }
         }
         self.backlog = left;
