@@ -119,16 +119,21 @@ impl<'a> Builder<'a> {
         let mut index: HashMap<&str, NodeId> = HashMap::new();
         for draft in &drafts {
             if let Some(&first) = index.get(draft.id.get_ref().as_str()) {
-                let line = crate::input_error::Location::of_span(
-                    self.source,
-                    drafts[first.index()].id.span(),
-                )
-                .line;
+                // Blame the copy further down the file, whatever the kinds' order.
+                let (earlier, later) = {
+                    let (a, b) = (drafts[first.index()].id, draft.id);
+                    if a.span().start < b.span().start {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    }
+                };
+                let line = crate::input_error::Location::of_span(self.source, earlier.span()).line;
                 return Err(self.err(
-                    span(draft.id),
+                    span(later),
                     format!(
                         "duplicate id `{}` (already used on line {line})",
-                        draft.id.get_ref()
+                        later.get_ref()
                     ),
                 ));
             }
@@ -146,9 +151,11 @@ impl<'a> Builder<'a> {
                 format!("`{}` is part of a cycle of requests", id.get_ref()),
             )
         })?;
+        // Routes first: a component that sends requests nowhere is the cause, the parts it
+        // cannot reach are the symptom.
+        let routes = self.routes(&drafts, &graph, &regions)?;
         self.check_reachable(&drafts, &graph, entry)?;
         self.check_regions(&drafts, &graph, &regions, entry)?;
-        let routes = self.routes(&drafts, &graph, &regions)?;
 
         Ok(Architecture {
             name: name.to_string(),

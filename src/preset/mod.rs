@@ -61,8 +61,7 @@ pub fn load(name_or_path: &str) -> Result<Architecture, InputError> {
             ),
         ));
     }
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| InputError::new(name_or_path, format!("cannot read the preset: {e}")))?;
+    let source = read_text(name_or_path)?;
     let name = path.file_stem().map_or_else(
         || name_or_path.to_string(),
         |s| s.to_string_lossy().into_owned(),
@@ -70,7 +69,19 @@ pub fn load(name_or_path: &str) -> Result<Architecture, InputError> {
     parse(&name, name_or_path, &source)
 }
 
+/// Reads a file people wrote; bytes that are not UTF-8 are reported where they are.
+pub fn read_text(path: &str) -> Result<String, InputError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read it: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        InputError::at(path, &text, at..at + 1, "this is not UTF-8 text")
+    })
+}
+
 /// Parses and checks preset text. `origin` names the file in error messages.
+
 pub fn parse(name: &str, origin: &str, source: &str) -> Result<Architecture, InputError> {
     let spec: spec::PresetSpec =
         toml::from_str(source).map_err(|e| InputError::from_toml(origin, source, &e))?;

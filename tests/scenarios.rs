@@ -1,0 +1,194 @@
+//! How each tier reacts to the faults its lessons are about.
+
+mod common;
+use common::run_with_metrics;
+use serde_json::Value;
+
+/// The metrics line of second `t`.
+fn at(lines: &[Value], t: u64) -> &Value {
+    &lines[t as usize]
+}
+
+fn f(v: &Value, path: &[&str]) -> f64 {
+    path.iter()
+        .fold(v, |v, k| &v[*k])
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path:?} in {v}"))
+}
+
+/// Mean of a metric over seconds `from..to`.
+fn mean(lines: &[Value], from: u64, to: u64, path: &[&str]) -> f64 {
+    (from..to).map(|t| f(at(lines, t), path)).sum::<f64>() / (to - from) as f64
+}
+
+fn event<'a>(
+    summary: &'a archtui::report::Summary,
+    kind: &str,
+    component: Option<&str>,
+) -> Option<&'a archtui::sim::events::Event> {
+    summary.events.iter().find(|e| {
+        e.kind.as_str() == kind && (component.is_none() || e.component.as_deref() == component)
+    })
+}
+
+#[test]
+fn losing_an_az_at_1k_sends_its_load_to_the_other_and_recovers() {
+    let (s, m) = run_with_metrics("1k", 1, "40m", &["10m=kill-az:a", "25m=restore-az:a"]);
+    // Before: no errors, both instances serving.
+    assert_eq!(mean(&m, 300, 600, &["error_rate"]), 0.0);
+    assert_eq!(f(at(&m, 599), &["instances", "web"]), 2.0);
+    // Right after: the dead instance still gets its share until the ALB notices, and the
+    // database fails over: errors.
+    assert!(mean(&m, 600, 660, &["error_rate"]) > 0.05, "errors rise");
+    let noticed =
+        event(&s, "health_check_fail", Some("web")).expect("the ALB notices the dead target");
+    assert!(
+        (600 + 30..=600 + 60).contains(&noticed.t),
+        "two failed checks 30 s apart: {}",
+        noticed.t
+    );
+    // The surviving AZ carries everything: one instance, twice the utilisation, no errors.
+    assert_eq!(f(at(&m, 900), &["instances", "web"]), 1.0);
+    assert!(mean(&m, 800, 1_500, &["error_rate"]) < 1e-6);
+    let before = mean(&m, 300, 600, &["utilization", "web"]);
+    let during = mean(&m, 800, 1_500, &["utilization", "web"]);
+    assert!(during > 1.8 * before && during < 1.0, "{before} → {during}");
+    assert!(
+        !at(&m, 900)["healthy_azs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "seoul/a")
+    );
+    // After the AZ returns its instance boots, passes health checks and serves again.
+    assert_eq!(f(at(&m, 2_399), &["instances", "web"]), 2.0);
+    assert!(mean(&m, 2_100, 2_400, &["error_rate"]) < 1e-6);
+}
+
+#[test]
+fn crashing_the_1k_primary_fails_writes_until_the_standby_takes_over() {
+    let (s, m) = run_with_metrics("1k", 2, "20m", &["5m=kill-db-primary"]);
+    assert_eq!(at(&m, 299)["db_primary"], "db-a");
+    let start = event(&s, "failover_start", Some("db")).expect("failover starts");
+    let done = event(&s, "failover_done", Some("db")).expect("failover finishes");
+    let took = done.t - start.t;
+    assert!(
+        (60..=120).contains(&took),
+        "RDS Multi-AZ failover takes 60–120 s, took {took}"
+    );
+    // During the failover nothing takes writes (and, with no replicas, reads fail too).
+    assert!(at(&m, 330)["db_primary"].is_null());
+    assert!(
+        f(at(&m, 330), &["error_rate"]) > 0.2,
+        "dynamic requests fail"
+    );
+    assert!(
+        f(at(&m, 330), &["error_rate"]) < 0.6,
+        "static files from the web servers still work"
+    );
+    // Afterwards the standby in AZ b is the primary and errors are gone.
+    let after = done.t + 5;
+    assert_eq!(at(&m, after)["db_primary"], "db-b");
+    assert!(mean(&m, after, after + 300, &["error_rate"]) < 1e-6);
+}
+
+#[test]
+fn flushing_the_100k_cache_sends_a_herd_to_the_database_until_it_warms_up() {
+    let (s, m) = run_with_metrics("100k", 3, "40m", &["10m=drop-cache"]);
+    let hit_before = mean(&m, 300, 600, &["cache_hit_ratio"]);
+    let db_before = mean(&m, 300, 600, &["utilization", "db-replicas"]);
+    let p99_before = mean(&m, 300, 600, &["latency_ms", "p99"]);
+    assert!(hit_before > 0.85, "{hit_before}");
+    assert!(
+        f(at(&m, 600), &["cache_hit_ratio"]) < 0.05,
+        "the hit ratio falls to about zero"
+    );
+    let db_after = mean(&m, 600, 630, &["utilization", "db-replicas"]);
+    assert!(
+        db_after > 3.0 * db_before,
+        "database utilisation jumps: {db_before} → {db_after}"
+    );
+    let p99_after = (600..660)
+        .map(|t| f(at(&m, t), &["latency_ms", "p99"]))
+        .fold(0.0, f64::max);
+    assert!(
+        p99_after > 3.0 * p99_before,
+        "p99 jumps: {p99_before} → {p99_after}"
+    );
+    assert!(event(&s, "cache_cold", Some("cache")).is_some());
+    // Misses bring the hot keys back.
+    let warm = event(&s, "cache_warm", Some("cache")).expect("the cache warms up again");
+    assert!(
+        warm.t < 600 + 20 * 60,
+        "warm again within 20 minutes: {}",
+        warm.t
+    );
+    assert!(mean(&m, 2_100, 2_400, &["cache_hit_ratio"]) > 0.95 * hit_before);
+}
+
+#[test]
+fn a_5x_spike_at_10k_scales_out_after_warm_up_and_p99_recovers() {
+    let (s, m) = run_with_metrics("10k", 4, "60m", &["10m=spike:5x"]);
+    let before = f(at(&m, 599), &["instances", "web"]);
+    let scale_out = s
+        .events
+        .iter()
+        .find(|e| {
+            e.kind.as_str() == "scale_out" && e.component.as_deref() == Some("web") && e.t >= 600
+        })
+        .expect("scales out");
+    // Target tracking needs three one-minute datapoints, then instances need to boot.
+    assert!(scale_out.t >= 600 + 120, "{}", scale_out.t);
+    assert_eq!(
+        f(at(&m, scale_out.t as u64 + 60), &["instances", "web"]),
+        before,
+        "launching instances do not serve yet"
+    );
+    assert!(f(at(&m, 3_599), &["instances", "web"]) >= 2.0 * before);
+    // Overloaded at first, recovered at the end.
+    assert!(mean(&m, 620, 700, &["latency_ms", "p99"]) > 400.0);
+    let slo = s.slo.p99_ms;
+    assert!(mean(&m, 3_000, 3_600, &["latency_ms", "p99"]) < slo);
+    assert!(mean(&m, 3_000, 3_600, &["error_rate"]) < 1e-6);
+}
+
+#[test]
+fn losing_seoul_at_1m_takes_minutes_of_disaster_recovery() {
+    let (s, m) = run_with_metrics("1m", 5, "60m", &["10m=kill-region:seoul"]);
+    let activation = event(&s, "failover_start", None).expect("disaster recovery starts");
+    assert!(activation.message.contains("tokyo"));
+    let up = event(&s, "failover_done", None).expect("tokyo comes up");
+    assert_eq!(
+        up.t - activation.t,
+        600,
+        "the warm standby takes its activation time"
+    );
+    // Dynamic requests fail for the whole time; the CDN still serves cached static files.
+    let outage = mean(&m, 700, up.t, &["error_rate"]);
+    assert!(outage > 0.3 && outage < 0.5, "{outage}");
+    // Eventually Tokyo serves everyone.
+    assert!(mean(&m, 3_000, 3_600, &["error_rate"]) < 1e-6);
+    assert_eq!(at(&m, 3_599)["db_primary"], "shard1-tokyo-a");
+}
+
+#[test]
+fn losing_a_region_at_10m_is_over_in_about_a_minute() {
+    let (s, m) = run_with_metrics("10m", 6, "40m", &["10m=kill-region:seoul"]);
+    let noticed = event(&s, "health_check_fail", Some("dns")).expect("Route 53 notices");
+    assert!(noticed.t <= 600 + 30, "fast health checks: {}", noticed.t);
+    let promoted = s
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "failover_done")
+        .count();
+    assert_eq!(promoted, 2, "both global secondaries are promoted");
+    // Half the users are cut off only until DNS moves them (detection plus the TTL).
+    assert!(mean(&m, 600 + 150, 2_400, &["error_rate"]) < 1e-4);
+    assert!(s.slo_breached_s < 300, "{}", s.slo_breached_s);
+    assert!(
+        at(&m, 2_399)["db_primary"]
+            .as_str()
+            .unwrap()
+            .starts_with("shard1-oregon")
+    );
+}
