@@ -140,7 +140,7 @@ fn a_5x_spike_at_10k_scales_out_after_warm_up_and_p99_recovers() {
     // Target tracking needs three one-minute datapoints, then instances need to boot.
     assert!(scale_out.t >= 600 + 120, "{}", scale_out.t);
     assert_eq!(
-        f(at(&m, scale_out.t as u64 + 60), &["instances", "web"]),
+        f(at(&m, scale_out.t + 60), &["instances", "web"]),
         before,
         "launching instances do not serve yet"
     );

@@ -81,7 +81,6 @@ pub fn read_text(path: &str) -> Result<String, InputError> {
 }
 
 /// Parses and checks preset text. `origin` names the file in error messages.
-
 pub fn parse(name: &str, origin: &str, source: &str) -> Result<Architecture, InputError> {
     let spec: spec::PresetSpec =
         toml::from_str(source).map_err(|e| InputError::from_toml(origin, source, &e))?;
