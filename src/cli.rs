@@ -53,6 +53,10 @@ pub struct Cli {
     #[arg(long)]
     pub list_presets: bool,
 
+    /// Dashboard: start in the high-contrast theme (for projectors); `t` toggles it.
+    #[arg(long)]
+    pub high_contrast: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

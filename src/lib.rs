@@ -11,4 +11,6 @@ pub mod input_error;
 pub mod preset;
 pub mod report;
 pub mod sim;
+#[cfg(feature = "tui")]
+pub mod tui;
 pub mod units;

@@ -8,6 +8,8 @@ use archtui::headless::{self, Injection};
 use archtui::input_error::InputError;
 use archtui::preset;
 use archtui::report::MetricsLine;
+use archtui::tui;
+
 use clap::Parser;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -47,6 +49,9 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
         list_presets();
         return Ok(ExitCode::SUCCESS);
     }
+    if !cli.headless {
+        return run_dashboard(&cli);
+    }
     let arch = load(&cli)?;
     let injections = cli
         .inject
@@ -65,6 +70,31 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
     }
     run_headless(&cli, Arc::new(arch), &injections).map_err(Failure::Io)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the dashboard. Flags that only make sense headless are refused rather than ignored.
+fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
+    let headless_only = [
+        (!cli.inject.is_empty(), "--inject"),
+        (cli.metrics.is_some(), "--metrics"),
+        (cli.json, "--json"),
+    ];
+    if let Some((_, flag)) = headless_only.iter().find(|(given, _)| *given) {
+        return Err(InputError::new(*flag, "only works with --headless").into());
+    }
+    let app = tui::App::new(tui::Options {
+        preset: cli.preset.clone(),
+        seed: cli.seed,
+        users: cli.users,
+        high_contrast: cli.high_contrast,
+    })?;
+    match tui::run(app) {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("error: {e:?}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn load(cli: &cli::Cli) -> Result<Architecture, InputError> {

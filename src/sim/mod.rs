@@ -255,6 +255,11 @@ impl Simulation {
         &self.last
     }
 
+    /// The last minute against the SLO.
+    pub fn slo_window(&self) -> &SloWindow {
+        &self.slo
+    }
+
     pub fn totals(&self) -> &Totals {
         &self.totals
     }

@@ -59,7 +59,8 @@ pub struct Slot {
 }
 
 impl Slot {
-    fn launching(&self) -> u32 {
+    /// Instances launched here and not serving yet.
+    pub fn launching(&self) -> u32 {
         self.launching.len() as u32
     }
 }

@@ -16,7 +16,10 @@ pub struct CommandLine {
 
 impl CommandLine {
     pub fn new(arch: &Architecture) -> Self {
-        Self { input: String::new(), candidates: candidates(arch) }
+        Self {
+            input: String::new(),
+            candidates: candidates(arch),
+        }
     }
 
     pub fn push(&mut self, c: char) {
@@ -30,7 +33,10 @@ impl CommandLine {
     /// Candidates that start with what is typed.
     pub fn suggestions(&self) -> impl Iterator<Item = &str> {
         let typed = self.input.trim().to_lowercase();
-        self.candidates.iter().map(String::as_str).filter(move |c| c.starts_with(&typed))
+        self.candidates
+            .iter()
+            .map(String::as_str)
+            .filter(move |c| c.starts_with(&typed))
     }
 
     /// Tab: extends the input to what every matching candidate shares.
@@ -39,8 +45,17 @@ impl CommandLine {
         let Some(first) = matches.next() else { return };
         let mut common = first.to_string();
         for m in matches {
-            let shared = common.chars().zip(m.chars()).take_while(|(a, b)| a == b).count();
-            common.truncate(common.char_indices().nth(shared).map_or(common.len(), |(i, _)| i));
+            let shared = common
+                .chars()
+                .zip(m.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            common.truncate(
+                common
+                    .char_indices()
+                    .nth(shared)
+                    .map_or(common.len(), |(i, _)| i),
+            );
         }
         if common.len() > self.input.trim().len() {
             self.input = common;
@@ -60,7 +75,13 @@ fn candidates(arch: &Architecture) -> Vec<String> {
     let mut out = Vec::new();
     let azs: Vec<String> = arch
         .all_azs()
-        .map(|az| if az.region == 0 { arch.regions[0].azs[az.az].clone() } else { arch.az_name(az) })
+        .map(|az| {
+            if az.region == 0 {
+                arch.regions[0].azs[az.az].clone()
+            } else {
+                arch.az_name(az)
+            }
+        })
         .collect();
     for verb in ["kill-az", "restore-az"] {
         out.extend(azs.iter().map(|az| format!("{verb}:{az}")));
@@ -68,9 +89,20 @@ fn candidates(arch: &Architecture) -> Vec<String> {
     for verb in ["kill-region", "restore-region"] {
         out.extend(arch.regions.iter().map(|r| format!("{verb}:{}", r.id)));
     }
-    out.extend(["spike:2x:10m", "spike:3x:10m", "spike:5x:10m", "spike:10x:5m"].map(String::from));
+    out.extend(
+        [
+            "spike:2x:10m",
+            "spike:3x:10m",
+            "spike:5x:10m",
+            "spike:10x:5m",
+        ]
+        .map(String::from),
+    );
     let ids = |pred: &dyn Fn(&Kind) -> bool| -> Vec<String> {
-        arch.nodes().filter(|(_, c)| pred(&c.kind)).map(|(_, c)| c.id.clone()).collect()
+        arch.nodes()
+            .filter(|(_, c)| pred(&c.kind))
+            .map(|(_, c)| c.id.clone())
+            .collect()
     };
     let caches = ids(&|k| matches!(k, Kind::Cache(_)));
     if !caches.is_empty() {
@@ -83,7 +115,11 @@ fn candidates(arch: &Architecture) -> Vec<String> {
         out.extend(writers.iter().map(|d| format!("kill-db-primary:{d}")));
     }
     out.extend(arch.groups().map(|(_, g)| format!("kill-instance:{g}")));
-    out.extend(ids(&|_| true).iter().map(|c| format!("add-latency:{c}:200:5m")));
+    out.extend(
+        ids(&|_| true)
+            .iter()
+            .map(|c| format!("add-latency:{c}:200:5m")),
+    );
     for db in &writers {
         let candidate = format!("hot-shard:{db}:4x:10m");
         if Action::parse(&candidate).is_ok_and(|a| a.check(arch).is_ok()) {

@@ -17,7 +17,8 @@ impl Series {
         if self.0.len() == KEEP {
             self.0.pop_front();
         }
-        self.0.push_back(if value.is_finite() { value } else { 0.0 });
+        self.0
+            .push_back(if value.is_finite() { value } else { 0.0 });
     }
 
     pub fn last(&self) -> Option<f64> {
@@ -51,7 +52,10 @@ pub struct History {
 impl History {
     pub fn new(arch: &Architecture) -> Self {
         Self {
-            groups: arch.groups().map(|(n, id)| (n, id, Series::default())).collect(),
+            groups: arch
+                .groups()
+                .map(|(n, id)| (n, id, Series::default()))
+                .collect(),
             utilization: vec![Series::default(); arch.node_count()],
             arrivals: vec![Series::default(); arch.node_count()],
             ..Self::default()
@@ -86,7 +90,9 @@ impl History {
 pub fn utilization(sim: &Simulation, n: NodeId) -> f64 {
     match sim.node(n) {
         NodeState::Pool(p) => p.utilization,
-        NodeState::Database(db) => db.writer_utilization.max(db.replicas.as_ref().map_or(0.0, |r| r.utilization)),
+        NodeState::Database(db) => db
+            .writer_utilization
+            .max(db.replicas.as_ref().map_or(0.0, |r| r.utilization)),
         NodeState::Cache(c) => c.utilization,
         _ => 0.0,
     }

@@ -63,7 +63,7 @@ pub enum Hint {
     Never,
     Always,
     WhenPaused,
-    WhenSelected,
+    WhenRunning,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,42 +79,273 @@ pub struct Binding {
     pub hint: Hint,
 }
 
-const fn bind(keys: &'static [&'static str], short: &'static str, help: &'static str, cmd: Cmd, group: Group, hint: Hint) -> Binding {
-    Binding { keys, short, help, cmd, group, hint }
+const fn bind(
+    keys: &'static [&'static str],
+    short: &'static str,
+    help: &'static str,
+    cmd: Cmd,
+    group: Group,
+    hint: Hint,
+) -> Binding {
+    Binding {
+        keys,
+        short,
+        help,
+        cmd,
+        group,
+        hint,
+    }
 }
 
 pub const BINDINGS: &[Binding] = &[
-    bind(&["space"], "pause", "pause or resume the simulation", Cmd::Pause, Group::Run, Hint::Always),
-    bind(&["."], "step", "advance one simulated second (while paused)", Cmd::Step, Group::Run, Hint::WhenPaused),
-    bind(&["+", "="], "faster", "run faster: 1×, 2×, 5×, 10×, 60×", Cmd::Faster, Group::Run, Hint::Always),
-    bind(&["-"], "slower", "run slower", Cmd::Slower, Group::Run, Hint::Never),
-    bind(&["r"], "reset", "start the run again from second zero, same seed", Cmd::Reset, Group::Run, Hint::Never),
-    bind(&["t"], "theme", "switch to or from the high-contrast theme (projectors)", Cmd::Theme, Group::Run, Hint::Never),
-    bind(&["q", "Ctrl-C"], "quit", "quit", Cmd::Quit, Group::Run, Hint::Always),
-    bind(&["Tab", "Shift-Tab"], "select", "select the next or previous component", Cmd::Next, Group::Look, Hint::Never),
-    bind(&["←", "h"], "left", "select the component to the left", Cmd::Left, Group::Look, Hint::Never),
-    bind(&["→", "l"], "right", "select the component to the right", Cmd::Right, Group::Look, Hint::Never),
-    bind(&["↑", "k"], "up", "select the component above", Cmd::Up, Group::Look, Hint::Never),
-    bind(&["↓", "j"], "down", "select the component below", Cmd::Down, Group::Look, Hint::Never),
-    bind(&["Enter"], "detail", "open the selected component's detail", Cmd::Open, Group::Look, Hint::WhenSelected),
-    bind(&["Esc"], "close", "close a panel or cancel a prompt", Cmd::Close, Group::Look, Hint::Never),
-    bind(&["?"], "help", "show or hide this help", Cmd::Help, Group::Look, Hint::Always),
-    bind(&[":"], "command", "type any action: kill-az:b, spike:3x:10m, add-latency:cache:50 …", Cmd::CommandLine, Group::Faults, Hint::Always),
-    bind(&["a"], "kill AZ", "kill an AZ, then press its letter", Cmd::KillAz, Group::Faults, Hint::Always),
-    bind(&["A"], "restore AZ", "restore an AZ, then press its letter", Cmd::RestoreAz, Group::Faults, Hint::Never),
-    bind(&["g"], "kill region", "kill a region, then press its number", Cmd::KillRegion, Group::Faults, Hint::Never),
-    bind(&["G"], "restore region", "restore a region, then press its number", Cmd::RestoreRegion, Group::Faults, Hint::Never),
-    bind(&["s"], "spike", "traffic spike: five times the traffic for ten minutes", Cmd::Spike, Group::Faults, Hint::Always),
-    bind(&["c"], "drop cache", "flush every cache", Cmd::DropCache, Group::Faults, Hint::Never),
-    bind(&["d"], "crash DB", "crash the database primary (the selected database, or the main one)", Cmd::KillDb, Group::Faults, Hint::Always),
-    bind(&["x"], "kill instance", "crash one instance of the selected group (or the first group)", Cmd::KillInstance, Group::Faults, Hint::WhenSelected),
-    bind(&["u"], "restore all", "undo every fault", Cmd::RestoreAll, Group::Faults, Hint::Always),
-    bind(&["1"], "100", "switch to the 100-user preset", Cmd::Preset(0), Group::Presets, Hint::Never),
-    bind(&["2"], "1k", "switch to the 1k preset", Cmd::Preset(1), Group::Presets, Hint::Never),
-    bind(&["3"], "10k", "switch to the 10k preset", Cmd::Preset(2), Group::Presets, Hint::Never),
-    bind(&["4"], "100k", "switch to the 100k preset", Cmd::Preset(3), Group::Presets, Hint::Never),
-    bind(&["5"], "1m", "switch to the 1m preset", Cmd::Preset(4), Group::Presets, Hint::Never),
-    bind(&["6"], "10m", "switch to the 10m preset", Cmd::Preset(5), Group::Presets, Hint::Never),
+    bind(
+        &["space"],
+        "pause",
+        "pause or resume the simulation",
+        Cmd::Pause,
+        Group::Run,
+        Hint::Always,
+    ),
+    bind(
+        &["."],
+        "step",
+        "advance one simulated second (while paused)",
+        Cmd::Step,
+        Group::Run,
+        Hint::WhenPaused,
+    ),
+    bind(
+        &["+", "="],
+        "faster",
+        "run faster: 1×, 2×, 5×, 10×, 60×",
+        Cmd::Faster,
+        Group::Run,
+        Hint::WhenRunning,
+    ),
+    bind(
+        &["-"],
+        "slower",
+        "run slower",
+        Cmd::Slower,
+        Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["r"],
+        "reset",
+        "start the run again from second zero, same seed",
+        Cmd::Reset,
+        Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["t"],
+        "theme",
+        "switch to or from the high-contrast theme (projectors)",
+        Cmd::Theme,
+        Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["q", "Ctrl-C"],
+        "quit",
+        "quit",
+        Cmd::Quit,
+        Group::Run,
+        Hint::Always,
+    ),
+    bind(
+        &["Tab", "Shift-Tab"],
+        "select",
+        "select the next or previous component",
+        Cmd::Next,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["←", "h"],
+        "left",
+        "select the component to the left",
+        Cmd::Left,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["→", "l"],
+        "right",
+        "select the component to the right",
+        Cmd::Right,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["↑", "k"],
+        "up",
+        "select the component above",
+        Cmd::Up,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["↓", "j"],
+        "down",
+        "select the component below",
+        Cmd::Down,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["Enter"],
+        "detail",
+        "open the selected component's detail",
+        Cmd::Open,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["Esc"],
+        "close",
+        "close a panel or cancel a prompt",
+        Cmd::Close,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["?"],
+        "help",
+        "show or hide this help",
+        Cmd::Help,
+        Group::Look,
+        Hint::Always,
+    ),
+    bind(
+        &[":"],
+        "command",
+        "type any action: kill-az:b, spike:3x:10m, add-latency:cache:50 …",
+        Cmd::CommandLine,
+        Group::Faults,
+        Hint::Always,
+    ),
+    bind(
+        &["a"],
+        "kill AZ",
+        "kill an AZ, then press its letter",
+        Cmd::KillAz,
+        Group::Faults,
+        Hint::Always,
+    ),
+    bind(
+        &["A"],
+        "restore AZ",
+        "restore an AZ, then press its letter",
+        Cmd::RestoreAz,
+        Group::Faults,
+        Hint::Never,
+    ),
+    bind(
+        &["g"],
+        "kill region",
+        "kill a region, then press its number",
+        Cmd::KillRegion,
+        Group::Faults,
+        Hint::Never,
+    ),
+    bind(
+        &["G"],
+        "restore region",
+        "restore a region, then press its number",
+        Cmd::RestoreRegion,
+        Group::Faults,
+        Hint::Never,
+    ),
+    bind(
+        &["s"],
+        "spike",
+        "traffic spike: five times the traffic for ten minutes",
+        Cmd::Spike,
+        Group::Faults,
+        Hint::Always,
+    ),
+    bind(
+        &["c"],
+        "drop cache",
+        "flush every cache",
+        Cmd::DropCache,
+        Group::Faults,
+        Hint::Never,
+    ),
+    bind(
+        &["d"],
+        "crash DB",
+        "crash the database primary (the selected database, or the main one)",
+        Cmd::KillDb,
+        Group::Faults,
+        Hint::Always,
+    ),
+    bind(
+        &["x"],
+        "kill instance",
+        "crash one instance of the selected group (or the first group)",
+        Cmd::KillInstance,
+        Group::Faults,
+        Hint::Never,
+    ),
+    bind(
+        &["u"],
+        "restore all",
+        "undo every fault",
+        Cmd::RestoreAll,
+        Group::Faults,
+        Hint::Always,
+    ),
+    bind(
+        &["1"],
+        "100",
+        "switch to the 100-user preset",
+        Cmd::Preset(0),
+        Group::Presets,
+        Hint::Never,
+    ),
+    bind(
+        &["2"],
+        "1k",
+        "switch to the 1k preset",
+        Cmd::Preset(1),
+        Group::Presets,
+        Hint::Never,
+    ),
+    bind(
+        &["3"],
+        "10k",
+        "switch to the 10k preset",
+        Cmd::Preset(2),
+        Group::Presets,
+        Hint::Never,
+    ),
+    bind(
+        &["4"],
+        "100k",
+        "switch to the 100k preset",
+        Cmd::Preset(3),
+        Group::Presets,
+        Hint::Never,
+    ),
+    bind(
+        &["5"],
+        "1m",
+        "switch to the 1m preset",
+        Cmd::Preset(4),
+        Group::Presets,
+        Hint::Never,
+    ),
+    bind(
+        &["6"],
+        "10m",
+        "switch to the 10m preset",
+        Cmd::Preset(5),
+        Group::Presets,
+        Hint::Never,
+    ),
 ];
 
 /// How a key event is written in the table.
@@ -148,12 +379,12 @@ pub fn command(key: &KeyEvent) -> Option<Cmd> {
 }
 
 /// The bindings for the hint bar right now.
-pub fn hints(paused: bool, selected: bool) -> impl Iterator<Item = &'static Binding> {
+pub fn hints(paused: bool) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| match b.hint {
         Hint::Never => false,
         Hint::Always => true,
         Hint::WhenPaused => paused,
-        Hint::WhenSelected => selected,
+        Hint::WhenRunning => !paused,
     })
 }
 
@@ -178,7 +409,10 @@ mod tests {
     #[test]
     fn keys_map_to_their_commands() {
         assert_eq!(command(&key(KeyCode::Char('q'))), Some(Cmd::Quit));
-        assert_eq!(command(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Cmd::Quit));
+        assert_eq!(
+            command(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Cmd::Quit)
+        );
         assert_eq!(command(&key(KeyCode::Char('c'))), Some(Cmd::DropCache));
         assert_eq!(command(&key(KeyCode::Char(' '))), Some(Cmd::Pause));
         assert_eq!(command(&key(KeyCode::BackTab)), Some(Cmd::Previous));

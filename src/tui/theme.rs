@@ -54,8 +54,12 @@ impl Theme {
                 accent: Style::new().fg(Color::Cyan),
                 ok: Style::new().fg(Color::Green),
                 busy: Style::new().fg(Color::Yellow),
-                hot: Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD),
-                down: Style::new().fg(Color::Red).add_modifier(Modifier::CROSSED_OUT),
+                hot: Style::new()
+                    .fg(Color::LightRed)
+                    .add_modifier(Modifier::BOLD),
+                down: Style::new()
+                    .fg(Color::Red)
+                    .add_modifier(Modifier::CROSSED_OUT),
                 idle: Style::new().fg(Color::DarkGray),
                 region_frame: Style::new().fg(Color::Blue),
                 az_frame: Style::new().fg(Color::DarkGray),
@@ -69,17 +73,33 @@ impl Theme {
                 text: Style::new().fg(Color::White),
                 dim: Style::new().fg(Color::Gray),
                 title: Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
-                accent: Style::new().fg(Color::LightCyan).add_modifier(Modifier::BOLD),
-                ok: Style::new().fg(Color::LightGreen).add_modifier(Modifier::BOLD),
-                busy: Style::new().fg(Color::LightYellow).add_modifier(Modifier::BOLD),
-                hot: Style::new().fg(Color::Black).bg(Color::LightRed).add_modifier(Modifier::BOLD),
-                down: Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD | Modifier::CROSSED_OUT),
+                accent: Style::new()
+                    .fg(Color::LightCyan)
+                    .add_modifier(Modifier::BOLD),
+                ok: Style::new()
+                    .fg(Color::LightGreen)
+                    .add_modifier(Modifier::BOLD),
+                busy: Style::new()
+                    .fg(Color::LightYellow)
+                    .add_modifier(Modifier::BOLD),
+                hot: Style::new()
+                    .fg(Color::Black)
+                    .bg(Color::LightRed)
+                    .add_modifier(Modifier::BOLD),
+                down: Style::new()
+                    .fg(Color::White)
+                    .bg(Color::Red)
+                    .add_modifier(Modifier::BOLD | Modifier::CROSSED_OUT),
                 idle: Style::new().fg(Color::Gray),
-                region_frame: Style::new().fg(Color::LightBlue).add_modifier(Modifier::BOLD),
+                region_frame: Style::new()
+                    .fg(Color::LightBlue)
+                    .add_modifier(Modifier::BOLD),
                 az_frame: Style::new().fg(Color::White),
                 edge: Style::new().fg(Color::White),
                 selected: Style::new().fg(Color::Black).bg(Color::LightCyan),
-                key: Style::new().fg(Color::LightCyan).add_modifier(Modifier::BOLD),
+                key: Style::new()
+                    .fg(Color::LightCyan)
+                    .add_modifier(Modifier::BOLD),
                 bar: Style::new().fg(Color::White).bg(Color::Black),
             },
             ThemeName::Monochrome => {

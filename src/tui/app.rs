@@ -1,0 +1,380 @@
+//! The dashboard's state and everything that changes it. Keys and mouse clicks come in as
+//! crossterm events, become commands (see `keys.rs`) and then actions on the simulation; the
+//! drawing code only reads this state. No terminal and no wall clock here, so tests drive it.
+
+use super::command_line::CommandLine;
+use super::history::History;
+use super::keys::{self, Cmd};
+use super::layout::{Layering, Place, Scene, Sugiyama};
+use super::theme::Theme;
+use crate::action::Action;
+use crate::arch::{Architecture, Kind, NodeId};
+use crate::input_error::InputError;
+use crate::preset;
+use crate::sim::Simulation;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+use std::sync::Arc;
+
+/// Simulated seconds per wall-clock second.
+pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 60];
+
+/// What the keyboard is talking to.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    Help,
+    /// `:` prompt.
+    Command(CommandLine),
+    /// After `a`/`A`: the next letter names an AZ of `region`.
+    PickAz {
+        restore: bool,
+        region: usize,
+    },
+    /// After `g`/`G`: the next digit names a region.
+    PickRegion {
+        restore: bool,
+    },
+}
+
+/// A line of feedback under the graph: what the last action did, or why it could not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    Info(String),
+    Error(String),
+}
+
+/// How the dashboard was started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub preset: String,
+    pub seed: u64,
+    pub users: Option<f64>,
+    pub high_contrast: bool,
+}
+
+pub struct App {
+    pub options: Options,
+    pub sim: Simulation,
+    pub history: History,
+    pub speed: usize,
+    pub paused: bool,
+    pub selected: NodeId,
+    pub mode: Mode,
+    pub detail_open: bool,
+    pub theme: Theme,
+    pub note: Option<Note>,
+    /// Every action taken since the run started, with its simulated second (for `--record`).
+    pub taken: Vec<(u64, Action)>,
+    pub quit: bool,
+    /// Something on screen changed since the last draw.
+    pub dirty: bool,
+    places: Vec<Place>,
+    /// The graph's layout for a pane size; rebuilt when either changes.
+    scene: Option<(u16, u16, Arc<Scene>)>,
+    /// Where the graph pane was last drawn, and its scroll offset, for mouse clicks.
+    pub graph_area: Rect,
+    pub scroll: (u16, u16),
+}
+
+impl App {
+    pub fn new(options: Options) -> Result<Self, InputError> {
+        let arch = load(&options.preset, options.users)?;
+        let theme = Theme::from_env(options.high_contrast);
+        let mut app = App {
+            sim: Simulation::new(arch.clone(), options.seed),
+            history: History::new(&arch),
+            options,
+            speed: 0,
+            paused: false,
+            selected: arch.entry,
+            mode: Mode::Normal,
+            detail_open: false,
+            theme,
+            note: None,
+            taken: Vec::new(),
+            quit: false,
+            dirty: true,
+            places: Sugiyama.places(&arch),
+            scene: None,
+            graph_area: Rect::default(),
+            scroll: (0, 0),
+        };
+        app.history.record(&app.sim);
+        Ok(app)
+    }
+
+    pub fn arch(&self) -> &Arc<Architecture> {
+        self.sim.arch()
+    }
+
+    pub fn speed(&self) -> u32 {
+        SPEEDS[self.speed]
+    }
+
+    /// Advances one simulated second.
+    pub fn step(&mut self) {
+        self.sim.step();
+        self.history.record(&self.sim);
+        self.dirty = true;
+    }
+
+    /// The layout for a graph pane of this size (cached).
+    pub fn scene(&mut self, width: u16, height: u16) -> Arc<Scene> {
+        match &self.scene {
+            Some((w, h, s)) if (*w, *h) == (width, height) => s.clone(),
+            _ => {
+                let s = Arc::new(Scene::fit(self.sim.arch(), &self.places, width, height));
+                self.scene = Some((width, height, s.clone()));
+                s
+            }
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        // Some terminals also report releases and repeats; only a press is a keystroke.
+        if key.kind != KeyEventKind::Press {
+            return;
+        }
+        self.dirty = true;
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl_c {
+            self.quit = true;
+            return;
+        }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
+            Mode::Normal => {
+                if let Some(cmd) = keys::command(&key) {
+                    self.run(cmd);
+                }
+            }
+            Mode::Help => match keys::command(&key) {
+                Some(Cmd::Quit) => self.quit = true,
+                Some(Cmd::Help | Cmd::Close) | None => {}
+                Some(cmd) => self.run(cmd),
+            },
+            Mode::Command(mut line) => match key.code {
+                KeyCode::Esc => {}
+                KeyCode::Enter => match line.submit(self.sim.arch()) {
+                    Ok(action) => self.act(action),
+                    Err(e) => {
+                        self.note = Some(Note::Error(e));
+                        self.mode = Mode::Command(line);
+                    }
+                },
+                KeyCode::Tab => {
+                    line.complete();
+                    self.mode = Mode::Command(line);
+                }
+                KeyCode::Backspace => {
+                    line.backspace();
+                    self.mode = Mode::Command(line);
+                }
+                KeyCode::Char(c) => {
+                    line.push(c);
+                    self.note = None;
+                    self.mode = Mode::Command(line);
+                }
+                _ => self.mode = Mode::Command(line),
+            },
+            Mode::PickAz { restore, region } => {
+                if let KeyCode::Char(c) = key.code {
+                    let r = &self.sim.arch().regions[region];
+                    match r.azs.iter().find(|az| az.starts_with(c)) {
+                        Some(az) => {
+                            let name = format!("{}/{az}", r.id);
+                            self.act(if restore {
+                                Action::RestoreAz(name)
+                            } else {
+                                Action::KillAz(name)
+                            });
+                        }
+                        None => self.note = Some(Note::Error(format!("{} has no AZ `{c}`", r.id))),
+                    }
+                }
+            }
+            Mode::PickRegion { restore } => {
+                if let KeyCode::Char(c) = key.code {
+                    let regions = &self.sim.arch().regions;
+                    match c
+                        .to_digit(10)
+                        .and_then(|d| regions.get((d as usize).wrapping_sub(1)))
+                    {
+                        Some(r) => {
+                            let id = r.id.clone();
+                            self.act(if restore {
+                                Action::RestoreRegion(id)
+                            } else {
+                                Action::KillRegion(id)
+                            });
+                        }
+                        None => {
+                            self.note = Some(Note::Error(format!(
+                                "no region {c}: press 1–{}",
+                                regions.len()
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn handle_mouse(&mut self, mouse: MouseEvent) {
+        if mouse.kind != MouseEventKind::Down(MouseButton::Left)
+            || !matches!(self.mode, Mode::Normal)
+        {
+            return;
+        }
+        let area = self.graph_area;
+        if !area.contains((mouse.column, mouse.row).into()) {
+            return;
+        }
+        let (x, y) = (
+            mouse.column - area.x + self.scroll.0,
+            mouse.row - area.y + self.scroll.1,
+        );
+        if let Some((_, _, scene)) = &self.scene
+            && let Some(n) = scene.hit(x, y)
+        {
+            self.selected = n;
+            self.dirty = true;
+        }
+    }
+
+    /// Carries out one command of the key table.
+    pub fn run(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Quit => self.quit = true,
+            Cmd::Help => self.mode = Mode::Help,
+            Cmd::Pause => self.paused = !self.paused,
+            Cmd::Step => {
+                self.paused = true;
+                self.step();
+            }
+            Cmd::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Cmd::Slower => self.speed = self.speed.saturating_sub(1),
+            Cmd::Reset => self.restart(self.sim.arch().clone()),
+            Cmd::Theme => self.theme = self.theme.toggled(),
+            Cmd::Next | Cmd::Previous => self.cycle(cmd == Cmd::Next),
+            Cmd::Left => self.go(-1, 0),
+            Cmd::Right => self.go(1, 0),
+            Cmd::Up => self.go(0, -1),
+            Cmd::Down => self.go(0, 1),
+            Cmd::Open => self.detail_open = !self.detail_open,
+            Cmd::Close => self.detail_open = false,
+            Cmd::CommandLine => self.mode = Mode::Command(CommandLine::new(self.sim.arch())),
+            Cmd::KillAz | Cmd::RestoreAz => {
+                let region = self.sim.arch().graph[self.selected].region.unwrap_or(0);
+                self.mode = Mode::PickAz {
+                    restore: cmd == Cmd::RestoreAz,
+                    region,
+                };
+            }
+            Cmd::KillRegion | Cmd::RestoreRegion => {
+                self.mode = Mode::PickRegion {
+                    restore: cmd == Cmd::RestoreRegion,
+                }
+            }
+            Cmd::Spike => self.act(Action::Spike {
+                factor: 5.0,
+                duration: Some(crate::units::Duration::from_secs(600)),
+            }),
+            Cmd::DropCache => self.act(Action::DropCache(None)),
+            Cmd::KillDb => {
+                let selected = &self.sim.arch().graph[self.selected];
+                let db = matches!(&selected.kind, Kind::Database(_)).then(|| selected.id.clone());
+                self.act(Action::KillDbPrimary(db));
+            }
+            Cmd::KillInstance => {
+                let arch = self.sim.arch();
+                let group = arch
+                    .groups()
+                    .find(|(n, _)| *n == self.selected)
+                    .or_else(|| arch.groups().next())
+                    .map(|(_, g)| g);
+                match group {
+                    Some(g) => self.act(Action::KillInstance(g)),
+                    None => {
+                        self.note = Some(Note::Error("this preset has no instance group".into()))
+                    }
+                }
+            }
+            Cmd::RestoreAll => self.act(Action::RestoreAll),
+            Cmd::Preset(i) => self.switch(preset::BUILTIN[i].name),
+        }
+    }
+
+    /// Applies an action to the simulation now, and remembers it for `--record`.
+    pub fn act(&mut self, action: Action) {
+        let t = self.sim.time();
+        match self.sim.apply(&action) {
+            Ok(()) => {
+                self.note = Some(Note::Info(format!(
+                    "{} {action}",
+                    crate::headless::clock(t)
+                )));
+                self.taken.push((t, action));
+            }
+            Err(e) => self.note = Some(Note::Error(e)),
+        }
+        self.dirty = true;
+    }
+
+    /// Opens another built-in preset, keeping the seed.
+    pub fn switch(&mut self, name: &str) {
+        match load(name, None) {
+            Ok(arch) => {
+                self.options.preset = name.to_string();
+                self.options.users = None;
+                self.places = Sugiyama.places(&arch);
+                self.scene = None;
+                self.restart(arch);
+                self.note = Some(Note::Info(format!("preset {name}")));
+            }
+            Err(e) => self.note = Some(Note::Error(e.to_string())),
+        }
+    }
+
+    /// Starts the run again from second zero with the same seed.
+    fn restart(&mut self, arch: Arc<Architecture>) {
+        self.sim = Simulation::new(arch.clone(), self.options.seed);
+        self.history = History::new(&arch);
+        self.history.record(&self.sim);
+        self.taken.clear();
+        self.selected = arch.entry;
+        self.scroll = (0, 0);
+        self.note = Some(Note::Info("run restarted".into()));
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        let Some((_, _, scene)) = &self.scene else {
+            return;
+        };
+        let order = scene.reading_order();
+        let Some(i) = order.iter().position(|&n| n == self.selected) else {
+            return;
+        };
+        let next = if forward { i + 1 } else { i + order.len() - 1 };
+        self.selected = order[next % order.len()];
+    }
+
+    fn go(&mut self, dx: i32, dy: i32) {
+        if let Some((_, _, scene)) = &self.scene
+            && let Some(n) = scene.neighbour(self.selected, dx, dy)
+        {
+            self.selected = n;
+        }
+    }
+}
+
+fn load(preset: &str, users: Option<f64>) -> Result<Arc<Architecture>, InputError> {
+    let mut arch = preset::load(preset)?;
+    if let Some(users) = users {
+        preset::set_users(&mut arch, users).map_err(|e| InputError::new("--users", e))?;
+    }
+    Ok(Arc::new(arch))
+}

@@ -1,0 +1,168 @@
+//! The selected component up close: what it is, where it runs, how busy it is, its own
+//! history.
+
+use super::super::app::App;
+use super::super::view::{self, percent, rate, short_age};
+use super::{pane, spark};
+use crate::headless::millis;
+use crate::sim::NodeState;
+use crate::sim::database::{Standby, Writer};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let sim = &app.sim;
+    let arch = sim.arch();
+    let n = app.selected;
+    let c = &arch.graph[n];
+    let status = view::status(sim, n);
+    let block = pane(
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(c.id.clone(), t.title),
+            Span::raw(" "),
+        ]),
+        app,
+    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = usize::from(inner.width);
+    let flow = sim.node_flow(n);
+    let arrived: f64 = flow.arrived.iter().sum();
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<11}"), t.dim),
+            Span::styled(v, t.text),
+        ])
+    };
+    let mut lines = vec![
+        kv("kind", view::kind_words(&c.kind).to_string()),
+        kv("where", view::placement(arch, n)),
+        Line::from(vec![
+            Span::styled(format!("{:<11}", "state"), t.dim),
+            Span::styled(status.figures.clone(), t.health(status.health)),
+        ]),
+        kv(
+            "traffic",
+            format!(
+                "{} in, {} failing",
+                rate(arrived),
+                percent(view::failing_share(sim, n))
+            ),
+        ),
+    ];
+    match sim.node(n) {
+        NodeState::Pool(p) => {
+            lines.push(kv(
+                "instances",
+                format!(
+                    "{} serving, {} launching, {} wanted ({}–{})",
+                    p.serving(),
+                    p.launching(),
+                    p.desired,
+                    p.min,
+                    p.max
+                ),
+            ));
+            lines.push(kv(
+                "busy",
+                format!(
+                    "{} of {} vCPUs ({})",
+                    percent(p.utilization),
+                    p.servers(),
+                    p.metric_name
+                ),
+            ));
+            lines.push(kv("queue", format!("{:.0} waiting", p.station.queued())));
+            lines.push(kv("latency", millis(Some(p.response_s * 1000.0))));
+        }
+        NodeState::Database(db) => {
+            let writer = match db.writer {
+                Writer::Up => format!("up in {}", arch.az_name(db.writer_az)),
+                Writer::FailingOver { done_at, .. } => format!(
+                    "failing over, {:.0} s left",
+                    (done_at - sim.time() as f64).max(0.0)
+                ),
+                Writer::Down { .. } => "down".to_string(),
+            };
+            lines.push(kv("writer", writer));
+            let standby = match db.standby {
+                Standby::None => "none".to_string(),
+                Standby::Ready(az) => format!("ready in {}", arch.az_name(az)),
+                Standby::Lost(az) => format!("lost with {}", arch.az_name(az)),
+                Standby::Rebuilding { az, .. } => format!("rebuilding in {}", arch.az_name(az)),
+            };
+            lines.push(kv("standby", standby));
+            if let Some(r) = &db.replicas {
+                lines.push(kv(
+                    "replicas",
+                    format!(
+                        "{} serving of {} ({})",
+                        r.serving(),
+                        r.desired,
+                        percent(r.utilization)
+                    ),
+                ));
+            }
+            lines.push(kv(
+                "busy",
+                format!("writer {}", percent(db.writer_utilization)),
+            ));
+            lines.push(kv(
+                "conns",
+                format!(
+                    "{:.0}/{:.0} writer, {:.0}/{:.0} readers",
+                    db.connections[0],
+                    db.connection_limit[0],
+                    db.connections[1],
+                    db.connection_limit[1]
+                ),
+            ));
+            lines.push(kv("latency", millis(Some(db.writer_response_s * 1000.0))));
+        }
+        NodeState::Cache(cache) => {
+            let hit = if cache.reads > 0.0 {
+                cache.hits / cache.reads
+            } else {
+                0.0
+            };
+            lines.push(kv(
+                "hit ratio",
+                format!("{} (warmth {})", percent(hit), percent(cache.warmth)),
+            ));
+            lines.push(kv(
+                "nodes",
+                format!("{} of {} up", cache.nodes_up(), cache.up.len()),
+            ));
+            lines.push(kv("busy", percent(cache.utilization)));
+        }
+        NodeState::Queue(q) => {
+            lines.push(kv("backlog", format!("{:.0} messages", q.backlog)));
+            lines.push(kv("oldest", short_age(q.oldest_age(sim.time() as f64))));
+        }
+        NodeState::Dns(_) | NodeState::Managed => {}
+    }
+    let extra = sim.added_latency_ms(n);
+    if extra > 0.0 {
+        lines.push(kv("injected", format!("+{extra:.0} ms latency")));
+    }
+    let spare = usize::from(inner.height).saturating_sub(lines.len());
+    if spare >= 2 {
+        lines.push(Line::styled("requests/s, last minutes", t.dim));
+        lines.push(Line::styled(
+            spark::inline(&app.history.arrivals[n.index()], w, None),
+            t.accent,
+        ));
+    }
+    if spare >= 4 {
+        lines.push(Line::styled("utilisation", t.dim));
+        lines.push(Line::styled(
+            spark::inline(&app.history.utilization[n.index()], w, Some(1.0)),
+            t.accent,
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

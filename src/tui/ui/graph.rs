@@ -1,0 +1,299 @@
+//! The architecture: region frames with AZ lanes, component boxes coloured by health, and
+//! call edges with markers that move with the traffic.
+
+use super::super::app::App;
+use super::super::layout::{BoxStyle, Detail, NodeBox, RegionFrame, Scene};
+use super::super::theme::{Health, Theme};
+use super::super::view::{self, Status};
+use super::pane;
+use crate::sim::Simulation;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use ratatui::symbols::merge::MergeStrategy;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Widget};
+
+pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
+    let block = pane(" architecture ", app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    app.graph_area = inner;
+    let scene = app.scene(inner.width, inner.height);
+
+    // Draw the whole scene off screen, then copy the visible window: the scene is small.
+    let mut canvas = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
+    paint(&mut canvas, &scene, &app.sim, &app.theme, app.selected);
+
+    app.scroll = follow(app.scroll, &scene, app.selected, inner);
+    let (sx, sy) = app.scroll;
+    let buf = frame.buffer_mut();
+    let off_x = inner.x + inner.width.saturating_sub(scene.width) / 2;
+    for y in 0..inner.height.min(scene.height) {
+        for x in 0..inner.width.min(scene.width) {
+            if let (Some(from), Some(to)) = (
+                canvas.cell((x + sx, y + sy)),
+                buf.cell_mut((off_x + x, inner.y + y)),
+            ) {
+                *to = from.clone();
+            }
+        }
+    }
+    // Clicks land in scene coordinates: account for centring.
+    app.graph_area = Rect::new(
+        off_x,
+        inner.y,
+        inner.width.min(scene.width),
+        inner.height.min(scene.height),
+    );
+    if scene.width > inner.width || scene.height > inner.height {
+        let hint = format!(
+            " {}×{} of {}×{} · arrows scroll ",
+            inner.width, inner.height, scene.width, scene.height
+        );
+        let w = hint.chars().count() as u16;
+        if w + 2 < area.width {
+            buf.set_string(area.right() - w - 1, area.bottom() - 1, hint, app.theme.dim);
+        }
+    }
+}
+
+/// Scrolls as little as needed to keep the selected component in view.
+fn follow(
+    scroll: (u16, u16),
+    scene: &Scene,
+    selected: crate::arch::NodeId,
+    view: Rect,
+) -> (u16, u16) {
+    let max = (
+        scene.width.saturating_sub(view.width),
+        scene.height.saturating_sub(view.height),
+    );
+    let (mut x, mut y) = (scroll.0.min(max.0), scroll.1.min(max.1));
+    if let Some(b) = scene.boxes_of(selected).next() {
+        let r = b.rect;
+        if r.x < x {
+            x = r.x;
+        } else if r.right() > x + view.width {
+            x = (r.right() - view.width).min(max.0);
+        }
+        // Keep a line above for the edges coming in.
+        let top = r.y.saturating_sub(1);
+        if top < y {
+            y = top;
+        } else if r.bottom() > y + view.height {
+            y = (r.bottom() - view.height).min(max.1);
+        }
+    }
+    (x, y)
+}
+
+/// Draws the scene into `buf` (whose area is the scene's).
+pub fn paint(
+    buf: &mut Buffer,
+    scene: &Scene,
+    sim: &Simulation,
+    theme: &Theme,
+    selected: crate::arch::NodeId,
+) {
+    let arch = sim.arch();
+    for f in &scene.frames {
+        let style = frame_style(sim, theme, f.region);
+        Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(style)
+            .render(f.rect, buf);
+        let region = &arch.regions[f.region];
+        for (i, &(az, x0, x1)) in f.lanes.iter().enumerate() {
+            let down = view::az_health(sim, az) == Health::Down;
+            // A dotted line between lanes; a hatched dead one.
+            if i + 1 < f.lanes.len() || f.regional.is_some() {
+                for y in f.rect.y + 1..f.rect.bottom() - 1 {
+                    buf[(x1, y)].set_symbol("┊").set_style(theme.az_frame);
+                }
+            }
+            if down {
+                for y in f.rect.y + 2..f.rect.bottom() - 1 {
+                    for x in x0..x1 {
+                        buf[(x, y)].set_symbol("╱").set_style(theme.down);
+                    }
+                }
+            }
+            let name = &region.azs[az.az];
+            let label = if down {
+                format!("AZ {name} ✕ down")
+            } else {
+                format!("AZ {name}")
+            };
+            let w = x1 - x0;
+            let lx = x0 + w.saturating_sub(label.chars().count() as u16) / 2;
+            buf.set_stringn(
+                lx,
+                f.rect.y + 1,
+                &label,
+                usize::from(w),
+                if down { theme.down } else { theme.dim },
+            );
+        }
+        if let Some((x0, x1)) = f.regional {
+            let label = "regional";
+            let lx = x0 + (x1 - x0).saturating_sub(label.len() as u16) / 2;
+            buf.set_stringn(lx, f.rect.y + 1, label, usize::from(x1 - x0), theme.dim);
+        }
+    }
+    for e in &scene.edges {
+        let rate = view::edge_rate(sim, e.from, e.to);
+        let to = view::status(sim, e.to).health;
+        let style = match to {
+            Health::Down => theme.down,
+            _ if rate <= 0.0 => theme.dim,
+            _ => theme.edge,
+        };
+        for &(x, y, d) in &e.cells {
+            buf[(x, y)]
+                .merge_symbol(d.symbol(), MergeStrategy::Fuzzy)
+                .set_style(style);
+        }
+        // Markers flow down the edge one cell per simulated second; denser with more traffic.
+        if rate > 0.0 && to != Health::Down {
+            let spacing = match rate {
+                r if r >= 10_000.0 => 3,
+                r if r >= 1_000.0 => 4,
+                r if r >= 100.0 => 6,
+                _ => 9,
+            };
+            let phase = (sim.time() % spacing) as usize;
+            for (i, &(x, y, _)) in e.cells.iter().enumerate() {
+                if i % spacing as usize == phase {
+                    buf[(x, y)].set_symbol("•").set_style(theme.accent);
+                }
+            }
+        }
+    }
+    for b in &scene.boxes {
+        let status = match b.az {
+            Some(az) => view::part_status(sim, b.node, az),
+            None => view::status(sim, b.node),
+        };
+        draw_box(buf, b, &status, scene.style, theme, b.node == selected);
+    }
+    // Titles last, so no edge runs through a region's name or its AZ states.
+    for f in &scene.frames {
+        frame_titles(buf, f, scene.detail, sim, theme);
+    }
+}
+
+fn frame_style(sim: &Simulation, theme: &Theme, region: usize) -> Style {
+    match view::region_health(sim, region) {
+        Health::Ok => theme.region_frame,
+        h => theme.health(h),
+    }
+}
+
+fn frame_titles(
+    buf: &mut Buffer,
+    f: &RegionFrame,
+    detail: Detail,
+    sim: &Simulation,
+    theme: &Theme,
+) {
+    let region = &sim.arch().regions[f.region];
+    let style = frame_style(sim, theme, f.region);
+    let mut title = vec![Span::styled(format!(" {} ", region.id), style)];
+    match view::region_health(sim, f.region) {
+        Health::Down => title.push(Span::styled("✕ REGION DOWN ", theme.down)),
+        Health::Idle => title.push(Span::styled("standby ", theme.idle)),
+        Health::Busy => title.push(Span::styled("coming up… ", theme.busy)),
+        _ => {}
+    }
+    buf.set_line(
+        f.rect.x + 1,
+        f.rect.y,
+        &Line::from(title),
+        f.rect.width.saturating_sub(2),
+    );
+    if detail == Detail::Collapsed {
+        // No lanes: the AZs and their state go on the frame's top border, right.
+        let azs: Vec<Span> = (0..region.azs.len())
+            .flat_map(|i| {
+                let az = crate::arch::AzRef {
+                    region: f.region,
+                    az: i,
+                };
+                let h = view::az_health(sim, az);
+                let mark = if h == Health::Down { "✕" } else { "●" };
+                [
+                    Span::styled(format!("{}{mark}", region.azs[i]), theme.health(h)),
+                    Span::raw(" "),
+                ]
+            })
+            .collect();
+        let line = Line::from(azs);
+        let w = line.width() as u16;
+        if w + 4 < f.rect.width {
+            buf.set_line(f.rect.right() - w - 2, f.rect.y, &line, w);
+        }
+    }
+}
+
+fn draw_box(
+    buf: &mut Buffer,
+    b: &NodeBox,
+    status: &Status,
+    style: BoxStyle,
+    theme: &Theme,
+    selected: bool,
+) {
+    let health = theme.health(status.health);
+    let name_style = if selected {
+        theme.selected
+    } else {
+        theme.title
+    };
+    let r = b.rect;
+    // Clear what lies under the box (lane shading, dotted lines).
+    for y in r.top()..r.bottom() {
+        for x in r.left()..r.right() {
+            buf[(x, y)].reset();
+        }
+    }
+    match style {
+        BoxStyle::Boxed => {
+            let border = if selected {
+                theme.selected.patch(health)
+            } else {
+                health
+            };
+            Block::bordered()
+                .border_type(if selected {
+                    BorderType::Thick
+                } else {
+                    BorderType::Plain
+                })
+                .border_style(border)
+                .title(Span::styled(b.name.clone(), name_style))
+                .render(r, buf);
+            let figures = truncate(&status.figures, r.width.saturating_sub(2));
+            let x = r.x + 1 + (r.width - 2).saturating_sub(figures.chars().count() as u16) / 2;
+            buf.set_string(x, r.y + 1, figures, health);
+        }
+        BoxStyle::Compact => {
+            buf.set_stringn(r.x, r.y, &b.name, usize::from(r.width), name_style);
+            let used = b.name.chars().count() as u16 + 1;
+            let figures = truncate(&status.figures, r.width.saturating_sub(used));
+            buf.set_string(r.x + used, r.y, figures, health);
+        }
+    }
+    // The selected box is marked beyond colour too (NO_COLOR, colour-blind viewers).
+    if selected && r.x > 0 {
+        buf[(r.x - 1, r.y + r.height / 2)]
+            .set_symbol("▶")
+            .set_style(theme.accent);
+    }
+}
+
+fn truncate(s: &str, width: u16) -> String {
+    s.chars().take(usize::from(width)).collect()
+}

@@ -1,0 +1,322 @@
+//! The numbers that matter, over the last minutes: traffic, latency, errors, instances per
+//! scaling group, and gauges for utilisation, cache, database connections and the SLO.
+
+use super::super::app::App;
+use super::super::history::{self, Series};
+use super::super::theme::{Health, Theme};
+use super::super::view::{percent, rate};
+use super::{pane, spark};
+use crate::arch::{Kind, NodeId};
+use crate::headless::millis;
+use crate::sim::NodeState;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let block = pane(" metrics ", app);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let t = &app.theme;
+    let h = &app.history;
+    let sim = &app.sim;
+    let arch = sim.arch();
+    let w = usize::from(inner.width);
+    let mut rows = Rows {
+        area: inner,
+        y: inner.y,
+    };
+
+    // Traffic: served bars against the offered line's scale, so a gap shows as a drop.
+    let offered = h.offered.last().unwrap_or(0.0);
+    let served = h.served.last().unwrap_or(0.0);
+    rows.line(
+        frame,
+        Line::from(vec![
+            Span::styled("requests ", t.title),
+            Span::styled(format!("offered {} ", rate(offered)), t.text),
+            Span::styled(
+                format!("served {}", rate(served)),
+                if served + 0.5 < offered * 0.99 {
+                    t.hot
+                } else {
+                    t.ok
+                },
+            ),
+        ]),
+    );
+    let tall = inner.height >= 20;
+    if tall {
+        let ceiling = h.offered.max_of_tail(w).max(1.0);
+        sparkline(frame, &h.served, ceiling, rows.take(2), t.ok);
+    } else {
+        rows.line(
+            frame,
+            Line::styled(
+                spark::inline(&h.served, w, Some(h.offered.max_of_tail(w))),
+                t.ok,
+            ),
+        );
+    }
+
+    let slo = arch.slo.p99_ms;
+    let p99 = h.p99.last().unwrap_or(0.0);
+    let p99_style = if p99 > slo { t.hot } else { t.ok };
+    rows.line(
+        frame,
+        Line::from(vec![
+            Span::styled("latency ", t.title),
+            Span::styled(format!("p50 {} ", millis(h.p50.last())), t.text),
+            Span::styled(format!("p99 {}", millis(h.p99.last())), p99_style),
+            Span::styled(format!("  SLO {}", millis(Some(slo))), t.dim),
+        ]),
+    );
+    if tall {
+        let ceiling = h.p99.max_of_tail(w).max(slo);
+        sparkline(frame, &h.p99, ceiling, rows.take(2), p99_style);
+    } else {
+        rows.line(
+            frame,
+            Line::styled(spark::inline(&h.p99, w, None), p99_style),
+        );
+    }
+
+    let err = h.error_rate.last().unwrap_or(0.0);
+    let err_style = if err > 1.0 - arch.slo.availability {
+        t.hot
+    } else {
+        t.ok
+    };
+    let label = format!("errors {:<7}", format!("{:.2}%", err * 100.0));
+    let spark_w = w.saturating_sub(label.chars().count());
+    rows.line(
+        frame,
+        Line::from(vec![
+            Span::styled(label, t.title),
+            // Scaled to at least the error budget's rate, so rounding noise stays flat.
+            Span::styled(
+                spark::inline(
+                    &h.error_rate,
+                    spark_w,
+                    Some(
+                        h.error_rate
+                            .max_of_tail(spark_w)
+                            .max(1.0 - arch.slo.availability),
+                    ),
+                ),
+                err_style,
+            ),
+        ]),
+    );
+
+    // SLO: availability over the last minute, and the run's error budget left.
+    let (availability, _) = sim.slo_window().state();
+    let budget = error_budget_left(app);
+    rows.line(
+        frame,
+        gauge_line(
+            "avail 1m",
+            availability,
+            availability >= arch.slo.availability,
+            w,
+            t,
+            &format!("{:.3}%", availability * 100.0),
+        ),
+    );
+    rows.line(
+        frame,
+        gauge_line("err budget", budget, budget > 0.25, w, t, &percent(budget)),
+    );
+
+    // Cache hit ratio and database connections, for the main cache and database.
+    if let Some((hit, name)) = cache_hit(app) {
+        rows.line(
+            frame,
+            gauge_line(
+                &fit(&format!("{name} hit"), 13),
+                hit,
+                hit > 0.5,
+                w,
+                t,
+                &percent(hit),
+            ),
+        );
+    }
+    if let Some((used, limit, name)) = db_connections(app) {
+        let share = if limit > 0.0 { used / limit } else { 0.0 };
+        rows.line(
+            frame,
+            gauge_line(
+                &fit(&format!("{name} conns"), 13),
+                share,
+                share < 0.9,
+                w,
+                t,
+                &format!("{used:.0}/{limit:.0}"),
+            ),
+        );
+    }
+
+    // Instances per scaling group: a small history and in service / desired.
+    rows.line(frame, Line::styled("instances", t.title));
+    for (n, id, series) in h.groups.iter().filter(|g| serving(app, g.0)) {
+        let (serving, desired) = group_counts(app, *n, id);
+        let name = fit(id, 13);
+        let figures = format!(" {serving}/{desired}");
+        let spark_w = w.saturating_sub(14 + figures.len());
+        let style = if serving < desired { t.busy } else { t.ok };
+        rows.line(
+            frame,
+            Line::from(vec![
+                Span::styled(format!("{name:<13} "), t.text),
+                Span::styled(spark::inline(series, spark_w, None), t.accent),
+                Span::styled(figures, style),
+            ]),
+        );
+    }
+
+    // Utilisation of each tier, busiest first.
+    rows.line(frame, Line::styled("utilisation", t.title));
+    let mut tiers: Vec<(NodeId, f64)> = arch
+        .nodes()
+        .filter(|&(n, c)| {
+            matches!(c.kind, Kind::Pool(_) | Kind::Database(_) | Kind::Cache(_)) && serving(app, n)
+        })
+        .map(|(n, _)| (n, history::utilization(sim, n)))
+        .collect();
+    tiers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
+    for (n, u) in tiers {
+        let id = fit(&arch.graph[n].id, 13);
+        rows.line(frame, gauge_line(&id, u, u < 0.9, w, t, &percent(u)));
+    }
+}
+
+/// Hands out the pane's lines from the top; what does not fit is left out.
+struct Rows {
+    area: Rect,
+    y: u16,
+}
+
+impl Rows {
+    fn take(&mut self, height: u16) -> Rect {
+        let h = height.min(self.area.bottom() - self.y);
+        let r = Rect::new(self.area.x, self.y, self.area.width, h);
+        self.y += h;
+        r
+    }
+
+    fn line(&mut self, frame: &mut Frame, line: Line) {
+        let r = self.take(1);
+        if r.height > 0 {
+            frame.render_widget(Paragraph::new(line), r);
+        }
+    }
+}
+
+fn sparkline(frame: &mut Frame, series: &Series, ceiling: f64, area: Rect, style: Style) {
+    let w = usize::from(area.width);
+    // The widget draws integers; scale so the ceiling is a round 1000.
+    let data: Vec<u64> = series
+        .tail(w)
+        .map(|v| (v / ceiling * 1000.0).round().max(0.0) as u64)
+        .collect();
+    let pad = w.saturating_sub(data.len());
+    let data: Vec<u64> = std::iter::repeat_n(0, pad).chain(data).collect();
+    frame.render_widget(
+        Sparkline::default().data(&data).max(1000).style(style),
+        area,
+    );
+}
+
+/// `label ━━━━━━──── 63%` in one line: a gauge that fits anywhere.
+fn gauge_line(
+    label: &str,
+    ratio: f64,
+    fine: bool,
+    width: usize,
+    t: &Theme,
+    figure: &str,
+) -> Line<'static> {
+    let bar_w = width.saturating_sub(14 + 1 + figure.len());
+    let filled = ((ratio.clamp(0.0, 1.0) * bar_w as f64).round() as usize).min(bar_w);
+    let style = if fine { t.ok } else { t.health(Health::Hot) };
+    Line::from(vec![
+        Span::styled(format!("{label:<13} "), t.text),
+        Span::styled("━".repeat(filled), style),
+        Span::styled("─".repeat(bar_w - filled), t.dim),
+        Span::styled(format!(" {figure}"), style),
+    ])
+}
+
+fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(w - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Dormant standby regions have nothing to show until they are brought up.
+fn serving(app: &App, n: NodeId) -> bool {
+    app.sim.arch().graph[n]
+        .region
+        .is_none_or(|r| app.sim.region_serving(r) || app.sim.region_down(r))
+}
+
+/// Share of the run's allowed failures (1 − availability target) not yet used.
+fn error_budget_left(app: &App) -> f64 {
+    let totals = app.sim.totals();
+    let finished = totals.served + totals.failed;
+    let allowed = (1.0 - app.sim.arch().slo.availability) * finished;
+    if allowed <= 0.0 {
+        return 1.0;
+    }
+    (1.0 - totals.failed / allowed).clamp(0.0, 1.0)
+}
+
+fn group_counts(app: &App, n: NodeId, _id: &str) -> (u32, u32) {
+    match app.sim.node(n) {
+        NodeState::Pool(p) => (p.serving(), p.desired),
+        NodeState::Database(db) => db
+            .replicas
+            .as_ref()
+            .map_or((0, 0), |r| (r.serving(), r.desired)),
+        _ => (0, 0),
+    }
+}
+
+fn cache_hit(app: &App) -> Option<(f64, String)> {
+    let arch = app.sim.arch();
+    arch.nodes().find_map(|(n, c)| match app.sim.node(n) {
+        NodeState::Cache(cache)
+            if app.sim.arch().graph[n]
+                .region
+                .is_some_and(|r| app.sim.region_serving(r)) =>
+        {
+            let hit = if cache.reads > 0.0 {
+                cache.hits / cache.reads
+            } else {
+                0.0
+            };
+            Some((hit, c.id.clone()))
+        }
+        _ => None,
+    })
+}
+
+fn db_connections(app: &App) -> Option<(f64, f64, String)> {
+    let arch = app.sim.arch();
+    let main = crate::sim::main_database(arch)?;
+    match app.sim.node(main) {
+        NodeState::Database(db) => Some((
+            db.connections[0],
+            db.connection_limit[0],
+            arch.graph[main].id.clone(),
+        )),
+        _ => None,
+    }
+}

@@ -1,0 +1,95 @@
+//! Drawing: reads the app's state, writes a frame. Nothing here changes the simulation.
+
+mod bars;
+mod detail;
+mod events;
+mod graph;
+mod help;
+mod metrics;
+mod spark;
+
+use super::app::{App, Mode};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+
+/// The smallest terminal the dashboard draws in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// From this width on, metrics and detail sit beside the graph instead of below it.
+const WIDE: u16 = 110;
+const SIDE: u16 = 40;
+
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, app, area);
+        return;
+    }
+    let [status, body, hint] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    bars::status(frame, app, status);
+    bars::hint(frame, app, hint);
+
+    if area.width >= WIDE {
+        let bottom_h = (body.height / 4).clamp(8, 14);
+        let [top, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
+        let [graph_area, metrics_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(top);
+        let [events_area, detail_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(bottom);
+        graph::draw(frame, app, graph_area);
+        metrics::draw(frame, app, metrics_area);
+        events::draw(frame, app, events_area);
+        detail::draw(frame, app, detail_area);
+    } else {
+        let [graph_area, bottom] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(body);
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(bottom);
+        graph::draw(frame, app, graph_area);
+        metrics::draw(frame, app, left);
+        if app.detail_open {
+            detail::draw(frame, app, right);
+        } else {
+            events::draw(frame, app, right);
+        }
+    }
+
+    match &app.mode {
+        Mode::Help => help::draw(frame, app, area),
+        Mode::Command(line) => bars::command(frame, app, line, hint),
+        _ => {}
+    }
+}
+
+/// Every pane has the same frame: rounded, titled, dim unless it matters.
+fn pane<'a>(title: impl Into<Line<'a>>, app: &App) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(app.theme.dim)
+        .title(title.into().style(app.theme.title))
+}
+
+fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let text = vec![
+        Line::from("archtui needs a bigger terminal").style(app.theme.title),
+        Line::from(format!(
+            "enlarge to {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{})",
+            area.width, area.height
+        ))
+        .style(app.theme.text),
+        Line::from("q quits").style(app.theme.dim),
+    ];
+    let h = (text.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    let p = Paragraph::new(text).centered().wrap(Wrap { trim: true });
+    frame.render_widget(p, Rect::new(area.x, y, area.width, h));
+}

@@ -1,0 +1,309 @@
+//! The dashboard as a user meets it: whole frames rendered into ratatui's `TestBackend` and
+//! compared with reviewed snapshots, and keys driven through the app's event handler.
+
+use archtui::sim::NodeState;
+use archtui::sim::database::Writer;
+use archtui::sim::events::EventKind;
+use archtui::tui::{App, Options, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+fn app(preset: &str) -> App {
+    App::new(Options {
+        preset: preset.into(),
+        seed: 1,
+        users: None,
+        high_contrast: false,
+    })
+    .unwrap()
+}
+
+fn steps(app: &mut App, n: u32) {
+    for _ in 0..n {
+        app.step();
+    }
+}
+
+fn render(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::draw(f, app)).unwrap();
+    terminal
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    render(app, width, height).backend().to_string()
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+#[test]
+fn every_preset_at_120_by_40_and_80_by_24() {
+    for preset in ["100", "1k", "10k", "100k", "1m", "10m"] {
+        let mut a = app(preset);
+        steps(&mut a, 90);
+        insta::assert_snapshot!(
+            format!("{preset}_120x40"),
+            render(&mut a, 120, 40).backend()
+        );
+        insta::assert_snapshot!(format!("{preset}_80x24"), render(&mut a, 80, 24).backend());
+    }
+}
+
+#[test]
+fn a_killed_az_is_marked_down() {
+    let mut a = app("1k");
+    steps(&mut a, 60);
+    press(&mut a, "aa");
+    steps(&mut a, 45);
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("AZ a ✕ down"), "{s}");
+    assert!(
+        s.contains("AZ down"),
+        "the web part in AZ a is marked down:\n{s}"
+    );
+    assert!(s.contains("fault"), "the event log shows the fault:\n{s}");
+    insta::assert_snapshot!("1k_az_a_killed", render(&mut a, 120, 40).backend());
+}
+
+#[test]
+fn a_killed_region_is_marked_down() {
+    let mut a = app("10m");
+    steps(&mut a, 30);
+    press(&mut a, "g2");
+    steps(&mut a, 30);
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("REGION DOWN"), "{s}");
+}
+
+#[test]
+fn help_overlay_lists_every_binding() {
+    let mut a = app("1m");
+    press(&mut a, "?");
+    let s = screen(&mut a, 120, 40);
+    for b in archtui::tui::keys::BINDINGS {
+        assert!(s.contains(b.keys[0]), "help misses `{}`", b.keys[0]);
+        assert!(s.contains(b.help), "help misses `{}`", b.help);
+    }
+    insta::assert_snapshot!("help_120x40", render(&mut a, 120, 40).backend());
+    insta::assert_snapshot!("help_80x24", render(&mut a, 80, 24).backend());
+    key(&mut a, KeyCode::Esc);
+    assert!(!screen(&mut a, 120, 40).contains("or Esc closes"));
+}
+
+#[test]
+fn a_tiny_terminal_asks_to_be_enlarged() {
+    let mut a = app("1m");
+    let s = screen(&mut a, 60, 15);
+    assert!(s.contains("enlarge to 80×24 (now 60×15)"), "{s}");
+    insta::assert_snapshot!("too_small", render(&mut a, 60, 15).backend());
+    // Any size at all draws without a panic, down to nothing.
+    for (w, h) in [
+        (1, 1),
+        (0, 0),
+        (79, 24),
+        (80, 23),
+        (80, 24),
+        (200, 60),
+        (300, 100),
+    ] {
+        render(&mut a, w, h);
+    }
+}
+
+#[test]
+fn fault_keys_act_on_the_simulation() {
+    let mut a = app("1k");
+    steps(&mut a, 10);
+    press(&mut a, "d");
+    let db = archtui::sim::main_database(a.arch()).unwrap();
+    let NodeState::Database(state) = a.sim.node(db) else {
+        panic!("not a database")
+    };
+    assert!(
+        matches!(state.writer, Writer::FailingOver { .. }),
+        "{:?}",
+        state.writer
+    );
+
+    press(&mut a, "ab");
+    let b = a.arch().find_az("b").unwrap();
+    assert!(!a.sim.az_up(b), "`a` then `b` kills AZ b");
+    press(&mut a, "Ab");
+    assert!(a.sim.az_up(b), "`A` then `b` restores it");
+
+    press(&mut a, "s");
+    assert_eq!(a.sim.spike_factor(), 5.0);
+
+    press(&mut a, "u");
+    assert_eq!(a.sim.spike_factor(), 1.0);
+    let kinds: Vec<EventKind> = a.sim.events().iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&EventKind::Fault) && kinds.contains(&EventKind::Restore));
+    let taken: Vec<String> = a
+        .taken
+        .iter()
+        .map(|(_, action)| action.to_string())
+        .collect();
+    assert_eq!(
+        taken,
+        [
+            "kill-db-primary",
+            "kill-az:seoul/b",
+            "restore-az:seoul/b",
+            "spike:5x:10m",
+            "restore-all"
+        ]
+    );
+}
+
+#[test]
+fn cache_and_region_keys() {
+    let mut a = app("100k");
+    steps(&mut a, 10);
+    press(&mut a, "c");
+    assert!(
+        a.sim
+            .events()
+            .iter()
+            .any(|e| e.kind == EventKind::CacheCold)
+    );
+
+    let mut a = app("1m");
+    press(&mut a, "g1");
+    assert!(a.sim.region_down(0));
+    press(&mut a, "G1");
+    assert!(!a.sim.region_down(0));
+}
+
+#[test]
+fn the_command_line_takes_any_action_and_explains_a_bad_one() {
+    let mut a = app("1k");
+    press(&mut a, ":kill-az:b");
+    key(&mut a, KeyCode::Enter);
+    assert!(!a.sim.az_up(a.arch().find_az("b").unwrap()));
+
+    press(&mut a, ":explode");
+    key(&mut a, KeyCode::Enter);
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("unknown action"), "{s}");
+    assert_eq!(a.taken.len(), 1, "a bad command does nothing");
+    key(&mut a, KeyCode::Esc);
+
+    // Tab completes what the preset offers.
+    press(&mut a, ":add-l");
+    key(&mut a, KeyCode::Tab);
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains(":add-latency:"), "{s}");
+}
+
+#[test]
+fn run_keys_pause_step_speed_reset_and_quit() {
+    let mut a = app("10k");
+    press(&mut a, " ");
+    assert!(a.paused);
+    press(&mut a, ".");
+    assert_eq!(a.sim.time(), 1);
+    press(&mut a, "++");
+    assert_eq!(a.speed(), 5);
+    press(&mut a, "-");
+    assert_eq!(a.speed(), 2);
+    press(&mut a, "r");
+    assert_eq!(a.sim.time(), 0);
+    press(&mut a, "4");
+    assert_eq!(a.arch().name, "100k");
+    assert!(!a.quit);
+    a.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(a.quit, "Ctrl-C quits");
+    let mut a = app("10k");
+    press(&mut a, "q");
+    assert!(a.quit);
+}
+
+#[test]
+fn only_presses_count() {
+    let mut a = app("1k");
+    let mut release = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    a.handle_key(release);
+    assert!(!a.quit);
+}
+
+#[test]
+fn selection_moves_with_tab_arrows_vim_keys_and_the_mouse() {
+    let mut a = app("10k");
+    render(&mut a, 120, 40);
+    let entry = a.selected;
+    key(&mut a, KeyCode::Tab);
+    let second = a.selected;
+    assert_ne!(second, entry);
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.selected, entry);
+    press(&mut a, "j");
+    assert_ne!(a.selected, entry, "j moves down from the entry");
+    press(&mut a, "k");
+    assert_eq!(a.selected, entry);
+    key(&mut a, KeyCode::Down);
+    assert_ne!(a.selected, entry);
+
+    // A click on a box's name selects its component, as a user would click it.
+    let (target, _) = a.arch().groups().next().unwrap();
+    let name = a.arch().graph[target].id.clone();
+    let lines: Vec<String> = screen(&mut a, 120, 40).lines().map(String::from).collect();
+    let (row, col) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(y, l)| {
+            let at = l
+                .find(&format!("┌{name}"))
+                .or_else(|| l.find(&format!("┏{name}")))?;
+            Some((y, l[..at].chars().count()))
+        })
+        .expect("the group's box is on screen");
+    // `to_string` quotes each line: the first character on screen is the second here.
+    a.handle_mouse(click(col as u16 - 1 + 1, row as u16));
+    assert_eq!(a.selected, target);
+}
+
+fn click(column: u16, row: u16) -> MouseEvent {
+    MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+#[test]
+fn the_same_keys_at_the_same_times_give_the_same_run() {
+    let run = |seed: u64| {
+        let mut a = App::new(Options {
+            preset: "1k".into(),
+            seed,
+            users: None,
+            high_contrast: false,
+        })
+        .unwrap();
+        steps(&mut a, 100);
+        press(&mut a, "ab");
+        steps(&mut a, 200);
+        press(&mut a, "s");
+        steps(&mut a, 300);
+        (
+            a.sim.events().to_vec(),
+            a.sim.totals().served,
+            screen(&mut a, 120, 40),
+        )
+    };
+    assert_eq!(run(7), run(7));
+    assert_ne!(run(7).1, run(8).1);
+}
