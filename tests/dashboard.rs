@@ -307,3 +307,24 @@ fn the_same_keys_at_the_same_times_give_the_same_run() {
     assert_eq!(run(7), run(7));
     assert_ne!(run(7).1, run(8).1);
 }
+
+#[test]
+fn the_readme_lists_every_key() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let keys = readme
+        .split("### Keys")
+        .nth(1)
+        .expect("a Keys section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    for b in archtui::tui::keys::BINDINGS {
+        for k in b.keys {
+            assert!(
+                keys.contains(&format!("`{k}`")),
+                "the README's key table misses `{k}`"
+            );
+        }
+    }
+}

@@ -520,7 +520,7 @@ fn box_width(name: &str, style: BoxStyle) -> u16 {
     let name = name.chars().count() as u16;
     match style {
         BoxStyle::Boxed => (name + 4).max(FIGURES + 2),
-        BoxStyle::Compact => name + 1 + FIGURES.min(6),
+        BoxStyle::Compact => name + 1 + FIGURES.min(8),
     }
 }
 

@@ -146,6 +146,9 @@ fn route(
     width: u16,
     free: &dyn Fn(u16, u16) -> bool,
 ) -> Option<Vec<(u16, u16, Dir)>> {
+    if a.rect.y == b.rect.y {
+        return beside(a, b, free);
+    }
     let below = a.rect.bottom();
     let above = b.rect.top().checked_sub(1)?;
     if above < below {
@@ -207,6 +210,29 @@ fn route(
     Some(cells)
 }
 
+/// Two boxes on one line (global services): a straight line between their facing sides.
+fn beside(
+    a: &NodeBox,
+    b: &NodeBox,
+    free: &dyn Fn(u16, u16) -> bool,
+) -> Option<Vec<(u16, u16, Dir)>> {
+    let y = a.rect.y + a.rect.height / 2;
+    let (from, to) = if a.rect.x < b.rect.x {
+        (a.rect.right(), b.rect.left().checked_sub(1)?)
+    } else {
+        (b.rect.right(), a.rect.left().checked_sub(1)?)
+    };
+    if to < from || !(from..=to).all(|x| free(x, y)) {
+        return None;
+    }
+    let across = Dir {
+        left: true,
+        right: true,
+        ..Dir::NONE
+    };
+    Some((from..=to).map(|x| (x, y, across)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{BoxStyle, Detail, Layering, Scene, Sugiyama};
@@ -230,12 +256,20 @@ mod tests {
                                 e.to
                             );
                         }
+                        // Each end touches its box: from below or above, or from the side.
+                        let touches = |n: NodeId, x: u16, y: u16| {
+                            s.boxes_of(n).any(|bx| {
+                                let r = bx.rect;
+                                let in_x = (r.left()..r.right()).contains(&x);
+                                let in_y = (r.top()..r.bottom()).contains(&y);
+                                (in_x && (y == r.bottom() || y + 1 == r.top()))
+                                    || (in_y && (x == r.right() || x + 1 == r.left()))
+                            })
+                        };
                         let (fx, fy, _) = e.cells[0];
                         let (lx, ly, _) = *e.cells.last().unwrap();
-                        assert!(s.boxes_of(e.from).any(|bx| bx.rect.bottom() == fy
-                            && (bx.rect.left()..bx.rect.right()).contains(&fx)));
-                        assert!(s.boxes_of(e.to).any(|bx| bx.rect.top() == ly + 1
-                            && (bx.rect.left()..bx.rect.right()).contains(&lx)));
+                        assert!(touches(e.from, fx, fy) || touches(e.from, lx, ly));
+                        assert!(touches(e.to, lx, ly) || touches(e.to, fx, fy));
                     }
                     let calls = arch
                         .graph

@@ -34,8 +34,8 @@ mod tests {
         for v in [0.0, 1.0, 2.0, 4.0] {
             s.push(v);
         }
-        assert_eq!(inline(&s, 4, None), "▁▃▄█");
-        assert_eq!(inline(&s, 6, None), "  ▁▃▄█");
-        assert_eq!(inline(&s, 2, Some(8.0)), "▃▄");
+        assert_eq!(inline(&s, 4, None), "▁▃▅█");
+        assert_eq!(inline(&s, 6, None), "  ▁▃▅█");
+        assert_eq!(inline(&s, 2, Some(8.0)), "▃▅");
     }
 }
