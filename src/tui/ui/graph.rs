@@ -50,8 +50,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     );
     if scene.width > inner.width || scene.height > inner.height {
         let hint = format!(
-            " {}×{} of {}×{} · arrows scroll ",
-            inner.width, inner.height, scene.width, scene.height
+            " showing {}×{} of {}×{} · the view follows the selection ",
+            inner.width.min(scene.width),
+            inner.height.min(scene.height),
+            scene.width,
+            scene.height
         );
         let w = hint.chars().count() as u16;
         if w + 2 < area.width {
