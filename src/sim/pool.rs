@@ -600,12 +600,7 @@ impl PoolState {
         *next_sync = t + rule.sync_s;
         let observed = *sum / f64::from((*n).max(1));
         (*sum, *n) = (0.0, 0);
-        let ratio = observed / rule.target;
-        let raw = if (ratio - 1.0).abs() <= rule.tolerance || serving == 0 {
-            current
-        } else {
-            (f64::from(serving) * ratio).ceil().min(f64::from(u32::MAX)) as u32
-        };
+        let raw = hpa_recommendation(observed / rule.target, serving, current, rule.tolerance);
         history.push_back((t, raw));
         while history
             .front()
@@ -822,6 +817,30 @@ struct TrackingRule {
     unit: &'static str,
 }
 
+/// The HPA's replica count from the ready pods' usage ratio. Pods the controller counts but that
+/// are not ready (launching, on a lost node) have no metrics; as documented, it then assumes
+/// they use 0 % of the target when scaling up and 100 % when scaling down, and skips scaling if
+/// that flips the direction or lands within the tolerance. Without it, losing an AZ's pods
+/// would read as spare capacity and scale the deployment in.
+fn hpa_recommendation(ratio: f64, ready: u32, current: u32, tolerance: f64) -> u32 {
+    if ready == 0 || (ratio - 1.0).abs() <= tolerance {
+        return current;
+    }
+    let ready_f = f64::from(ready);
+    let all = f64::from(current.max(ready));
+    let missing = all - ready_f;
+    let usage = ratio * ready_f;
+    let recount = if ratio > 1.0 {
+        usage / all
+    } else {
+        (usage + missing) / all
+    };
+    if (recount - 1.0).abs() <= tolerance || (recount > 1.0) != (ratio > 1.0) {
+        return current;
+    }
+    (recount * all).ceil().min(f64::from(u32::MAX)) as u32
+}
+
 #[derive(Debug, Clone, Copy)]
 struct HpaRule {
     target: f64,
@@ -840,4 +859,28 @@ fn spread(slots: &mut [Slot], n: u32, field: impl Fn(&mut Slot) -> &mut u32) {
 
 fn plural<'a>(n: u32, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+#[cfg(test)]
+mod hpa_tests {
+    use super::hpa_recommendation;
+
+    #[test]
+    fn the_hpa_formula_with_every_pod_ready() {
+        // desired = ceil(current × metric / target), within a 10 % tolerance.
+        assert_eq!(hpa_recommendation(1.5, 10, 10, 0.1), 15);
+        assert_eq!(hpa_recommendation(0.5, 10, 10, 0.1), 5);
+        assert_eq!(hpa_recommendation(1.05, 10, 10, 0.1), 10);
+    }
+
+    #[test]
+    fn pods_without_metrics_do_not_read_as_spare_capacity() {
+        // 100 of 150 pods ready at 140 % of target: counting the other 50 at 0 % gives 93 %,
+        // which flips the direction: no scaling (and certainly no scale-in).
+        assert_eq!(hpa_recommendation(1.4, 100, 150, 0.1), 150);
+        // At 200 % the recount still says up: ceil(100 × 2.0) = 200.
+        assert_eq!(hpa_recommendation(2.0, 100, 150, 0.1), 200);
+        // Scaling down, the missing pods count as at target: 100 × 0.5 + 50 = 100.
+        assert_eq!(hpa_recommendation(0.5, 100, 150, 0.1), 100);
+    }
 }
