@@ -57,9 +57,44 @@ pub struct Cli {
     #[arg(long)]
     pub high_contrast: bool,
 
+    /// Play back a recording (a drill file): its preset, seed, users and actions at the same
+    /// simulated seconds. With --headless, prints the summary like a normal run.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["preset", "seed", "users", "duration", "inject", "list_presets"]
+    )]
+    pub replay: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Run a drill headless: a rehearsed incident with a steady state, timed faults and checks.
+    #[command(
+        after_help = "Exit status: 0 when the verdict is what the drill expects, 1 when it is not, \
+                      2 on a bad drill file."
+    )]
+    Drill(DrillArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DrillArgs {
+    /// A built-in drill (see --list) or the path to a drill file.
+    #[arg(value_name = "FILE|NAME", required_unless_present = "list")]
+    pub drill: Option<String>,
+
+    /// List the built-in drills and exit.
+    #[arg(long, conflicts_with = "drill")]
+    pub list: bool,
+
+    /// Also write the report to FILE.json or FILE.md (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub report: Vec<std::path::PathBuf>,
+
+    /// Print the report as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}

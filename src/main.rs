@@ -2,6 +2,7 @@
 //! dashboard. All simulation lives in the library.
 
 mod cli;
+mod drill_cmd;
 
 use archtui::arch::Architecture;
 use archtui::headless::{self, Injection};
@@ -20,6 +21,9 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let Some(code) = drill_cmd::dispatch(&cli) {
+        return code;
+    }
     match run(cli) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {

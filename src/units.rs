@@ -125,6 +125,11 @@ bounded_real!(
     OpsPerSecond, 1.0, 1e9, "operations per second"
 );
 
+bounded_real!(
+    /// A bound in a drill check: a rate, a latency, a count, a ratio (never negative).
+    Threshold, 0.0, 1e12, "a bound"
+);
+
 bounded_count!(
     /// A number of instances, pods, nodes or replicas (zero allowed: a pool can be empty).
     Count, 0, 100_000, "a count"
