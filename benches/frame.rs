@@ -1,32 +1,50 @@
-//! One full dashboard frame per preset at 120×40, rendered into ratatui's `TestBackend`:
-//! layout (cached, as in the app), graph, metrics, events, detail and bars.
+//! One full dashboard frame at 120×40, rendered into ratatui's `TestBackend`: every preset
+//! (layout cached, as in the app; graph, metrics, events, detail and bars), and a drill in
+//! progress (the drill panel in place of part of the metrics).
 
+use archtui::drill;
 use archtui::tui::{App, Options, ui};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 
+fn draw(group: &mut BenchmarkGroup<WallTime>, name: &str, mut app: App, seconds: u32) {
+    for _ in 0..seconds {
+        app.step();
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            terminal.draw(|f| ui::draw(f, black_box(&mut app))).unwrap();
+        })
+    });
+}
+
 fn frame(c: &mut Criterion) {
     let mut group = c.benchmark_group("frame_120x40");
     for preset in ["100", "1k", "10k", "100k", "1m", "10m"] {
-        let mut app = App::new(Options {
-            preset: preset.into(),
-            seed: 1,
-            users: None,
-            high_contrast: false,
-        })
-        .unwrap();
-        for _ in 0..600 {
-            app.step();
-        }
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        group.bench_function(preset, |b| {
-            b.iter(|| {
-                terminal.draw(|f| ui::draw(f, black_box(&mut app))).unwrap();
-            })
-        });
+        draw(
+            &mut group,
+            preset,
+            App::new(Options::new(preset)).unwrap(),
+            600,
+        );
     }
+    let drill = drill::load("az-loss-1k").unwrap();
+    let options = Options {
+        drill: Some(drill),
+        ..Options::new("")
+    };
+    // Twelve minutes in: the AZ has just gone and the checks are being decided.
+    draw(
+        &mut group,
+        "drill_az-loss-1k",
+        App::new(options).unwrap(),
+        720,
+    );
     group.finish();
 }
 

@@ -58,13 +58,34 @@ pub struct Cli {
     pub high_contrast: bool,
 
     /// Play back a recording (a drill file): its preset, seed, users and actions at the same
-    /// simulated seconds. With --headless, prints the summary like a normal run.
+    /// simulated seconds. With --headless, prints the summary like a normal run; without, the
+    /// dashboard plays it like a drill.
     #[arg(
         long,
         value_name = "FILE",
         conflicts_with_all = ["preset", "seed", "users", "duration", "inject", "list_presets"]
     )]
     pub replay: Option<std::path::PathBuf>,
+
+    /// Dashboard: run a drill (a built-in name, see `archtui drill --list`, or a drill file)
+    /// with its preset, seed and users; its steps, countdown, narration and checks show in a
+    /// drill panel.
+    #[arg(
+        long,
+        value_name = "FILE|NAME",
+        conflicts_with_all = ["preset", "seed", "users", "replay", "headless"]
+    )]
+    pub drill: Option<String>,
+
+    /// Dashboard, with --drill or --replay: pause before each step until `space`, so a speaker
+    /// can explain and then strike.
+    #[arg(long)]
+    pub presenter: bool,
+
+    /// Dashboard: save every action taken (by key, command line or drill) with its simulated
+    /// second to FILE, a drill file that --replay plays back.
+    #[arg(long, value_name = "FILE", conflicts_with = "headless")]
+    pub record: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -1,18 +1,21 @@
-//! The `archtui` binary: parses the command line and hands over to the headless runner or the
-//! dashboard. All simulation lives in the library.
+//! The `archtui` binary: parses the command line and hands over to the headless runner, the
+//! drill runner or the dashboard. All simulation lives in the library.
 
 mod cli;
 mod drill_cmd;
 
 use archtui::arch::Architecture;
+use archtui::drill::{self, Drill};
 use archtui::headless::{self, Injection};
 use archtui::input_error::InputError;
 use archtui::preset;
 use archtui::report::MetricsLine;
 use archtui::tui;
+use archtui::units::Duration;
 
 use clap::Parser;
 use std::io::{BufWriter, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -21,9 +24,6 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    if let Some(code) = drill_cmd::dispatch(&cli) {
-        return code;
-    }
     match run(cli) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {
@@ -37,6 +37,8 @@ fn main() -> ExitCode {
     }
 }
 
+/// Why a command could not do its job: the input was wrong (exit 2), or the machine said no
+/// (a file could not be written; exit 1).
 enum Failure {
     Input(InputError),
     Io(std::io::Error),
@@ -48,7 +50,16 @@ impl From<InputError> for Failure {
     }
 }
 
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
 fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
+    if let Some(cli::Command::Drill(args)) = &cli.command {
+        return drill_cmd::run(args);
+    }
     if cli.list_presets {
         list_presets();
         return Ok(ExitCode::SUCCESS);
@@ -56,11 +67,27 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
     if !cli.headless {
         return run_dashboard(&cli);
     }
-    let arch = load(&cli)?;
+    if cli.presenter {
+        return Err(InputError::new("--presenter", "only works in the dashboard").into());
+    }
+    let (arch, seed, duration, injections) = match &cli.replay {
+        Some(path) => replay_plan(path)?,
+        None => {
+            let arch = load(&cli)?;
+            let injections = injections(&cli, &arch)?;
+            (Arc::new(arch), cli.seed, cli.duration, injections)
+        }
+    };
+    run_headless(&cli, arch, seed, duration, &injections)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--inject` flags, checked against the preset and the run's length.
+fn injections(cli: &cli::Cli, arch: &Architecture) -> Result<Vec<Injection>, InputError> {
     let injections = cli
         .inject
         .iter()
-        .map(|text| Injection::parse(text, &arch).map_err(|e| InputError::new("--inject", e)))
+        .map(|text| Injection::parse(text, arch).map_err(|e| InputError::new("--inject", e)))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(late) = injections.iter().find(|i| i.at >= cli.duration) {
         return Err(InputError::new(
@@ -69,11 +96,25 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
                 "`{}` comes at or after the end of the run ({})",
                 late.action, cli.duration
             ),
-        )
-        .into());
+        ));
     }
-    run_headless(&cli, Arc::new(arch), &injections).map_err(Failure::Io)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(injections)
+}
+
+/// A recording played back headless is the `--inject` run of its steps.
+type Plan = (Arc<Architecture>, u64, Duration, Vec<Injection>);
+
+fn replay_plan(path: &Path) -> Result<Plan, InputError> {
+    let drill = drill::load(&path.to_string_lossy())?;
+    let injections = drill
+        .steps
+        .iter()
+        .map(|s| Injection {
+            at: Duration::from_secs(s.t),
+            action: s.action.clone(),
+        })
+        .collect();
+    Ok((drill.architecture(), drill.seed, drill.duration, injections))
 }
 
 /// Opens the dashboard. Flags that only make sense headless are refused rather than ignored.
@@ -86,13 +127,29 @@ fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
     if let Some((_, flag)) = headless_only.iter().find(|(given, _)| *given) {
         return Err(InputError::new(*flag, "only works with --headless").into());
     }
+    let drill: Option<Drill> = match (&cli.drill, &cli.replay) {
+        (Some(name), _) => Some(drill::load(name)?),
+        (None, Some(path)) => Some(drill::load(&path.to_string_lossy())?),
+        (None, None) if cli.presenter => {
+            return Err(InputError::new("--presenter", "needs --drill or --replay").into());
+        }
+        (None, None) => None,
+    };
     let app = tui::App::new(tui::Options {
         preset: cli.preset.clone(),
         seed: cli.seed,
         users: cli.users,
         high_contrast: cli.high_contrast,
+        drill,
+        presenter: cli.presenter,
+        recording: cli.record.is_some(),
     })?;
-    match tui::run(app) {
+    // Fail before the screen changes if the recording cannot be written.
+    let recorder = match &cli.record {
+        Some(path) => Some(tui::Recorder::create(path, &app)?),
+        None => None,
+    };
+    match tui::run(app, recorder) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             eprintln!("error: {e:?}");
@@ -112,20 +169,15 @@ fn load(cli: &cli::Cli) -> Result<Architecture, InputError> {
 fn run_headless(
     cli: &cli::Cli,
     arch: Arc<Architecture>,
+    seed: u64,
+    duration: Duration,
     injections: &[Injection],
 ) -> std::io::Result<()> {
     let mut metrics = match &cli.metrics {
-        Some(path) => Some(BufWriter::new(std::fs::File::create(path).map_err(
-            |e| {
-                std::io::Error::new(
-                    e.kind(),
-                    format!("cannot write metrics to {}: {e}", path.display()),
-                )
-            },
-        )?)),
+        Some(path) => Some(BufWriter::new(create(path, "metrics")?)),
         None => None,
     };
-    let summary = headless::run(arch, cli.seed, cli.duration, injections, |sim| {
+    let summary = headless::run(arch, seed, duration, injections, |sim| {
         if let Some(out) = &mut metrics {
             serde_json::to_writer(&mut *out, &MetricsLine::of(sim))?;
             out.write_all(b"\n")?;
@@ -144,6 +196,16 @@ fn run_headless(
         write!(stdout, "{}", headless::render(&summary))?;
     }
     Ok(())
+}
+
+/// Creates an output file, saying which one when it cannot.
+fn create(path: &Path, what: &str) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot write {what} to {}: {e}", path.display()),
+        )
+    })
 }
 
 fn list_presets() {

@@ -77,6 +77,12 @@ impl Drill {
         Simulation::new(self.arch.clone(), self.seed)
     }
 
+    /// The preset as a recording of this drill should name it (see [`crate::preset::locator`]).
+    pub fn preset_locator(&self) -> String {
+        let base = Path::new(&self.origin).parent();
+        crate::preset::locator(&self.preset, base)
+    }
+
     /// How a step is named in reports: its id, or its number counting from 1.
     pub fn step_label(&self, index: usize) -> String {
         match self.steps.get(index).and_then(|s| s.id.as_ref()) {

@@ -320,7 +320,7 @@ fn table(out: &mut String, rows: &[CheckReport]) {
 }
 
 /// Breaks text into lines of at most `width` characters, at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

@@ -69,6 +69,22 @@ pub fn load(name_or_path: &str) -> Result<Architecture, InputError> {
     parse(&name, name_or_path, &source)
 }
 
+/// How a file that may be read from another folder (a recording) should name this preset: a
+/// built-in name as it is, a preset file (relative to `base`) by its absolute path.
+pub fn locator(name_or_path: &str, base: Option<&Path>) -> String {
+    if builtin(name_or_path).is_some() {
+        return name_or_path.to_string();
+    }
+    let path = base.map_or_else(
+        || Path::new(name_or_path).to_path_buf(),
+        |b| b.join(name_or_path),
+    );
+    std::fs::canonicalize(&path)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Reads a file people wrote; bytes that are not UTF-8 are reported where they are.
 pub fn read_text(path: &str) -> Result<String, InputError> {
     let bytes =

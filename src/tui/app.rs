@@ -6,9 +6,11 @@ use super::command_line::CommandLine;
 use super::history::History;
 use super::keys::{self, Cmd};
 use super::layout::{Layering, Place, Scene, Sugiyama};
+use super::stage::Stage;
 use super::theme::Theme;
 use crate::action::Action;
 use crate::arch::{Architecture, Kind, NodeId};
+use crate::drill::{self, Drill, Recording};
 use crate::input_error::InputError;
 use crate::preset;
 use crate::sim::Simulation;
@@ -37,6 +39,12 @@ pub enum Mode {
     PickRegion {
         restore: bool,
     },
+    /// After `D`: choose a built-in drill (an index into [`drill::BUILTIN`]).
+    PickDrill {
+        index: usize,
+    },
+    /// The drill's report, over everything.
+    Report,
 }
 
 /// A line of feedback under the graph: what the last action did, or why it could not.
@@ -53,6 +61,28 @@ pub struct Options {
     pub seed: u64,
     pub users: Option<f64>,
     pub high_contrast: bool,
+    /// A drill (or a recording) to run instead of the bare preset; it brings its own preset,
+    /// seed and users.
+    pub drill: Option<Drill>,
+    /// Hold before each drill step until `space`.
+    pub presenter: bool,
+    /// Whether the session is being recorded (the shell writes the file; see [`App::recording`]).
+    pub recording: bool,
+}
+
+impl Options {
+    /// A bare preset with seed 1, as `archtui --preset NAME` starts.
+    pub fn new(preset: impl Into<String>) -> Self {
+        Self {
+            preset: preset.into(),
+            seed: 1,
+            users: None,
+            high_contrast: false,
+            drill: None,
+            presenter: false,
+            recording: false,
+        }
+    }
 }
 
 pub struct App {
@@ -68,6 +98,8 @@ pub struct App {
     pub note: Option<Note>,
     /// Every action taken since the run started, with its simulated second (for `--record`).
     pub taken: Vec<(u64, Action)>,
+    /// The drill being run, if any.
+    pub stage: Option<Stage>,
     pub quit: bool,
     /// Something on screen changed since the last draw.
     pub dirty: bool,
@@ -80,9 +112,25 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(options: Options) -> Result<Self, InputError> {
-        let arch = load(&options.preset, options.users)?;
+    pub fn new(mut options: Options) -> Result<Self, InputError> {
+        let arch = match &options.drill {
+            Some(d) => {
+                options.preset = d.preset_locator();
+                options.seed = d.seed;
+                options.users = d.users;
+                d.architecture()
+            }
+            None => {
+                let arch = load(&options.preset, options.users)?;
+                options.preset = preset::locator(&options.preset, None);
+                arch
+            }
+        };
         let theme = Theme::from_env(options.high_contrast);
+        let stage = options
+            .drill
+            .as_ref()
+            .map(|d| Stage::new(d, options.presenter));
         let mut app = App {
             sim: Simulation::new(arch.clone(), options.seed),
             history: History::new(&arch),
@@ -95,6 +143,7 @@ impl App {
             theme,
             note: None,
             taken: Vec::new(),
+            stage,
             quit: false,
             dirty: true,
             places: Sugiyama.places(&arch),
@@ -114,11 +163,61 @@ impl App {
         SPEEDS[self.speed]
     }
 
-    /// Advances one simulated second.
-    pub fn step(&mut self) {
+    /// Advances one simulated second, applying what a drill has due first. Returns false when
+    /// a presenter's hold stopped it (the dashboard is then paused).
+    pub fn step(&mut self) -> bool {
+        self.dirty = true;
+        if let Some(stage) = &mut self.stage {
+            if stage.holding(self.sim.time()).is_some() {
+                // The hint bar says what waits and that space strikes it.
+                self.paused = true;
+                return false;
+            }
+            let was_running = !stage.run.finished();
+            for applied in stage.before_step(&mut self.sim) {
+                match applied.error {
+                    Some(e) => self.note = Some(Note::Error(e)),
+                    None => self.taken.push((applied.t, applied.action)),
+                }
+            }
+            if was_running && stage.run.finished() {
+                // The report comes up by itself, unless the operator is typing or choosing.
+                if matches!(self.mode, Mode::Normal | Mode::Help) {
+                    self.mode = Mode::Report;
+                }
+                self.paused |= stage.presenter;
+            }
+        }
         self.sim.step();
         self.history.record(&self.sim);
-        self.dirty = true;
+        if let Some(stage) = &mut self.stage {
+            stage.after_step(&self.sim);
+        }
+        true
+    }
+
+    /// Runs at full speed through the second the drill's next step strikes (after the last
+    /// step: through the drill's end), stopping at a presenter's hold instead.
+    pub fn skip_to_next_step(&mut self) {
+        let Some(stage) = &self.stage else {
+            self.note = Some(Note::Error("no drill is running: D picks one".into()));
+            return;
+        };
+        if stage.run.finished() {
+            self.note = Some(Note::Info("the drill is over".into()));
+            return;
+        }
+        let target = stage.run.next_step().map_or(stage.run.end(), |(at, _)| at);
+        while self.sim.time() <= target && self.step() {}
+    }
+
+    /// The session so far as a recording: the actions taken, at their simulated seconds.
+    pub fn recording(&self) -> Recording {
+        let mut rec = Recording::new(&self.options.preset, self.options.seed, self.options.users);
+        for (t, action) in &self.taken {
+            rec.record(*t, action.clone());
+        }
+        rec
     }
 
     /// The layout for a graph pane of this size (cached).
@@ -156,6 +255,22 @@ impl App {
                 Some(Cmd::Help | Cmd::Close) | None => {}
                 Some(cmd) => self.run(cmd),
             },
+            Mode::Report => match keys::command(&key) {
+                Some(Cmd::Quit) => self.quit = true,
+                Some(Cmd::Report | Cmd::Close | Cmd::Open) | None => {}
+                Some(cmd) => self.run(cmd),
+            },
+            Mode::PickDrill { index } => {
+                let last = drill::BUILTIN.len() - 1;
+                let index = match (key.code, keys::command(&key)) {
+                    (KeyCode::Enter, _) => return self.start_drill(drill::BUILTIN[index].name),
+                    (KeyCode::Esc, _) | (_, Some(Cmd::Drills)) => return,
+                    (_, Some(Cmd::Down | Cmd::Next)) => (index + 1).min(last),
+                    (_, Some(Cmd::Up | Cmd::Previous)) => index.saturating_sub(1),
+                    _ => index,
+                };
+                self.mode = Mode::PickDrill { index };
+            }
             Mode::Command(mut line) => match key.code {
                 KeyCode::Esc => {}
                 KeyCode::Enter => match line.submit(self.sim.arch()) {
@@ -250,14 +365,26 @@ impl App {
         match cmd {
             Cmd::Quit => self.quit = true,
             Cmd::Help => self.mode = Mode::Help,
-            Cmd::Pause => self.paused = !self.paused,
+            Cmd::Pause => {
+                self.paused = !self.paused;
+                if !self.paused {
+                    self.strike();
+                }
+            }
             Cmd::Step => {
                 self.paused = true;
+                self.strike();
                 self.step();
             }
             Cmd::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
             Cmd::Slower => self.speed = self.speed.saturating_sub(1),
             Cmd::Reset => self.restart(self.sim.arch().clone()),
+            Cmd::Drills => self.mode = Mode::PickDrill { index: 0 },
+            Cmd::NextStep => self.skip_to_next_step(),
+            Cmd::Report => match &self.stage {
+                Some(_) => self.mode = Mode::Report,
+                None => self.note = Some(Note::Error("no drill is running: D picks one".into())),
+            },
             Cmd::Theme => self.theme = self.theme.toggled(),
             Cmd::Next | Cmd::Previous => self.cycle(cmd == Cmd::Next),
             Cmd::Left => self.go(-1, 0),
@@ -324,30 +451,62 @@ impl App {
         self.dirty = true;
     }
 
-    /// Opens another built-in preset, keeping the seed.
+    /// Opens another built-in preset, keeping the seed; a drill in progress is left.
     pub fn switch(&mut self, name: &str) {
         match load(name, None) {
             Ok(arch) => {
                 self.options.preset = name.to_string();
                 self.options.users = None;
-                self.places = Sugiyama.places(&arch);
-                self.scene = None;
-                self.restart(arch);
+                self.options.drill = None;
+                self.open(arch);
                 self.note = Some(Note::Info(format!("preset {name}")));
             }
             Err(e) => self.note = Some(Note::Error(e.to_string())),
         }
     }
 
-    /// Starts the run again from second zero with the same seed.
+    /// Starts a drill from second zero, on its own preset, seed and users.
+    pub fn start_drill(&mut self, name: &str) {
+        match drill::load(name) {
+            Ok(d) => {
+                self.options.preset = d.preset_locator();
+                self.options.seed = d.seed;
+                self.options.users = d.users;
+                let (arch, note) = (d.architecture(), format!("drill {}", d.name));
+                self.options.drill = Some(d);
+                self.open(arch);
+                self.note = Some(Note::Info(note));
+            }
+            Err(e) => self.note = Some(Note::Error(e.to_string())),
+        }
+    }
+
+    /// Shows another architecture, from second zero.
+    fn open(&mut self, arch: Arc<Architecture>) {
+        self.places = Sugiyama.places(&arch);
+        self.scene = None;
+        self.restart(arch);
+    }
+
+    /// Starts the run (and the drill, if any) again from second zero with the same seed.
     fn restart(&mut self, arch: Arc<Architecture>) {
         self.sim = Simulation::new(arch.clone(), self.options.seed);
         self.history = History::new(&arch);
         self.history.record(&self.sim);
         self.taken.clear();
+        self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));
         self.selected = arch.entry;
         self.scroll = (0, 0);
         self.note = Some(Note::Info("run restarted".into()));
+    }
+
+    /// The presenter lets the step that is waiting strike.
+    fn strike(&mut self) {
+        if let Some(stage) = &mut self.stage
+            && stage.holding(self.sim.time()).is_some()
+        {
+            stage.release();
+        }
     }
 
     fn cycle(&mut self, forward: bool) {

@@ -33,6 +33,9 @@ pub enum Cmd {
     RestoreAll,
     Preset(usize),
     Theme,
+    Drills,
+    NextStep,
+    Report,
 }
 
 /// Groups in the help overlay.
@@ -41,17 +44,25 @@ pub enum Group {
     Run,
     Look,
     Faults,
+    Drills,
     Presets,
 }
 
 impl Group {
-    pub const ALL: [Group; 4] = [Group::Run, Group::Look, Group::Faults, Group::Presets];
+    pub const ALL: [Group; 5] = [
+        Group::Run,
+        Group::Look,
+        Group::Faults,
+        Group::Drills,
+        Group::Presets,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Group::Run => "Run",
             Group::Look => "Look around",
             Group::Faults => "Faults",
+            Group::Drills => "Drills",
             Group::Presets => "Presets",
         }
     }
@@ -64,6 +75,8 @@ pub enum Hint {
     Always,
     WhenPaused,
     WhenRunning,
+    /// While a drill is in progress.
+    InDrill,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +118,15 @@ pub const BINDINGS: &[Binding] = &[
         Cmd::Pause,
         Group::Run,
         Hint::Always,
+    ),
+    // Before the others, so a drill's one key survives a narrow hint bar.
+    bind(
+        &["n"],
+        "next step",
+        "skip ahead to the drill's next step (a presenter still strikes it)",
+        Cmd::NextStep,
+        Group::Drills,
+        Hint::InDrill,
     ),
     bind(
         &["."],
@@ -299,6 +321,22 @@ pub const BINDINGS: &[Binding] = &[
         Hint::Always,
     ),
     bind(
+        &["D"],
+        "drills",
+        "choose a built-in drill and run it",
+        Cmd::Drills,
+        Group::Drills,
+        Hint::Never,
+    ),
+    bind(
+        &["R"],
+        "report",
+        "show or hide the drill's report",
+        Cmd::Report,
+        Group::Drills,
+        Hint::Never,
+    ),
+    bind(
         &["1"],
         "100",
         "switch to the 100-user preset",
@@ -379,12 +417,13 @@ pub fn command(key: &KeyEvent) -> Option<Cmd> {
 }
 
 /// The bindings for the hint bar right now.
-pub fn hints(paused: bool) -> impl Iterator<Item = &'static Binding> {
+pub fn hints(paused: bool, in_drill: bool) -> impl Iterator<Item = &'static Binding> {
     BINDINGS.iter().filter(move |b| match b.hint {
         Hint::Never => false,
         Hint::Always => true,
         Hint::WhenPaused => paused,
         Hint::WhenRunning => !paused,
+        Hint::InDrill => in_drill,
     })
 }
 

@@ -7,6 +7,8 @@ pub mod command_line;
 pub mod history;
 pub mod keys;
 pub mod layout;
+pub mod recorder;
+pub mod stage;
 pub mod theme;
 pub mod ui;
 pub mod view;
@@ -17,6 +19,7 @@ use ratatui::DefaultTerminal;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+pub use recorder::Recorder;
 use std::io::stdout;
 use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
@@ -24,9 +27,9 @@ use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 /// At most this many frames a second: smooth enough for moving markers, cheap when busy.
 const FRAME: Duration = Duration::from_millis(33);
 
-/// Runs the dashboard until the user quits. The terminal is restored on every way out:
-/// return, error, panic, Ctrl-C, SIGTERM.
-pub fn run(app: App) -> color_eyre::Result<App> {
+/// Runs the dashboard until the user quits, keeping the recording (if any) on disk up to date.
+/// The terminal is restored on every way out: return, error, panic, Ctrl-C, SIGTERM.
+pub fn run(app: App, recorder: Option<Recorder>) -> color_eyre::Result<App> {
     install_hooks()?;
     let mut terminal = ratatui::init();
     let _restore = Restore;
@@ -34,7 +37,7 @@ pub fn run(app: App) -> color_eyre::Result<App> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(&mut terminal, app))
+    runtime.block_on(event_loop(&mut terminal, app, recorder))
 }
 
 /// Puts the terminal back when dropped (also while unwinding from a panic).
@@ -67,7 +70,11 @@ fn install_hooks() -> color_eyre::Result<()> {
     Ok(())
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre::Result<App> {
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    mut recorder: Option<Recorder>,
+) -> color_eyre::Result<App> {
     let mut events = EventStream::new();
     let mut speed = app.speed();
     let mut sim_clock = sim_interval(speed);
@@ -77,8 +84,13 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
+        if let Some(r) = &mut recorder
+            && let Err(e) = r.update(&app)
+        {
+            app.note = Some(app::Note::Error(e.to_string()));
+        }
         if app.quit {
-            return Ok(app);
+            break;
         }
         if speed != app.speed() {
             speed = app.speed();
@@ -101,16 +113,22 @@ async fn event_loop(terminal: &mut DefaultTerminal, mut app: App) -> color_eyre:
                 Some(Ok(Event::Resize(..))) => app.dirty = true,
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e.into()),
-                None => return Ok(app),
+                None => break,
             },
-            _ = sim_clock.tick(), if !app.paused => app.step(),
+            _ = sim_clock.tick(), if !app.paused => {
+                app.step();
+            }
             _ = sleep_until(last_draw + FRAME), if app.dirty => {
                 draw(terminal, &mut app)?;
                 last_draw = Instant::now();
             }
-            _ = signalled => return Ok(app),
+            _ = signalled => break,
         }
     }
+    if let Some(r) = recorder {
+        r.finish(&app)?;
+    }
+    Ok(app)
 }
 
 /// One simulated second per tick: `speed` ticks per wall-clock second.

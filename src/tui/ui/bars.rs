@@ -44,6 +44,11 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         ),
         run,
         Span::styled(format!("seed {}", app.options.seed), t.dim),
+    ];
+    if app.options.recording {
+        spans.push(Span::styled("  ● rec", t.hot));
+    }
+    spans.extend([
         sep(),
         Span::styled(format!("p99 {}", millis(last.p99_ms)), t.text),
         Span::styled(format!("  avail {:.3}%", availability * 100.0), t.text),
@@ -53,7 +58,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         } else {
             Span::styled(" SLO BREACHED ", t.hot)
         },
-    ];
+    ]);
     if sim.spike_factor() > 1.0 {
         spans.push(Span::styled(
             format!("  spike {:.0}×", sim.spike_factor()),
@@ -92,8 +97,29 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             key(&mut spans, "Esc", "cancel");
         }
         Mode::Help => key(&mut spans, "? Esc", "close help"),
+        Mode::Report => {
+            key(&mut spans, "R Esc", "close report");
+            key(&mut spans, "r", "run it again");
+            key(&mut spans, "D", "another drill");
+            key(&mut spans, "q", "quit");
+        }
+        Mode::PickDrill { .. } => {
+            spans.push(Span::styled(" run which drill? ", t.title));
+            key(&mut spans, "↑↓", "choose");
+            key(&mut spans, "Enter", "run");
+            key(&mut spans, "Esc", "cancel");
+        }
         _ => {
-            for b in keys::hints(app.paused) {
+            let stage = app.stage.as_ref();
+            let held = stage.and_then(|s| s.holding(app.sim.time()));
+            if let Some(step) = held {
+                spans.push(Span::styled(" next: ", t.title));
+                spans.push(Span::styled(format!("{} ", step.action), t.hot));
+                key(&mut spans, "space", "strike");
+            }
+            let in_drill = stage.is_some_and(|s| !s.run.finished());
+            let hints = keys::hints(app.paused, in_drill);
+            for b in hints.filter(|b| held.is_none() || b.cmd != keys::Cmd::Pause) {
                 key(&mut spans, b.keys[0], b.short);
             }
         }

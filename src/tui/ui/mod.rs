@@ -2,10 +2,12 @@
 
 mod bars;
 mod detail;
+mod drill;
 mod events;
 mod graph;
 mod help;
 mod metrics;
+mod report;
 mod spark;
 
 use super::app::{App, Mode};
@@ -36,36 +38,73 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
     bars::status(frame, app, status);
     bars::hint(frame, app, hint);
 
+    // A drill takes the top of the side column (wide) or the metrics' place (narrow).
+    let drilling = app.stage.is_some();
     if area.width >= WIDE {
         let bottom_h = (body.height / 4).clamp(8, 14);
         let [top, bottom] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
-        let [graph_area, metrics_area] =
+        let [graph_area, side] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(top);
-        let [events_area, detail_area] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(bottom);
         graph::draw(frame, app, graph_area);
-        metrics::draw(frame, app, metrics_area);
-        events::draw(frame, app, events_area);
-        detail::draw(frame, app, detail_area);
+        if drilling {
+            // The narration shares the bottom row with the events, half each, unless the
+            // detail is asked for.
+            let drill_h = drill::height(app).min(side.height * 3 / 5);
+            let [drill_area, metrics_area] =
+                Layout::vertical([Constraint::Length(drill_h), Constraint::Fill(1)]).areas(side);
+            let [events_area, narration_area] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(bottom);
+            drill::draw(frame, app, drill_area);
+            metrics::draw(frame, app, metrics_area);
+            events::draw(frame, app, events_area);
+            if app.detail_open {
+                detail::draw(frame, app, narration_area);
+            } else {
+                drill::narration(frame, app, narration_area);
+            }
+        } else {
+            let [events_area, detail_area] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(bottom);
+            metrics::draw(frame, app, side);
+            events::draw(frame, app, events_area);
+            detail::draw(frame, app, detail_area);
+        }
     } else {
+        let bottom_h = if drilling { body.height / 3 } else { 0 }.max(9);
         let [graph_area, bottom] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(9)]).areas(body);
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(bottom);
         graph::draw(frame, app, graph_area);
-        metrics::draw(frame, app, left);
-        if app.detail_open {
-            detail::draw(frame, app, right);
-        } else {
-            events::draw(frame, app, right);
+        // In a drill, the narration takes the events' place: there is room for one of them.
+        match (drilling, app.detail_open) {
+            (true, false) => {
+                drill::draw(frame, app, left);
+                drill::narration(frame, app, right);
+            }
+            (true, true) => {
+                drill::draw(frame, app, left);
+                detail::draw(frame, app, right);
+            }
+            (false, false) => {
+                metrics::draw(frame, app, left);
+                events::draw(frame, app, right);
+            }
+            (false, true) => {
+                metrics::draw(frame, app, left);
+                detail::draw(frame, app, right);
+            }
         }
     }
 
     match &app.mode {
         Mode::Help => help::draw(frame, app, area),
         Mode::Command(line) => bars::command(frame, app, line, hint),
+        Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
+        Mode::Report => report::draw(frame, app, body),
         _ => {}
     }
 }

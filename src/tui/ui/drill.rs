@@ -1,0 +1,291 @@
+//! The drill panel: where the drill stands (countdown, the presenter's hold, the verdict), its
+//! steps, the narration of the step that just struck, and each check turning green or red.
+//! Also the `D` picker that starts one.
+
+use super::super::app::App;
+use super::super::stage::Stage;
+use super::super::theme::Theme;
+use super::pane;
+use crate::drill::check::span;
+use crate::drill::report::wrap;
+use crate::drill::{self, CheckState, Outcome, Phase};
+use crate::headless::clock;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use std::sync::LazyLock;
+
+/// The drill panel (the narration has a pane of its own).
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(stage) = &app.stage else {
+        return;
+    };
+    let t = &app.theme;
+    let block = pane(format!(" drill · {} ", stage.drill().name), app).border_style(t.accent);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let (w, h) = (usize::from(inner.width), usize::from(inner.height));
+    let lines = lines(app, stage, w, h);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The panel's height when every line it has fits (one line per check, no narration).
+pub fn height(app: &App) -> u16 {
+    app.stage.as_ref().map_or(0, |stage| {
+        let d = stage.drill();
+        let checks = d.checks.len().max(d.steady_state.len());
+        (2 + d.steps.len() + 1 + checks + 2) as u16
+    })
+}
+
+/// The narration pane: what to tell the audience about the step that just struck, the step
+/// waiting for the presenter, or (before the first) what the drill is about.
+pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(stage) = &app.stage else {
+        return;
+    };
+    let t = &app.theme;
+    let title = match (stage.holding(app.sim.time()), stage.narrated) {
+        (Some(_), _) => " next step ".to_string(),
+        (None, Some(i)) => format!(" step {} · {} ", i + 1, stage.drill().steps[i].action),
+        (None, None) => " about this drill ".to_string(),
+    };
+    let block = pane(title, app);
+    let inner = block.inner(area);
+    let text = wrap(
+        &narration_text(app, stage),
+        usize::from(inner.width).saturating_sub(1),
+    );
+    let lines: Vec<Line> = text
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), t.text))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn narration_text(app: &App, stage: &Stage) -> String {
+    match stage.holding(app.sim.time()) {
+        Some(step) => step.narration.clone(),
+        None => match stage.narrated {
+            Some(i) => stage.drill().steps[i].narration.clone(),
+            None => Some(stage.drill().description.clone()),
+        },
+    }
+    .unwrap_or_default()
+}
+
+/// The panel's lines for a `w`×`h` area, dropping what matters least when it is short: the
+/// steps around the next one, then checks from the bottom.
+fn lines(app: &App, stage: &Stage, w: usize, h: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let run = &stage.run;
+    let drill = stage.drill();
+    let mut head = vec![
+        Line::styled(clip(&drill.title, w), t.title),
+        state_line(app, stage),
+    ];
+
+    let applied = run.applied().len();
+    let steps: Vec<Line> = drill
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (mark, style) = if i < applied {
+                ("✓", t.dim)
+            } else if i == applied && !run.finished() {
+                ("▶", t.accent)
+            } else {
+                ("·", t.dim)
+            };
+            let at = clock(run.start() + s.t);
+            Line::from(vec![
+                Span::styled(format!("{mark} {at} "), style),
+                Span::styled(clip(&s.action.to_string(), w.saturating_sub(11)), style),
+            ])
+        })
+        .collect();
+
+    let (title, judged) = if run.phase() == Phase::SteadyState || run.phase() == Phase::Aborted {
+        ("steady state", run.steady_state())
+    } else {
+        ("checks", run.checks())
+    };
+    let passed = judged
+        .iter()
+        .filter(|c| c.outcome == Outcome::Passed)
+        .count();
+    let failed = judged
+        .iter()
+        .filter(|c| c.outcome == Outcome::Failed)
+        .count();
+    let mut summary = vec![
+        Span::styled(format!("{title} · "), t.title),
+        Span::styled(format!("{passed} of {} passed", judged.len()), t.ok),
+    ];
+    if failed > 0 {
+        summary.push(Span::styled(format!(" · {failed} failed"), t.hot));
+    }
+    let mut checks = vec![Line::from(summary)];
+
+    // Share the height: header, then checks (one line each), then steps; what is left goes
+    // to a second line per check.
+    let budget = h.saturating_sub(head.len());
+    let check_rows = (judged.len() + 1).min(budget);
+    let step_rows = steps.len().min(budget - check_rows);
+    let spare = budget - check_rows - step_rows;
+    let two_lines = !judged.is_empty() && spare >= judged.len();
+    for c in judged {
+        checks.extend(check_lines(t, c, w, two_lines));
+    }
+
+    head.extend(window(steps, step_rows, applied));
+    head.extend(checks);
+    head.truncate(h);
+    head
+}
+
+/// What the drill is doing now, in one line.
+fn state_line(app: &App, stage: &Stage) -> Line<'static> {
+    let t = &app.theme;
+    let now = app.sim.time();
+    let run = &stage.run;
+    let steps = stage.drill().steps.len();
+    let applied = run.applied().len();
+    if let Some(verdict) = run.verdict() {
+        let expected = verdict.meets(stage.drill().expect);
+        let style = if verdict == drill::Verdict::Pass {
+            t.ok
+        } else {
+            t.hot
+        };
+        return Line::from(vec![
+            Span::styled(
+                format!(" {} ", verdict.as_str().to_uppercase()),
+                style.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            ),
+            Span::styled(
+                if expected {
+                    " as expected"
+                } else {
+                    " NOT as expected"
+                },
+                if expected { t.ok } else { t.hot },
+            ),
+            Span::styled("  R report", t.dim),
+        ]);
+    }
+    if let Some(step) = stage.holding(now) {
+        return Line::from(vec![
+            Span::styled("⏸ space strikes ", t.busy),
+            Span::styled(step.action.to_string(), t.hot),
+        ]);
+    }
+    let next = stage.countdown(now).map(span);
+    let text = match (run.phase(), next) {
+        (Phase::SteadyState, Some(n)) => format!("steady state · first step in {n}"),
+        (_, Some(n)) => format!("step {}/{steps} in {n}", applied + 1),
+        (_, None) => format!("all steps struck · ends in {}", span(stage.remaining(now))),
+    };
+    Line::styled(text, t.accent)
+}
+
+/// One check: its mark and name, what was measured against what bound.
+fn check_lines(t: &Theme, c: &CheckState, w: usize, two_lines: bool) -> Vec<Line<'static>> {
+    let (mark, style) = match c.outcome {
+        Outcome::Passed => ("✓", t.ok),
+        Outcome::Failed => ("✗", t.hot),
+        Outcome::Pending => ("·", t.dim),
+    };
+    let measured = c.measured_text();
+    if two_lines {
+        return vec![
+            Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::styled(clip(&c.check.name, w.saturating_sub(2)), t.text),
+            ]),
+            Line::from(vec![
+                Span::styled(format!("  {measured}"), style),
+                Span::styled(
+                    clip(&format!("  {}", c.check.bound_text()), w.saturating_sub(2)),
+                    t.dim,
+                ),
+            ]),
+        ];
+    }
+    let right = measured.chars().count() + 1;
+    vec![Line::from(vec![
+        Span::styled(format!("{mark} "), style),
+        Span::styled(
+            format!(
+                "{:<width$}",
+                clip(&c.check.name, w.saturating_sub(2 + right + 1)),
+                width = w.saturating_sub(2 + right)
+            ),
+            t.text,
+        ),
+        Span::styled(format!(" {measured}"), style),
+    ])]
+}
+
+/// `rows` of the steps, keeping the next one (index `next`) in view.
+fn window(steps: Vec<Line<'static>>, rows: usize, next: usize) -> Vec<Line<'static>> {
+    let first = next
+        .saturating_sub(rows / 2)
+        .min(steps.len().saturating_sub(rows));
+    steps.into_iter().skip(first).take(rows).collect()
+}
+
+/// Text cut to `w` characters, with an ellipsis when cut.
+fn clip(text: &str, w: usize) -> String {
+    if text.chars().count() <= w {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(w.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// The built-in drills' titles, read once (the picker draws every frame it is open).
+static TITLES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    drill::BUILTIN
+        .iter()
+        .map(|b| drill::load(b.name).map_or_else(|e| e.to_string(), |d| d.title))
+        .collect()
+});
+
+/// The `D` picker: every built-in drill and its title.
+pub fn picker(frame: &mut Frame, app: &App, selected: usize, area: Rect) {
+    let t = &app.theme;
+    let rows: Vec<Line> = drill::BUILTIN
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let title = TITLES.get(i).map_or("", String::as_str);
+            let style = if i == selected {
+                t.selected
+            } else {
+                Style::default()
+            };
+            let mark = if i == selected { "▶" } else { " " };
+            Line::from(vec![
+                Span::styled(format!("{mark}{:<18}", b.name), t.key),
+                Span::styled(format!("{title} "), t.text),
+            ])
+            .style(style)
+        })
+        .collect();
+    let w = (rows.iter().map(Line::width).max().unwrap_or(0) as u16 + 2).min(area.width);
+    let h = (rows.len() as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, popup);
+    let block = pane(" run a drill · Enter runs · Esc cancels ", app).border_style(t.accent);
+    frame.render_widget(Paragraph::new(rows).block(block), popup);
+}

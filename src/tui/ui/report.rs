@@ -1,0 +1,162 @@
+//! The drill's report over the dashboard: the verdict, the steady state, the steps and every
+//! check with what was measured against its bound. It comes up when the drill ends and stays
+//! until closed (`R` brings it back).
+
+use super::super::app::App;
+use super::super::stage::Stage;
+use super::super::theme::Theme;
+use super::pane;
+use crate::drill::report::wrap;
+use crate::drill::{CheckState, Outcome};
+use crate::headless::{clock, count};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// The widest the report gets: wider lines are harder to read across a room.
+const MAX_WIDTH: u16 = 100;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(stage) = &app.stage else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(MAX_WIDTH);
+    let lines = lines(app, stage, usize::from(w.saturating_sub(4)));
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, popup);
+    let block = pane(" drill report · R or Esc closes ", app).border_style(app.theme.accent);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let run = &stage.run;
+    let d = stage.drill();
+    let arch = d.architecture();
+    let mut out = vec![
+        Line::from(vec![
+            Span::styled(format!("{} ", d.name), t.key),
+            Span::styled(d.title.clone(), t.title),
+        ]),
+        Line::styled(
+            format!(
+                "preset {} · seed {} · {} users · {} simulated · expects {}",
+                d.preset,
+                d.seed,
+                count(arch.traffic.users.round() as u64),
+                d.duration,
+                d.expect.as_str()
+            ),
+            t.dim,
+        ),
+    ];
+    out.push(match run.verdict() {
+        Some(v) => {
+            let expected = v.meets(d.expect);
+            let style = if expected { t.ok } else { t.hot };
+            Line::from(vec![
+                Span::styled(
+                    format!(" {} ", v.as_str().to_uppercase()),
+                    style.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                ),
+                Span::styled(
+                    if expected {
+                        "  the verdict the drill expects"
+                    } else {
+                        "  NOT the verdict the drill expects"
+                    },
+                    style,
+                ),
+            ])
+        }
+        None => Line::styled("in progress: the report so far", t.busy),
+    });
+
+    let bound_w = run
+        .steady_state()
+        .iter()
+        .chain(run.checks())
+        .map(|c| c.check.bound_text().chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let section = |out: &mut Vec<Line<'static>>, title: &str| {
+        out.push(Line::default());
+        out.push(Line::styled(title.to_string(), t.title));
+    };
+
+    section(&mut out, "steady state (before the first step)");
+    for c in run.steady_state() {
+        out.extend(check_lines(t, c, w, bound_w));
+    }
+    section(&mut out, "steps");
+    let applied = run.applied().len();
+    for (i, s) in d.steps.iter().enumerate() {
+        let style = if i < applied { t.text } else { t.dim };
+        let mut spans = vec![
+            Span::styled(format!("  {}  ", clock(run.start() + s.t)), t.dim),
+            Span::styled(s.action.to_string(), style),
+        ];
+        if i >= applied {
+            spans.push(Span::styled("  (not yet)", t.dim));
+        }
+        out.push(Line::from(spans));
+    }
+    section(&mut out, "checks");
+    for c in run.checks() {
+        out.extend(check_lines(t, c, w, bound_w));
+    }
+    if !d.rollback.is_empty() {
+        let actions: Vec<String> = d.rollback.iter().map(ToString::to_string).collect();
+        out.push(Line::default());
+        out.push(Line::styled(
+            format!("rollback at {}: {}", clock(run.end()), actions.join(", ")),
+            t.dim,
+        ));
+    }
+    out
+}
+
+/// A check: mark, measured, bound, then its name wrapped in the room left.
+fn check_lines(t: &Theme, c: &CheckState, w: usize, bound_w: usize) -> Vec<Line<'static>> {
+    let (mark, style) = match c.outcome {
+        Outcome::Passed => ("✓", t.ok),
+        Outcome::Failed => ("✗", t.hot),
+        Outcome::Pending => ("·", t.dim),
+    };
+    let lead = 2 + 2 + 14 + bound_w + 2;
+    let name = wrap(&c.check.name, w.saturating_sub(lead).max(12));
+    let mut lines = Vec::with_capacity(name.len());
+    for (i, part) in name.into_iter().enumerate() {
+        lines.push(if i == 0 {
+            Line::from(vec![
+                Span::styled(format!("  {mark} "), style),
+                Span::styled(format!("{:<14}", c.measured_text()), style),
+                Span::styled(format!("{:<bound_w$}  ", c.check.bound_text()), t.dim),
+                Span::styled(part, t.text),
+            ])
+        } else {
+            Line::from(vec![
+                Span::raw(" ".repeat(lead)),
+                Span::styled(part, t.text),
+            ])
+        });
+    }
+    lines
+}

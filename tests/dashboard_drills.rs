@@ -1,0 +1,295 @@
+//! Drills in the dashboard: the drill panel and report as the audience sees them, the
+//! presenter's hold, skipping ahead, the `D` picker, and a recorded session that the headless
+//! runner replays into byte-identical metrics.
+
+mod common;
+use archtui::drill::{self, Phase};
+use archtui::report::MetricsLine;
+use archtui::tui::app::Mode;
+use archtui::tui::{App, Options, Recorder, ui};
+use common::{archtui, stderr};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn drill_app(name: &str, presenter: bool) -> App {
+    App::new(Options {
+        drill: Some(drill::load(name).unwrap()),
+        presenter,
+        ..Options::new("")
+    })
+    .unwrap()
+}
+
+fn screen(app: &mut App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| ui::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+}
+
+fn finished(app: &App) -> bool {
+    app.stage.as_ref().is_some_and(|s| s.run.finished())
+}
+
+/// Every check's name and outcome, as the report has them.
+fn outcomes(report: &drill::DrillReport) -> Vec<(String, &'static str, Option<f64>)> {
+    (report.steady_state.iter().chain(&report.checks))
+        .map(|c| (c.name.clone(), c.status, c.measured))
+        .collect()
+}
+
+#[test]
+fn a_drill_in_the_dashboard_judges_exactly_as_the_headless_run() {
+    for name in ["az-loss-1k", "spof-100", "worker-loss-100k"] {
+        let d = drill::load(name).unwrap();
+        let headless = drill::run(&d);
+        let mut app = drill_app(name, false);
+        while !finished(&app) {
+            assert!(app.step());
+        }
+        let stage = app.stage.as_ref().unwrap();
+        let live = stage.run.report(&app.sim);
+        assert_eq!(live.verdict, headless.verdict, "{name}");
+        assert_eq!(outcomes(&live), outcomes(&headless), "{name}");
+        assert_eq!(live.steps, headless.steps, "{name}");
+        // The report comes up by itself when the drill ends.
+        assert!(matches!(app.mode, Mode::Report), "{name}");
+    }
+}
+
+#[test]
+fn the_drill_panel_and_report_at_both_sizes() {
+    let mut app = drill_app("az-loss-1k", false);
+    for _ in 0..(11 * 60) {
+        app.step();
+    }
+    insta::assert_snapshot!("drill_az_loss_120x40", screen(&mut app, 120, 40));
+    insta::assert_snapshot!("drill_az_loss_80x24", screen(&mut app, 80, 24));
+    while !finished(&app) {
+        app.step();
+    }
+    insta::assert_snapshot!("drill_report_120x40", screen(&mut app, 120, 40));
+    // The report closes, and the verdict stays in the panel.
+    press(&mut app, "R");
+    assert!(matches!(app.mode, Mode::Normal));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("PASS") && s.contains("as expected"), "{s}");
+}
+
+#[test]
+fn a_presenter_holds_each_step_until_space() {
+    let d = drill::load("worker-loss-100k").unwrap();
+    let mut app = drill_app("worker-loss-100k", true);
+    let first = d.steps[0].t;
+    for _ in 0..first {
+        assert!(app.step());
+    }
+    assert!(!app.step(), "the first step waits for the presenter");
+    assert!(app.paused);
+    assert_eq!(app.sim.time(), first);
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("space strikes"), "{s}");
+    let action = d.steps[0].action.to_string();
+    assert!(s.contains(&action), "the waiting action is on screen\n{s}");
+    // Time does not move while held, however often the clock ticks.
+    assert!(!app.step());
+    assert_eq!(app.sim.time(), first);
+
+    press(&mut app, " ");
+    assert!(!app.paused);
+    assert!(app.step());
+    let stage = app.stage.as_ref().unwrap();
+    assert_eq!(stage.run.applied().len(), 1);
+    assert_eq!(
+        app.taken.last().map(|(t, a)| (*t, a.to_string())),
+        Some((first, action))
+    );
+
+    // `.` strikes a waiting step too, one second at a time.
+    while app.step() {}
+    let held = app.sim.time();
+    press(&mut app, ".");
+    assert_eq!(app.sim.time(), held + 1);
+    assert_eq!(app.stage.as_ref().unwrap().run.applied().len(), 2);
+}
+
+#[test]
+fn n_skips_to_the_next_step_and_then_to_the_end() {
+    let d = drill::load("az-loss-1k").unwrap();
+    let mut app = drill_app("az-loss-1k", false);
+    press(&mut app, "n");
+    assert_eq!(
+        app.sim.time(),
+        d.steps[0].t + 1,
+        "through the second the step struck"
+    );
+    assert_eq!(app.stage.as_ref().unwrap().run.applied().len(), 1);
+    press(&mut app, "n");
+    assert_eq!(app.stage.as_ref().unwrap().run.applied().len(), 2);
+    press(&mut app, "n");
+    assert!(finished(&app));
+    assert_eq!(app.stage.as_ref().unwrap().run.phase(), Phase::Done);
+
+    // A presenter's hold stops the skip at the step.
+    let mut app = drill_app("az-loss-1k", true);
+    press(&mut app, "n");
+    assert_eq!(app.sim.time(), d.steps[0].t);
+    assert!(app.paused);
+    assert!(app.stage.as_ref().unwrap().run.applied().is_empty());
+
+    // Without a drill, n says how to get one.
+    let mut app = App::new(Options::new("1k")).unwrap();
+    press(&mut app, "n");
+    assert_eq!(app.sim.time(), 0);
+    assert!(matches!(app.note, Some(archtui::tui::app::Note::Error(_))));
+}
+
+#[test]
+fn the_picker_starts_a_drill_on_its_own_preset() {
+    let mut app = App::new(Options::new("100")).unwrap();
+    press(&mut app, "D");
+    assert!(matches!(app.mode, Mode::PickDrill { index: 0 }));
+    assert!(screen(&mut app, 120, 40).contains("region-loss-10m"));
+    press(&mut app, "jjk");
+    app.handle_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let name = drill::BUILTIN[2].name;
+    let d = drill::load(name).unwrap();
+    assert_eq!(
+        app.stage.as_ref().map(|s| s.drill().name.clone()),
+        Some(name.to_string())
+    );
+    assert_eq!(app.arch().name, d.preset);
+    assert_eq!(app.options.seed, d.seed);
+    // `r` runs the same drill again from the start; a preset key leaves it.
+    press(&mut app, "n");
+    press(&mut app, "r");
+    assert_eq!(app.sim.time(), 0);
+    assert!(app.stage.as_ref().unwrap().run.applied().is_empty());
+    press(&mut app, "1");
+    assert!(app.stage.is_none());
+    assert_eq!(app.arch().name, "100");
+    // Esc leaves the picker without starting anything.
+    press(&mut app, "D");
+    app.handle_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    assert!(matches!(app.mode, Mode::Normal) && app.stage.is_none());
+}
+
+fn metrics(app: &App) -> String {
+    serde_json::to_string(&MetricsLine::of(&app.sim)).unwrap() + "\n"
+}
+
+#[test]
+fn a_recorded_session_replays_into_byte_identical_metrics() {
+    let dir = std::env::temp_dir().join(format!("archtui-dash-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("session.toml");
+
+    // A live session: keys at various seconds, speed and pause changes in between (they do
+    // not change simulated time), recorded as it goes.
+    let mut app = App::new(Options {
+        seed: 5,
+        users: Some(20_000.0),
+        recording: true,
+        ..Options::new("10k")
+    })
+    .unwrap();
+    let mut recorder = Recorder::create(&file, &app).unwrap();
+    let mut seen = String::new();
+    let live = |app: &mut App, seconds: u32, seen: &mut String| {
+        for _ in 0..seconds {
+            app.step();
+            seen.push_str(&metrics(app));
+        }
+    };
+    live(&mut app, 120, &mut seen);
+    press(&mut app, "ab+++");
+    live(&mut app, 200, &mut seen);
+    press(&mut app, " s ");
+    recorder.update(&app).unwrap();
+    live(&mut app, 300, &mut seen);
+    press(&mut app, ":");
+    for c in "add-latency:cache:40:5m".chars() {
+        press(&mut app, &c.to_string());
+    }
+    app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    live(&mut app, 100, &mut seen);
+    press(&mut app, "cAb");
+    live(&mut app, 180, &mut seen);
+    assert_eq!(app.taken.len(), 5, "{:?}", app.taken);
+    recorder.finish(&app).unwrap();
+
+    let out = dir.join("replayed.jsonl");
+    let replay = archtui(&[
+        "--replay",
+        file.to_str().unwrap(),
+        "--headless",
+        "--metrics",
+        out.to_str().unwrap(),
+    ]);
+    assert!(replay.status.success(), "{}", stderr(&replay));
+    let replayed = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(replayed.lines().count(), 900);
+    assert!(
+        replayed == seen,
+        "the replay's metrics differ from the session's"
+    );
+
+    // The dashboard plays the same recording back as a drill, to the same numbers.
+    let recording = drill::load(file.to_str().unwrap()).unwrap();
+    assert_eq!(recording.steps.len(), 5);
+    let mut again = App::new(Options {
+        drill: Some(recording),
+        ..Options::new("")
+    })
+    .unwrap();
+    let mut played = String::new();
+    for _ in 0..900 {
+        again.step();
+        played.push_str(&metrics(&again));
+    }
+    assert!(
+        played == seen,
+        "the dashboard's replay differs from the session"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn dashboard_drill_flags_are_checked_before_the_screen_changes() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--presenter"], "--presenter"),
+        (&["--drill", "no-such-drill"], "unknown drill"),
+        (
+            &["--drill", "az-loss-1k", "--preset", "1k"],
+            "cannot be used with",
+        ),
+        (
+            &["--drill", "az-loss-1k", "--headless"],
+            "cannot be used with",
+        ),
+        (&["--record", "x.toml", "--headless"], "cannot be used with"),
+        (
+            &["--presenter", "--headless", "--duration", "1m"],
+            "--presenter",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = archtui(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    let out = archtui(&["--record", "/nonexistent-dir/session.toml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot write the recording"),
+        "{}",
+        stderr(&out)
+    );
+}
