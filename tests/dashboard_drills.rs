@@ -59,7 +59,7 @@ fn a_drill_in_the_dashboard_judges_exactly_as_the_headless_run() {
         assert_eq!(outcomes(&live), outcomes(&headless), "{name}");
         assert_eq!(live.steps, headless.steps, "{name}");
         // The report comes up by itself when the drill ends.
-        assert!(matches!(app.mode, Mode::Report), "{name}");
+        assert!(matches!(app.mode, Mode::Report { .. }), "{name}");
     }
 }
 
@@ -75,6 +75,17 @@ fn the_drill_panel_and_report_at_both_sizes() {
         app.step();
     }
     insta::assert_snapshot!("drill_report_120x40", screen(&mut app, 120, 40));
+    // Too long for 80×24: it stacks names over figures and scrolls to its last line.
+    let top = screen(&mut app, 80, 24);
+    insta::assert_snapshot!("drill_report_80x24", top);
+    press(&mut app, &"j".repeat(40));
+    let bottom = screen(&mut app, 80, 24);
+    assert!(
+        !top.contains("rollback at") && bottom.contains("rollback at"),
+        "{bottom}"
+    );
+    press(&mut app, "k");
+    assert!(matches!(app.mode, Mode::Report { .. }));
     // The report closes, and the verdict stays in the panel.
     press(&mut app, "R");
     assert!(matches!(app.mode, Mode::Normal));

@@ -43,8 +43,10 @@ pub enum Mode {
     PickDrill {
         index: usize,
     },
-    /// The drill's report, over everything.
-    Report,
+    /// The drill's report, over everything, scrolled down this many lines.
+    Report {
+        scroll: u16,
+    },
 }
 
 /// A line of feedback under the graph: what the last action did, or why it could not.
@@ -183,7 +185,7 @@ impl App {
             if was_running && stage.run.finished() {
                 // The report comes up by itself, unless the operator is typing or choosing.
                 if matches!(self.mode, Mode::Normal | Mode::Help) {
-                    self.mode = Mode::Report;
+                    self.mode = Mode::Report { scroll: 0 };
                 }
                 self.paused |= stage.presenter;
             }
@@ -255,9 +257,16 @@ impl App {
                 Some(Cmd::Help | Cmd::Close) | None => {}
                 Some(cmd) => self.run(cmd),
             },
-            Mode::Report => match keys::command(&key) {
+            Mode::Report { scroll } => match keys::command(&key) {
                 Some(Cmd::Quit) => self.quit = true,
-                Some(Cmd::Report | Cmd::Close | Cmd::Open) | None => {}
+                Some(Cmd::Report | Cmd::Close | Cmd::Open) => {}
+                Some(Cmd::Down) => self.mode = Mode::Report { scroll: scroll + 1 },
+                Some(Cmd::Up) => {
+                    self.mode = Mode::Report {
+                        scroll: scroll.saturating_sub(1),
+                    }
+                }
+                None => self.mode = Mode::Report { scroll },
                 Some(cmd) => self.run(cmd),
             },
             Mode::PickDrill { index } => {
@@ -382,7 +391,7 @@ impl App {
             Cmd::Drills => self.mode = Mode::PickDrill { index: 0 },
             Cmd::NextStep => self.skip_to_next_step(),
             Cmd::Report => match &self.stage {
-                Some(_) => self.mode = Mode::Report,
+                Some(_) => self.mode = Mode::Report { scroll: 0 },
                 None => self.note = Some(Note::Error("no drill is running: D picks one".into())),
             },
             Cmd::Theme => self.theme = self.theme.toggled(),

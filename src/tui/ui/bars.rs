@@ -97,8 +97,9 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             key(&mut spans, "Esc", "cancel");
         }
         Mode::Help => key(&mut spans, "? Esc", "close help"),
-        Mode::Report => {
+        Mode::Report { .. } => {
             key(&mut spans, "R Esc", "close report");
+            key(&mut spans, "↑↓", "scroll");
             key(&mut spans, "r", "run it again");
             key(&mut spans, "D", "another drill");
             key(&mut spans, "q", "quit");

@@ -104,7 +104,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Mode::Help => help::draw(frame, app, area),
         Mode::Command(line) => bars::command(frame, app, line, hint),
         Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
-        Mode::Report => report::draw(frame, app, body),
+        Mode::Report { scroll } => report::draw(frame, app, *scroll, body),
         _ => {}
     }
 }

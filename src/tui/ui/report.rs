@@ -17,8 +17,10 @@ use ratatui::widgets::{Clear, Paragraph};
 
 /// The widest the report gets: wider lines are harder to read across a room.
 const MAX_WIDTH: u16 = 100;
+/// The narrowest column a check's name gets before the report stacks name over figures.
+const NAME_MIN: usize = 36;
 
-pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) {
     let Some(stage) = &app.stage else {
         return;
     };
@@ -32,7 +34,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         h,
     );
     frame.render_widget(Clear, popup);
-    let block = pane(" drill report · R or Esc closes ", app).border_style(app.theme.accent);
+    // What does not fit scrolls; the title says so.
+    let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
+    let scroll = scroll.min(hidden);
+    let title = if hidden > 0 {
+        " drill report · ↑↓ scroll · R or Esc closes "
+    } else {
+        " drill report · R or Esc closes "
+    };
+    let block = pane(title, app).border_style(app.theme.accent);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let inner = Rect::new(
@@ -41,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         inner.width.saturating_sub(2),
         inner.height,
     );
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
 
 fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
@@ -141,7 +151,27 @@ fn check_lines(t: &Theme, c: &CheckState, w: usize, bound_w: usize) -> Vec<Line<
         Outcome::Pending => ("·", t.dim),
     };
     let lead = 2 + 2 + 14 + bound_w + 2;
-    let name = wrap(&c.check.name, w.saturating_sub(lead).max(12));
+    if w < lead + NAME_MIN {
+        // Too narrow for columns: the name, then what was measured against what bound.
+        let mut lines: Vec<Line> = wrap(&c.check.name, w.saturating_sub(4))
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let lead = if i == 0 {
+                    format!("  {mark} ")
+                } else {
+                    "    ".into()
+                };
+                Line::from(vec![Span::styled(lead, style), Span::styled(part, t.text)])
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("    {}", c.measured_text()), style),
+            Span::styled(format!("  {}", c.check.bound_text()), t.dim),
+        ]));
+        return lines;
+    }
+    let name = wrap(&c.check.name, w - lead);
     let mut lines = Vec::with_capacity(name.len());
     for (i, part) in name.into_iter().enumerate() {
         lines.push(if i == 0 {
