@@ -106,14 +106,7 @@ type Plan = (Arc<Architecture>, u64, Duration, Vec<Injection>);
 
 fn replay_plan(path: &Path) -> Result<Plan, InputError> {
     let drill = drill::load(&path.to_string_lossy())?;
-    let injections = drill
-        .steps
-        .iter()
-        .map(|s| Injection {
-            at: Duration::from_secs(s.t),
-            action: s.action.clone(),
-        })
-        .collect();
+    let injections = drill.injections();
     Ok((drill.architecture(), drill.seed, drill.duration, injections))
 }
 

@@ -2,7 +2,7 @@
 //! the column of the token to blame, and what is wrong. Never a panic.
 
 mod common;
-use common::{archtui, stderr};
+use common::{archtui, position, stderr};
 use std::path::PathBuf;
 
 /// A small valid drill to break one line at a time.
@@ -53,15 +53,11 @@ within = "4m"
 "#;
 
 fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("archtui-bad-drills-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("bad-drills")
 }
 
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir().join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
+    common::scratch_file("bad-drills", name, bytes)
 }
 
 /// Replaces `old` (which must occur once) in the good drill.
@@ -70,37 +66,13 @@ fn broken(old: &str, new: &str) -> String {
     GOOD.replacen(old, new, 1)
 }
 
-/// Line and column (1-based) where `token` starts in `text`; the token must be there once.
-fn position(text: &str, token: &str) -> (usize, usize) {
-    assert_eq!(text.matches(token).count(), 1, "`{token}` must occur once");
-    let at = text.find(token).unwrap();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    (
-        text[..at].matches('\n').count() + 1,
-        text[line_start..at].chars().count() + 1,
-    )
-}
-
 fn run(path: &std::path::Path) -> std::process::Output {
     archtui(&["drill", path.to_str().unwrap()])
 }
 
-fn expect_error_at(name: &str, text: &[u8], (line, column): (usize, usize), message: &str) {
+fn expect_error_at(name: &str, text: &[u8], at: (usize, usize), message: &str) {
     let path = write(name, text);
-    let out = run(&path);
-    let err = stderr(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{name}: exit status; stderr:\n{err}"
-    );
-    let at = format!("{}:{line}:{column}: ", path.display());
-    assert!(err.contains(&at), "{name}: expected `{at}` in:\n{err}");
-    assert!(
-        err.contains(message),
-        "{name}: expected `{message}` in:\n{err}"
-    );
-    assert!(!err.contains("panicked"), "{name}: panicked:\n{err}");
+    common::assert_bad_input(&run(&path), &path, at, message);
 }
 
 fn expect_error(name: &str, text: &str, token: &str, message: &str) {

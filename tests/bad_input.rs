@@ -2,7 +2,7 @@
 //! the line and the column, and what is wrong. Never a panic.
 
 mod common;
-use common::{archtui, stderr};
+use common::{archtui, position, stderr};
 use std::path::PathBuf;
 
 /// A small valid preset to break one line at a time.
@@ -45,16 +45,8 @@ write_ms = 10
 max_connections = 100
 "#;
 
-fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("archtui-bad-input-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn write(name: &str, bytes: &[u8]) -> PathBuf {
-    let path = dir().join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path
+    common::scratch_file("bad-input", name, bytes)
 }
 
 /// Replaces `old` (which must occur once) in the good preset.
@@ -67,17 +59,6 @@ fn broken(old: &str, new: &str) -> String {
     GOOD.replacen(old, new, 1)
 }
 
-/// Line and column (1-based) where `token` starts in `text`; the token must be there once.
-fn position(text: &str, token: &str) -> (usize, usize) {
-    assert_eq!(text.matches(token).count(), 1, "`{token}` must occur once");
-    let at = text.find(token).unwrap();
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    (
-        text[..at].matches('\n').count() + 1,
-        text[line_start..at].chars().count() + 1,
-    )
-}
-
 /// Runs a preset file headless and expects exit 2, a message, and the location of `token`.
 fn expect_error(name: &str, text: &[u8], token: &str, message: &str) {
     let path = write(name, text);
@@ -88,20 +69,8 @@ fn expect_error(name: &str, text: &[u8], token: &str, message: &str) {
         "--duration",
         "1m",
     ]);
-    let err = stderr(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{name}: exit status; stderr:\n{err}"
-    );
-    let (line, column) = position(&String::from_utf8_lossy(text), token);
-    let at = format!("{}:{line}:{column}: ", path.display());
-    assert!(err.contains(&at), "{name}: expected `{at}` in:\n{err}");
-    assert!(
-        err.contains(message),
-        "{name}: expected `{message}` in:\n{err}"
-    );
-    assert!(!err.contains("panicked"), "{name}: panicked:\n{err}");
+    let at = position(&String::from_utf8_lossy(text), token);
+    common::assert_bad_input(&out, &path, at, message);
 }
 
 #[test]

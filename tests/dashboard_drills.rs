@@ -198,8 +198,7 @@ fn metrics(app: &App) -> String {
 
 #[test]
 fn a_recorded_session_replays_into_byte_identical_metrics() {
-    let dir = std::env::temp_dir().join(format!("archtui-dash-rec-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("dashboard-drills");
     let file = dir.join("session.toml");
 
     // A live session: keys at various seconds, speed and pause changes in between (they do

@@ -28,7 +28,7 @@ fn run_json(preset: &str, seed: &str, metrics: &std::path::Path) -> (String, Vec
 
 #[test]
 fn same_inputs_give_byte_identical_json_and_metrics() {
-    let dir = tempdir();
+    let dir = common::scratch("determinism");
     for preset in common::PRESETS {
         let (a, ma) = run_json(preset, "7", &dir.join(format!("{preset}-a.jsonl")));
         let (b, mb) = run_json(preset, "7", &dir.join(format!("{preset}-b.jsonl")));
@@ -38,10 +38,4 @@ fn same_inputs_give_byte_identical_json_and_metrics() {
         assert_ne!(a, c, "{preset}: another seed should change the run");
         assert!(ma != mc, "{preset}: another seed should change the metrics");
     }
-}
-
-fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("archtui-determinism-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }

@@ -5,22 +5,17 @@ mod common;
 use common::{archtui, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-
-fn dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("archtui-drill-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn path(name: &str) -> String {
-    dir().join(name).to_string_lossy().into_owned()
+    common::scratch("drill-cli")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn write(name: &str, text: &str) -> String {
-    let p = path(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    let p = common::scratch_file("drill-cli", name, text);
+    p.to_string_lossy().into_owned()
 }
 
 fn has_keys(v: &Value, wanted: &[&str], what: &str) {

@@ -3,9 +3,8 @@
 //! exactly as `--inject` does, and checks resolve as soon as they can.
 
 use archtui::drill::{self, Drill, DrillReport, DrillRun, Outcome, Phase, Verdict};
-use archtui::headless::{self, Injection};
+use archtui::headless;
 use archtui::report::MetricsLine;
-use archtui::units::Duration;
 
 fn load(name: &str) -> Drill {
     drill::load(name).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -126,14 +125,7 @@ fn a_drill_applies_its_steps_exactly_like_injections() {
         drill::run_with(&d, |sim| {
             from_drill.push(serde_json::to_string(&MetricsLine::of(sim)).unwrap());
         });
-        let injections: Vec<Injection> = d
-            .steps
-            .iter()
-            .map(|s| Injection {
-                at: Duration::from_secs(s.t),
-                action: s.action.clone(),
-            })
-            .collect();
+        let injections = d.injections();
         let mut from_inject = Vec::new();
         headless::run(d.architecture(), d.seed, d.duration, &injections, |sim| {
             from_inject.push(serde_json::to_string(&MetricsLine::of(sim)).unwrap());

@@ -77,6 +77,18 @@ impl Drill {
         Simulation::new(self.arch.clone(), self.seed)
     }
 
+    /// The steps as `--inject` would give them: a drill's actions are applied exactly as
+    /// injections are.
+    pub fn injections(&self) -> Vec<crate::headless::Injection> {
+        self.steps
+            .iter()
+            .map(|s| crate::headless::Injection {
+                at: Duration::from_secs(s.t),
+                action: s.action.clone(),
+            })
+            .collect()
+    }
+
     /// The preset as a recording of this drill should name it (see [`crate::preset::locator`]).
     pub fn preset_locator(&self) -> String {
         let base = Path::new(&self.origin).parent();
@@ -92,12 +104,7 @@ impl Drill {
     }
 }
 
-/// A drill compiled into the binary, so it works from any directory.
-#[derive(Debug, Clone, Copy)]
-pub struct Builtin {
-    pub name: &'static str,
-    pub source: &'static str,
-}
+pub use crate::preset::Builtin;
 
 macro_rules! builtin {
     ($name:literal) => {

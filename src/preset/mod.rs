@@ -11,7 +11,8 @@ use std::path::Path;
 
 pub use build::MAX_PEAK_RPS;
 
-/// A preset compiled into the binary, so it works from any directory after `cargo install`.
+/// A preset or a drill compiled into the binary, so it works from any directory after
+/// `cargo install`.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {
     pub name: &'static str,

@@ -4,8 +4,58 @@
 use archtui::headless::{self, Injection};
 use archtui::report::Summary;
 use archtui::units::Duration;
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
+
+/// A scratch folder for one test binary (`tag`) and process, made on first use.
+pub fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("archtui-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `bytes` to `name` in the scratch folder `tag`, and returns its path.
+pub fn scratch_file(tag: &str, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = scratch(tag).join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Line and column (1-based) where `token` starts in `text`; the token must be there once.
+pub fn position(text: &str, token: &str) -> (usize, usize) {
+    assert_eq!(text.matches(token).count(), 1, "`{token}` must occur once");
+    let at = text.find(token).unwrap();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    (
+        text[..at].matches('\n').count() + 1,
+        text[line_start..at].chars().count() + 1,
+    )
+}
+
+/// Asserts that a run refused the input file at `path` as a person would want: exit 2, the
+/// file, line and column, the message, and no panic.
+pub fn assert_bad_input(
+    out: &Output,
+    path: &std::path::Path,
+    (line, column): (usize, usize),
+    message: &str,
+) {
+    let err = stderr(out);
+    let name = path.display();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{name}: exit status; stderr:\n{err}"
+    );
+    let at = format!("{name}:{line}:{column}: ");
+    assert!(err.contains(&at), "{name}: expected `{at}` in:\n{err}");
+    assert!(
+        err.contains(message),
+        "{name}: expected `{message}` in:\n{err}"
+    );
+    assert!(!err.contains("panicked"), "{name}: panicked:\n{err}");
+}
 
 /// Runs the `archtui` binary with `args`.
 pub fn archtui(args: &[&str]) -> Output {
