@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "archtui",
     version,
+    // `archtui --seed 3 drill x` would quietly ignore the seed: say so instead.
+    args_conflicts_with_subcommands = true,
     about = "Feel how a cloud architecture behaves under load and failure.",
     long_about = "Simulates an AWS-style architecture for one user tier (100, 1k, 10k, 100k, 1m, 10m) under daily \
                   traffic and injected faults. Without --headless it opens a live dashboard; with --headless it runs \
@@ -73,7 +75,9 @@ pub struct Cli {
     #[arg(
         long,
         value_name = "FILE|NAME",
-        conflicts_with_all = ["preset", "seed", "users", "replay", "headless"]
+        conflicts_with_all = [
+            "preset", "seed", "users", "duration", "inject", "replay", "headless", "list_presets"
+        ]
     )]
     pub drill: Option<String>,
 

@@ -35,7 +35,7 @@ fn format_of(path: &Path) -> Result<Format, InputError> {
 /// `archtui drill`: runs one at full speed, prints and writes its report.
 pub fn run(args: &DrillArgs) -> Result<ExitCode, Failure> {
     if args.list {
-        list();
+        list()?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(name) = &args.drill else {
@@ -74,17 +74,20 @@ fn write_report(path: &Path, format: Format, report: &DrillReport) -> std::io::R
     crate::create(path, "the report")?.write_all(text.as_bytes())
 }
 
-fn list() {
+fn list() -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     for b in drill::BUILTIN {
         match drill::load(b.name) {
-            Ok(d) => println!(
+            Ok(d) => writeln!(
+                out,
                 "{:<18} {:<5} expects {:<5} {}",
                 b.name,
                 d.preset,
                 d.expect.as_str(),
                 d.title
-            ),
-            Err(e) => println!("{:<18} (broken: {e})", b.name),
+            )?,
+            Err(e) => writeln!(out, "{:<18} (broken: {e})", b.name)?,
         }
     }
+    Ok(())
 }

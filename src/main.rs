@@ -30,6 +30,8 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(BAD_INPUT)
         }
+        // `archtui drill --list | head -3`: the reader has all it wanted.
+        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -61,7 +63,7 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
         return drill_cmd::run(args);
     }
     if cli.list_presets {
-        list_presets();
+        list_presets()?;
         return Ok(ExitCode::SUCCESS);
     }
     if !cli.headless {
@@ -137,6 +139,13 @@ fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
         presenter: cli.presenter,
         recording: cli.record.is_some(),
     })?;
+    if cli.record.is_some() && cli.record == cli.replay {
+        return Err(InputError::new(
+            "--record",
+            "would overwrite the recording being replayed: record to another file",
+        )
+        .into());
+    }
     // Fail before the screen changes if the recording cannot be written.
     let recorder = match &cli.record {
         Some(path) => Some(tui::Recorder::create(path, &app)?),
@@ -201,18 +210,21 @@ fn create(path: &Path, what: &str) -> std::io::Result<std::fs::File> {
     })
 }
 
-fn list_presets() {
+fn list_presets() -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     for b in preset::BUILTIN {
         match preset::parse(b.name, b.name, b.source) {
-            Ok(arch) => println!(
+            Ok(arch) => writeln!(
+                out,
                 "{:<5} {:>11} users  {} region(s), {:>2} components  {}",
                 b.name,
                 headless::count(arch.traffic.users.round() as u64),
                 arch.regions.len(),
                 arch.node_count(),
                 arch.title
-            ),
-            Err(e) => println!("{:<5} (broken: {e})", b.name),
+            )?,
+            Err(e) => writeln!(out, "{:<5} (broken: {e})", b.name)?,
         }
     }
+    Ok(())
 }

@@ -131,6 +131,66 @@ fn a_presenter_holds_each_step_until_space() {
 }
 
 #[test]
+fn a_presenter_strikes_steps_that_share_a_second_one_at_a_time() {
+    let d = drill::load("hot-shard-1m").unwrap();
+    assert_eq!(
+        d.steps[0].t, d.steps[1].t,
+        "the drill this test relies on changed"
+    );
+    let mut app = drill_app("hot-shard-1m", true);
+    while app.step() {}
+    let at = app.sim.time();
+    press(&mut app, " ");
+    assert!(!app.step(), "the second step of the same second waits");
+    assert_eq!((app.sim.time(), app.taken.len()), (at, 1));
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains(&d.steps[1].action.to_string()), "{s}");
+    press(&mut app, " ");
+    assert!(app.step());
+    assert_eq!((app.sim.time(), app.taken.len()), (at + 1, 2));
+    // Both were applied before that second was simulated, as the headless run applies them.
+    assert!(app.taken.iter().all(|(t, _)| *t == at));
+}
+
+#[test]
+fn a_drill_whose_steady_state_fails_is_reported_invalid_at_once() {
+    let text = r#"
+title = "an impossible steady state"
+preset = "1k"
+duration = "20m"
+[[steady_state]]
+metric = "p99_ms"
+of = "max"
+max = 1
+[[step]]
+at = "10m"
+action = "kill-az:a"
+[[check]]
+kind = "metric"
+metric = "error_rate"
+max = 1
+"#;
+    let d = drill::parse("impossible", "impossible.toml", text, None).unwrap();
+    let mut app = App::new(Options {
+        drill: Some(d),
+        ..Options::new("")
+    })
+    .unwrap();
+    // `n` stops where the drill is decided, not at the step that will never come.
+    press(&mut app, "n");
+    let stage = app.stage.as_ref().unwrap();
+    assert_eq!(stage.run.phase(), Phase::Aborted);
+    assert_eq!(stage.run.verdict(), Some(drill::Verdict::Invalid));
+    assert!(app.sim.time() < 10 * 60, "ran on to {}", app.sim.time());
+    assert!(
+        app.taken.is_empty(),
+        "nothing is injected into an invalid drill"
+    );
+    assert!(matches!(app.mode, Mode::Report { .. }));
+    assert!(screen(&mut app, 120, 40).contains("INVALID"));
+}
+
+#[test]
 fn n_skips_to_the_next_step_and_then_to_the_end() {
     let d = drill::load("az-loss-1k").unwrap();
     let mut app = drill_app("az-loss-1k", false);
@@ -273,6 +333,10 @@ fn a_recorded_session_replays_into_byte_identical_metrics() {
 
 #[test]
 fn dashboard_drill_flags_are_checked_before_the_screen_changes() {
+    let recording =
+        "title = \"r\"\npreset = \"1k\"\nduration = 60\n[[step]]\nat = 1\naction = \"kill-az:a\"\n";
+    let recording = common::scratch_file("dashboard-drills", "flags.toml", recording);
+    let recording = recording.to_str().unwrap();
     let cases: &[(&[&str], &str)] = &[
         (&["--presenter"], "--presenter"),
         (&["--drill", "no-such-drill"], "unknown drill"),
@@ -288,6 +352,14 @@ fn dashboard_drill_flags_are_checked_before_the_screen_changes() {
         (
             &["--presenter", "--headless", "--duration", "1m"],
             "--presenter",
+        ),
+        (
+            &["--seed", "3", "drill", "az-loss-1k"],
+            "cannot be used with",
+        ),
+        (
+            &["--replay", recording, "--record", recording],
+            "would overwrite",
         ),
     ];
     for (args, says) in cases {

@@ -162,6 +162,13 @@ impl DrillRun {
     /// drill's time is up, decides what is still open and applies the rollback. Returns what
     /// was applied, for the event log and the narration.
     pub fn before_step(&mut self, sim: &mut Simulation) -> Vec<Applied> {
+        self.before_step_until(sim, usize::MAX)
+    }
+
+    /// Like [`before_step`](Self::before_step), but applies no step from index `stop` on,
+    /// even if it is due: a presenter strikes steps one at a time, also those that share a
+    /// second. The rest are applied by a later call before the same second is simulated.
+    pub fn before_step_until(&mut self, sim: &mut Simulation, stop: usize) -> Vec<Applied> {
         if self.finished() || sim.time() < self.start {
             return Vec::new();
         }
@@ -170,7 +177,9 @@ impl DrillRun {
             return self.finish(sim, t);
         }
         let mut out = Vec::new();
-        while let Some(step) = self.drill.steps.get(self.next).filter(|s| s.t <= t) {
+        while let Some(step) =
+            (self.drill.steps.get(self.next)).filter(|s| s.t <= t && self.next < stop)
+        {
             if self.phase == Phase::SteadyState {
                 // Every steady-state window ends at the first step, so all are decided now.
                 for c in &mut self.steady {

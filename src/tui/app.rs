@@ -169,31 +169,37 @@ impl App {
     /// a presenter's hold stopped it (the dashboard is then paused).
     pub fn step(&mut self) -> bool {
         self.dirty = true;
+        let in_drill = self.stage.as_ref().is_some_and(|s| !s.run.finished());
         if let Some(stage) = &mut self.stage {
+            // Checked again after applying: a second step may share the struck one's second.
+            // The hint bar says what waits and that space strikes it.
             if stage.holding(self.sim.time()).is_some() {
-                // The hint bar says what waits and that space strikes it.
                 self.paused = true;
                 return false;
             }
-            let was_running = !stage.run.finished();
             for applied in stage.before_step(&mut self.sim) {
                 match applied.error {
                     Some(e) => self.note = Some(Note::Error(e)),
                     None => self.taken.push((applied.t, applied.action)),
                 }
             }
-            if was_running && stage.run.finished() {
-                // The report comes up by itself, unless the operator is typing or choosing.
-                if matches!(self.mode, Mode::Normal | Mode::Help) {
-                    self.mode = Mode::Report { scroll: 0 };
-                }
-                self.paused |= stage.presenter;
+            if stage.holding(self.sim.time()).is_some() {
+                self.paused = true;
+                return false;
             }
         }
         self.sim.step();
         self.history.record(&self.sim);
         if let Some(stage) = &mut self.stage {
             stage.after_step(&self.sim);
+            // Over: at its end, or aborted because the steady state did not hold.
+            if in_drill && stage.run.finished() {
+                // The report comes up by itself, unless the operator is typing or choosing.
+                if matches!(self.mode, Mode::Normal | Mode::Help) {
+                    self.mode = Mode::Report { scroll: 0 };
+                }
+                self.paused |= stage.presenter;
+            }
         }
         true
     }
@@ -210,7 +216,8 @@ impl App {
             return;
         }
         let target = stage.run.next_step().map_or(stage.run.end(), |(at, _)| at);
-        while self.sim.time() <= target && self.step() {}
+        let over = |app: &App| app.stage.as_ref().is_none_or(|s| s.run.finished());
+        while self.sim.time() <= target && !over(self) && self.step() {}
     }
 
     /// The session so far as a recording: the actions taken, at their simulated seconds.
@@ -260,7 +267,12 @@ impl App {
             Mode::Report { scroll } => match keys::command(&key) {
                 Some(Cmd::Quit) => self.quit = true,
                 Some(Cmd::Report | Cmd::Close | Cmd::Open) => {}
-                Some(Cmd::Down) => self.mode = Mode::Report { scroll: scroll + 1 },
+                // The drawing clamps it to what the report hides.
+                Some(Cmd::Down) => {
+                    self.mode = Mode::Report {
+                        scroll: scroll.saturating_add(1),
+                    }
+                }
                 Some(Cmd::Up) => {
                     self.mode = Mode::Report {
                         scroll: scroll.saturating_sub(1),

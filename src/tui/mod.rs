@@ -29,7 +29,7 @@ const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the dashboard until the user quits, keeping the recording (if any) on disk up to date.
 /// The terminal is restored on every way out: return, error, panic, Ctrl-C, SIGTERM.
-pub fn run(app: App, recorder: Option<Recorder>) -> color_eyre::Result<App> {
+pub fn run(mut app: App, mut recorder: Option<Recorder>) -> color_eyre::Result<App> {
     install_hooks()?;
     let mut terminal = ratatui::init();
     let _restore = Restore;
@@ -37,7 +37,12 @@ pub fn run(app: App, recorder: Option<Recorder>) -> color_eyre::Result<App> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(event_loop(&mut terminal, app, recorder))
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app, &mut recorder));
+    // However the loop ended, the recording gets the session's whole length.
+    if let Some(r) = recorder {
+        r.finish(&app)?;
+    }
+    result.map(|()| app)
 }
 
 /// Puts the terminal back when dropped (also while unwinding from a panic).
@@ -72,9 +77,9 @@ fn install_hooks() -> color_eyre::Result<()> {
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    mut app: App,
-    mut recorder: Option<Recorder>,
-) -> color_eyre::Result<App> {
+    app: &mut App,
+    recorder: &mut Option<Recorder>,
+) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let mut speed = app.speed();
     let mut sim_clock = sim_interval(speed);
@@ -84,8 +89,8 @@ async fn event_loop(
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
-        if let Some(r) = &mut recorder
-            && let Err(e) = r.update(&app)
+        if let Some(r) = recorder
+            && let Err(e) = r.update(app)
         {
             app.note = Some(app::Note::Error(e.to_string()));
         }
@@ -119,16 +124,13 @@ async fn event_loop(
                 app.step();
             }
             _ = sleep_until(last_draw + FRAME), if app.dirty => {
-                draw(terminal, &mut app)?;
+                draw(terminal, app)?;
                 last_draw = Instant::now();
             }
             _ = signalled => break,
         }
     }
-    if let Some(r) = recorder {
-        r.finish(&app)?;
-    }
-    Ok(app)
+    Ok(())
 }
 
 /// One simulated second per tick: `speed` ticks per wall-clock second.

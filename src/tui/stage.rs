@@ -43,9 +43,15 @@ impl Stage {
         self.released = self.run.applied().len() + 1;
     }
 
-    /// Before the simulation steps: applies what the drill has due now (unless it is held).
+    /// Before the simulation steps: applies what the drill has due now, but for a presenter
+    /// only the steps struck so far.
     pub fn before_step(&mut self, sim: &mut Simulation) -> Vec<Applied> {
-        let applied = self.run.before_step(sim);
+        let stop = if self.presenter {
+            self.released
+        } else {
+            usize::MAX
+        };
+        let applied = self.run.before_step_until(sim, stop);
         if let Some(step) = applied.iter().rev().find_map(|a| a.step) {
             self.narrated = Some(step);
         }

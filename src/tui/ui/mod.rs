@@ -104,7 +104,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         Mode::Help => help::draw(frame, app, area),
         Mode::Command(line) => bars::command(frame, app, line, hint),
         Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
-        Mode::Report { scroll } => report::draw(frame, app, *scroll, body),
+        Mode::Report { scroll } => {
+            // Kept as drawn, so scrolling back up starts from what is on screen.
+            let scroll = report::draw(frame, app, *scroll, body);
+            app.mode = Mode::Report { scroll };
+        }
         _ => {}
     }
 }

@@ -20,9 +20,10 @@ const MAX_WIDTH: u16 = 100;
 /// The narrowest column a check's name gets before the report stacks name over figures.
 const NAME_MIN: usize = 36;
 
-pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) {
+/// Draws the report scrolled down `scroll` lines, or as far as it goes; returns how far.
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     let Some(stage) = &app.stage else {
-        return;
+        return 0;
     };
     let w = area.width.saturating_sub(4).min(MAX_WIDTH);
     let lines = lines(app, stage, usize::from(w.saturating_sub(4)));
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) {
         inner.height,
     );
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    scroll
 }
 
 fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
