@@ -22,6 +22,7 @@ pub const MIN_HEIGHT: u16 = 24;
 /// From this width on, metrics and detail sit beside the graph instead of below it.
 const WIDE: u16 = 110;
 const SIDE: u16 = 40;
+const SIDE_DRILL: u16 = 60;
 
 pub fn draw(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
@@ -40,12 +41,18 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     // A drill takes the top of the side column (wide) or the metrics' place (narrow).
     let drilling = app.stage.is_some();
+    // Check names are long: a drill widens the side column on a wide terminal.
+    let side_width = if drilling {
+        (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL)
+    } else {
+        SIDE
+    };
     if area.width >= WIDE {
         let bottom_h = (body.height / 4).clamp(8, 14);
         let [top, bottom] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
         let [graph_area, side] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(top);
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(top);
         graph::draw(frame, app, graph_area);
         if drilling {
             // The narration shares the bottom row with the events, half each, unless the
