@@ -120,7 +120,10 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             }
             let in_drill = stage.is_some_and(|s| !s.run.finished());
             let hints = keys::hints(app.paused, in_drill);
-            for b in hints.filter(|b| held.is_none() || b.cmd != keys::Cmd::Pause) {
+            // While a step waits, space strikes it and there is no next step to skip to.
+            let waiting =
+                |b: &&keys::Binding| matches!(b.cmd, keys::Cmd::Pause | keys::Cmd::NextStep);
+            for b in hints.filter(|b| held.is_none() || !waiting(b)) {
                 key(&mut spans, b.keys[0], b.short);
             }
         }
