@@ -192,13 +192,18 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
     Line::styled(text, t.accent)
 }
 
-/// One check: its mark and name, what was measured against what bound.
-fn check_lines(t: &Theme, c: &CheckState, w: usize, two_lines: bool) -> Vec<Line<'static>> {
-    let (mark, style) = match c.outcome {
+/// How a check's outcome shows: green ✓, red ✗, a dim dot while it is open.
+pub fn mark(t: &Theme, outcome: Outcome) -> (&'static str, Style) {
+    match outcome {
         Outcome::Passed => ("✓", t.ok),
         Outcome::Failed => ("✗", t.hot),
         Outcome::Pending => ("·", t.dim),
-    };
+    }
+}
+
+/// One check: its mark and name, what was measured against what bound.
+fn check_lines(t: &Theme, c: &CheckState, w: usize, two_lines: bool) -> Vec<Line<'static>> {
+    let (mark, style) = mark(t, c.outcome);
     let measured = c.measured_text();
     if two_lines {
         return vec![

@@ -6,8 +6,8 @@ use super::super::app::App;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
 use super::pane;
+use crate::drill::CheckState;
 use crate::drill::report::wrap;
-use crate::drill::{CheckState, Outcome};
 use crate::headless::{clock, count};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -147,11 +147,7 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
 
 /// A check: mark, measured, bound, then its name wrapped in the room left.
 fn check_lines(t: &Theme, c: &CheckState, w: usize, bound_w: usize) -> Vec<Line<'static>> {
-    let (mark, style) = match c.outcome {
-        Outcome::Passed => ("✓", t.ok),
-        Outcome::Failed => ("✗", t.hot),
-        Outcome::Pending => ("·", t.dim),
-    };
+    let (mark, style) = super::drill::mark(t, c.outcome);
     let lead = 2 + 2 + 14 + bound_w + 2;
     if w < lead + NAME_MIN {
         // Too narrow for columns: the name, then what was measured against what bound.
