@@ -154,23 +154,13 @@ fn a_presenter_strikes_steps_that_share_a_second_one_at_a_time() {
 
 #[test]
 fn a_drill_whose_steady_state_fails_is_reported_invalid_at_once() {
-    let text = r#"
-title = "an impossible steady state"
-preset = "1k"
-duration = "20m"
-[[steady_state]]
-metric = "p99_ms"
-of = "max"
-max = 1
-[[step]]
-at = "10m"
-action = "kill-az:a"
-[[check]]
-kind = "metric"
-metric = "error_rate"
-max = 1
-"#;
-    let d = drill::parse("impossible", "impossible.toml", text, None).unwrap();
+    let d = drill::parse(
+        "impossible",
+        "impossible.toml",
+        common::IMPOSSIBLE_DRILL,
+        None,
+    )
+    .unwrap();
     let mut app = App::new(Options {
         drill: Some(d),
         ..Options::new("")

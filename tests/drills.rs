@@ -2,6 +2,7 @@
 //! and teaches its lesson in numbers, runs are deterministic, a drill applies its actions
 //! exactly as `--inject` does, and checks resolve as soon as they can.
 
+mod common;
 use archtui::drill::{self, Drill, DrillReport, DrillRun, Outcome, Phase, Verdict};
 use archtui::headless;
 use archtui::report::MetricsLine;
@@ -212,27 +213,13 @@ fn a_drill_can_start_in_the_middle_of_a_session() {
 
 #[test]
 fn a_steady_state_that_does_not_hold_makes_the_drill_invalid() {
-    // A p99 bound no tier can meet: the drill must stop before injecting anything.
-    let text = r#"
-title = "impossible steady state"
-preset = "1k"
-duration = "20m"
-
-[[steady_state]]
-metric = "p99_ms"
-of = "max"
-max = 1
-
-[[step]]
-at = "10m"
-action = "kill-az:a"
-
-[[check]]
-kind = "metric"
-metric = "error_rate"
-max = 1
-"#;
-    let d = drill::parse("impossible", "impossible.toml", text, None).unwrap();
+    let d = drill::parse(
+        "impossible",
+        "impossible.toml",
+        common::IMPOSSIBLE_DRILL,
+        None,
+    )
+    .unwrap();
     let mut sim = d.simulation();
     let mut run = DrillRun::new(&d);
     while !run.finished() {

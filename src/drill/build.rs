@@ -213,6 +213,20 @@ impl Builder<'_> {
         Ok(steps)
     }
 
+    /// A metric and its bound: what steady-state conditions and metric checks both judge.
+    fn measure(
+        &self,
+        name: (&str, Range<usize>),
+        component: Option<&Spanned<String>>,
+        (min, max): (Option<&Spanned<Threshold>>, Option<&Spanned<Threshold>>),
+        at: Range<usize>,
+        arch: &Architecture,
+    ) -> Result<(Metric, Bound), InputError> {
+        let metric = self.metric(name, component, arch)?;
+        let bound = self.bound(metric.kind, min, max, at)?;
+        Ok((metric, bound))
+    }
+
     fn metric(
         &self,
         name: (&str, Range<usize>),
@@ -273,16 +287,12 @@ impl Builder<'_> {
         arch: &Architecture,
     ) -> Result<Check, InputError> {
         let spec = table.get_ref();
-        let metric = self.metric(
+        let (metric, bound) = self.measure(
             (spec.metric.get_ref(), spec.metric.span()),
             spec.component.as_ref(),
-            arch,
-        )?;
-        let bound = self.bound(
-            metric.kind,
-            spec.min.as_ref(),
-            spec.max.as_ref(),
+            (spec.min.as_ref(), spec.max.as_ref()),
             table.span(),
+            arch,
         )?;
         let first = steps[0].t;
         let from = match &spec.over {
@@ -442,13 +452,12 @@ impl Builder<'_> {
                 let name = spec.metric.as_ref().ok_or_else(|| {
                     self.err(table.span(), "a metric check needs `metric = \"...\"`")
                 })?;
-                let metric =
-                    self.metric((name.get_ref(), name.span()), spec.component.as_ref(), arch)?;
-                let bound = self.bound(
-                    metric.kind,
-                    spec.min.as_ref(),
-                    spec.max.as_ref(),
+                let (metric, bound) = self.measure(
+                    (name.get_ref(), name.span()),
+                    spec.component.as_ref(),
+                    (spec.min.as_ref(), spec.max.as_ref()),
                     table.span(),
+                    arch,
                 )?;
                 let from = offset(&spec.from);
                 // Without `to`, the window runs to the next step (or the end of the drill).

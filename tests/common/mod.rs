@@ -57,6 +57,28 @@ pub fn assert_bad_input(
     assert!(!err.contains("panicked"), "{name}: panicked:\n{err}");
 }
 
+/// A drill whose steady state no tier can meet (a 1 ms p99): it must end invalid, with
+/// nothing injected, before its only step.
+pub const IMPOSSIBLE_DRILL: &str = r#"
+title = "impossible steady state"
+preset = "1k"
+duration = "20m"
+
+[[steady_state]]
+metric = "p99_ms"
+of = "max"
+max = 1
+
+[[step]]
+at = "10m"
+action = "kill-az:a"
+
+[[check]]
+kind = "metric"
+metric = "error_rate"
+max = 1
+"#;
+
 /// Runs the `archtui` binary with `args`.
 pub fn archtui(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_archtui"))
