@@ -154,13 +154,7 @@ fn a_presenter_strikes_steps_that_share_a_second_one_at_a_time() {
 
 #[test]
 fn a_drill_whose_steady_state_fails_is_reported_invalid_at_once() {
-    let d = drill::parse(
-        "impossible",
-        "impossible.toml",
-        common::IMPOSSIBLE_DRILL,
-        None,
-    )
-    .unwrap();
+    let d = common::impossible_drill();
     let mut app = App::new(Options {
         drill: Some(d),
         ..Options::new("")

@@ -213,13 +213,7 @@ fn a_drill_can_start_in_the_middle_of_a_session() {
 
 #[test]
 fn a_steady_state_that_does_not_hold_makes_the_drill_invalid() {
-    let d = drill::parse(
-        "impossible",
-        "impossible.toml",
-        common::IMPOSSIBLE_DRILL,
-        None,
-    )
-    .unwrap();
+    let d = common::impossible_drill();
     let mut sim = d.simulation();
     let mut run = DrillRun::new(&d);
     while !run.finished() {

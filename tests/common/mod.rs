@@ -59,7 +59,11 @@ pub fn assert_bad_input(
 
 /// A drill whose steady state no tier can meet (a 1 ms p99): it must end invalid, with
 /// nothing injected, before its only step.
-pub const IMPOSSIBLE_DRILL: &str = r#"
+pub fn impossible_drill() -> archtui::drill::Drill {
+    archtui::drill::parse("impossible", "impossible.toml", IMPOSSIBLE_DRILL, None).unwrap()
+}
+
+const IMPOSSIBLE_DRILL: &str = r#"
 title = "impossible steady state"
 preset = "1k"
 duration = "20m"
