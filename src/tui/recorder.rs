@@ -37,10 +37,6 @@ impl Recorder {
         self.write(app)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn write(&mut self, app: &App) -> std::io::Result<()> {
         self.written = app.recording();
         std::fs::write(&self.path, self.written.to_toml(app.sim.time())).map_err(|e| {
