@@ -8,9 +8,11 @@
 //! drop-cache[:<cache>]       kill-db-primary[:<database>]
 //! kill-instance:<group>      add-latency:<component>:<ms>[:<duration>]
 //! hot-shard:<database>:<factor>x[:<duration>]          restore-all
+//! set-retry:<caller>:<policy>                           (set-retry:users:budget)
 //! ```
 
 use crate::arch::{Architecture, Kind};
+use crate::retry_policy::RetryPolicy;
 use crate::units::Duration;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -44,10 +46,18 @@ pub enum Action {
     },
     /// Undo every fault: AZs, regions, instances, spikes, latency, hot shards.
     RestoreAll,
+    /// Switch a caller (`users`) to a named retry policy: deploy the fix mid-incident.
+    SetRetry {
+        caller: String,
+        policy: String,
+    },
 }
 
+/// Callers whose retry policy an action can switch.
+pub const RETRY_CALLERS: [&str; 1] = ["users"];
+
 /// Every action's name and argument shape, for help and completion.
-pub const FORMS: [(&str, &str); 11] = [
+pub const FORMS: [(&str, &str); 12] = [
     ("kill-az", "kill-az:<az>"),
     ("restore-az", "restore-az:<az>"),
     ("kill-region", "kill-region:<region>"),
@@ -59,6 +69,7 @@ pub const FORMS: [(&str, &str); 11] = [
     ("add-latency", "add-latency:<component>:<ms>[:<duration>]"),
     ("hot-shard", "hot-shard:<database>:<factor>x[:<duration>]"),
     ("restore-all", "restore-all"),
+    ("set-retry", "set-retry:<caller>:<policy>"),
 ];
 
 impl Action {
@@ -110,6 +121,21 @@ impl Action {
                 ms: millis(args[1]).map_err(|e| bad(&e))?,
                 duration: duration(args.get(2))?,
             },
+            "set-retry" if args.len() == 2 => {
+                let policy = non_empty(args[1]).map_err(|e| bad(&e))?;
+                if RetryPolicy::named(&policy).is_none() {
+                    let names: Vec<&str> = RetryPolicy::NAMED.iter().map(|(n, _, _)| *n).collect();
+                    return Err(bad(&format!(
+                        "unknown retry policy `{}` (policies: {})",
+                        policy.escape_debug(),
+                        names.join(", ")
+                    )));
+                }
+                Action::SetRetry {
+                    caller: non_empty(args[0]).map_err(|e| bad(&e))?,
+                    policy,
+                }
+            }
             "hot-shard" if (2..=3).contains(&args.len()) => Action::HotShard {
                 database: non_empty(args[0]).map_err(|e| bad(&e))?,
                 factor: factor(args[1]).map_err(|e| bad(&e))?,
@@ -132,6 +158,7 @@ impl Action {
             Action::AddLatency { .. } => "add-latency",
             Action::HotShard { .. } => "hot-shard",
             Action::RestoreAll => "restore-all",
+            Action::SetRetry { .. } => "set-retry",
         }
     }
 
@@ -225,6 +252,17 @@ impl Action {
             Action::AddLatency { component, .. } => {
                 one_of("component", Some(component), ids_of(&|_| true))
             }
+            Action::SetRetry { caller, .. } => {
+                if RETRY_CALLERS.contains(&caller.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "no caller `{}` with a retry policy (callers: {})",
+                        caller.escape_debug(),
+                        RETRY_CALLERS.join(", ")
+                    ))
+                }
+            }
         }
     }
 }
@@ -261,6 +299,7 @@ impl fmt::Display for Action {
                 write!(f, "hot-shard:{database}:{factor}x{}", until(duration))
             }
             Action::RestoreAll => write!(f, "restore-all"),
+            Action::SetRetry { caller, policy } => write!(f, "set-retry:{caller}:{policy}"),
         }
     }
 }
@@ -341,6 +380,7 @@ mod tests {
             "add-latency:db:250:5m",
             "hot-shard:shard1:4x:10m",
             "restore-all",
+            "set-retry:users:budget",
         ] {
             let action = Action::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(action.to_string(), text);
@@ -360,6 +400,8 @@ mod tests {
             ("add-latency:cache", "expected `add-latency"),
             ("add-latency:cache:-5", "between 0 and"),
             ("restore-all:now", "expected `restore-all`"),
+            ("set-retry:users:often", "unknown retry policy"),
+            ("set-retry:users", "expected `set-retry"),
             ("", "unknown action"),
         ] {
             let err = Action::parse(text).expect_err(text);

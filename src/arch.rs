@@ -59,6 +59,8 @@ pub struct Traffic {
     pub static_fraction: f64,
     pub write_fraction: f64,
     pub start_hour: f64,
+    /// How users' clients retry a failed request.
+    pub retry: crate::retry_policy::RetryPolicy,
 }
 
 #[derive(Debug, Clone)]
@@ -305,8 +307,18 @@ pub struct Pool {
     pub vcpus: u32,
     pub service_s: f64,
     pub static_s: f64,
+    /// How long the pool's caller waits for an answer, its callees' time included.
     pub timeout_s: f64,
     pub db_pool: u32,
+    /// Requests one instance works on at once (worker threads): each holds one from arrival to
+    /// answer, the time it waits on its callees included.
+    pub max_concurrency: u32,
+    /// How long a request may wait for a thread before the server drops it (seconds).
+    pub queue_s: f64,
+    /// The pool drops work whose caller already gave up instead of doing it for nobody.
+    pub deadline_propagation: bool,
+    /// The pool rejects at once what it has no free thread for, instead of queueing it.
+    pub load_shedding: bool,
     /// From launch to serving.
     pub launch_s: f64,
     pub scaling: Option<Scaling>,

@@ -12,6 +12,7 @@ pub mod headless;
 pub mod input_error;
 pub mod preset;
 pub mod report;
+pub mod retry_policy;
 pub mod sim;
 #[cfg(feature = "tui")]
 pub mod tui;

@@ -4,6 +4,7 @@
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::sim::database::DbState;
 use crate::sim::events::Event;
+use crate::sim::latency::Histogram;
 use crate::sim::{NodeState, Simulation};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -25,15 +26,31 @@ pub struct Percentiles {
 #[derive(Debug, Serialize)]
 pub struct MetricsLine<'a> {
     pub t: u64,
+    /// Attempts offered: new requests and retries.
     pub rps_offered: f64,
+    /// Retries among them.
+    pub rps_retries: f64,
+    /// Requests answered in time.
     pub rps_served: f64,
+    /// Requests that failed for good.
     pub rps_failed: f64,
+    /// Requests per second that succeeded in time (the same as `rps_served`).
+    pub goodput: f64,
+    /// Requests served after their caller had given up: work done for nobody.
+    pub rps_wasted: f64,
     pub error_rate: f64,
+    /// Every request finished this second, failures at the time they took to fail.
     pub latency_ms: Percentiles,
+    /// Answered requests only.
+    pub latency_ok_ms: Percentiles,
     /// Instances (pods, replicas) in service per scaling group.
     pub instances: BTreeMap<&'a str, u32>,
     /// Offered work over capacity per component with servers (above 1 is overload).
     pub utilization: BTreeMap<String, f64>,
+    /// Threads in use per server pool (Little's law: rate × holding time, callees included).
+    pub threads_in_use: BTreeMap<&'a str, f64>,
+    /// Pooled database connections in use per server pool.
+    pub connections_in_use: BTreeMap<&'a str, f64>,
     /// Hits over reads across caches; `null` when the architecture has no cache.
     pub cache_hit_ratio: Option<f64>,
     /// The database instance taking writes (`<database>-<az>`); `null` during a failover.
@@ -53,16 +70,26 @@ impl<'a> MetricsLine<'a> {
         let mut line = MetricsLine {
             t: last.t,
             rps_offered: round(last.offered_total(), 3),
+            rps_retries: round(last.retries_total(), 3),
             rps_served: round(last.served, 3),
             rps_failed: round(last.failed, 3),
+            goodput: round(last.served, 3),
+            rps_wasted: round(last.wasted, 3),
             error_rate: round(last.error_rate(), 6),
             latency_ms: Percentiles {
                 p50: ms(last.p50_ms),
                 p95: ms(last.p95_ms),
                 p99: ms(last.p99_ms),
             },
+            latency_ok_ms: Percentiles {
+                p50: ms(last.ok_p50_ms),
+                p95: ms(last.ok_p95_ms),
+                p99: ms(last.ok_p99_ms),
+            },
             instances: BTreeMap::new(),
             utilization: BTreeMap::new(),
+            threads_in_use: BTreeMap::new(),
+            connections_in_use: BTreeMap::new(),
             cache_hit_ratio: None,
             db_primary: db_primary(sim),
             db_writers: BTreeMap::new(),
@@ -81,6 +108,14 @@ impl<'a> MetricsLine<'a> {
             match sim.node(n) {
                 NodeState::Pool(p) => {
                     line.instances.insert(&c.id, p.serving());
+                    if !matches!(&c.kind, Kind::Pool(spec) if spec.role == crate::arch::PoolRole::Workers)
+                    {
+                        let h = &p.holding;
+                        line.threads_in_use
+                            .insert(&c.id, round(h.threads.in_use, 2));
+                        line.connections_in_use
+                            .insert(&c.id, round(h.connections.in_use, 2));
+                    }
                     line.utilization
                         .insert(c.id.clone(), round(finite(p.utilization), 4));
                 }
@@ -173,7 +208,10 @@ pub fn db_primary(sim: &Simulation) -> Option<String> {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Requests {
+    /// Attempts: new requests and retries.
     pub offered: u64,
+    /// Retries among the attempts.
+    pub retries: u64,
     pub served: u64,
     pub failed: u64,
     /// Still waiting in a queue when the run ended.
@@ -187,6 +225,19 @@ pub struct Latency {
     pub p95: Option<f64>,
     pub p99: Option<f64>,
     pub max: Option<f64>,
+}
+
+impl Latency {
+    fn of(h: &Histogram) -> Self {
+        let ms = |v: Option<f64>| v.map(|s| round(s * 1e3, 2));
+        Latency {
+            mean: ms(h.mean()),
+            p50: ms(h.quantile(0.5)),
+            p95: ms(h.quantile(0.95)),
+            p99: ms(h.quantile(0.99)),
+            max: ms((h.total > 0.0).then_some(h.max)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -211,7 +262,10 @@ pub struct Summary {
     pub users: f64,
     pub requests: Requests,
     pub availability: f64,
+    /// Every request users made, failures at the time they took to fail: what users waited.
     pub latency_ms: Latency,
+    /// Answered requests only.
+    pub latency_ok_ms: Latency,
     pub slo: SloTarget,
     pub slo_met: bool,
     /// Seconds during which the SLO was missed over its one-minute window.
@@ -224,13 +278,11 @@ impl Summary {
     pub fn of(sim: &Simulation, injections: Vec<Injected>) -> Self {
         let arch = sim.arch();
         let totals = sim.totals();
-        let ms = |v: Option<f64>| v.map(|s| round(s * 1e3, 2));
-        let h = &totals.latency;
-        let p99 = h.quantile(0.99);
         let availability = totals.availability();
-        // The p99 holds when no more than 1 % of served requests were slower than the target.
-        let slow_share = if totals.served > 0.0 {
-            totals.slow / totals.served
+        // The p99 holds when no more than 1 % of finished requests were slower than the target.
+        let finished = totals.served + totals.failed;
+        let slow_share = if finished > 0.0 {
+            totals.slow / finished
         } else {
             0.0
         };
@@ -241,18 +293,14 @@ impl Summary {
             users: arch.traffic.users,
             requests: Requests {
                 offered: totals.offered.round() as u64,
+                retries: totals.retries.round() as u64,
                 served: totals.served.round() as u64,
                 failed: totals.failed.round() as u64,
                 in_flight: sim.queued_requests().round() as u64,
             },
             availability: round(availability, 6),
-            latency_ms: Latency {
-                mean: ms(h.mean()),
-                p50: ms(h.quantile(0.5)),
-                p95: ms(h.quantile(0.95)),
-                p99: ms(p99),
-                max: ms((h.total > 0.0).then_some(h.max)),
-            },
+            latency_ms: Latency::of(&totals.latency),
+            latency_ok_ms: Latency::of(&totals.latency_ok),
             slo: SloTarget {
                 p99_ms: arch.slo.p99_ms,
                 availability: arch.slo.availability,

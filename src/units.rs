@@ -143,6 +143,14 @@ bounded_count!(
     Connections, 1, 1_000_000, "a number of connections"
 );
 bounded_count!(
+    /// Requests one instance works on at once (worker threads).
+    Threads, 1, 1_000_000, "a number of threads"
+);
+bounded_count!(
+    /// Attempts a caller makes at one request, the first included.
+    Attempts, 1, 8, "a number of attempts (1 to 8)"
+);
+bounded_count!(
     /// A number of consecutive checks, such as a health-check threshold.
     Checks, 1, 10, "a number of checks"
 );

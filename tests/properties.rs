@@ -1,11 +1,12 @@
-//! Random fault sequences on every preset: whatever happens, the numbers stay finite and
-//! non-negative, requests are conserved, and instance counts stay within their bounds.
+//! Random fault sequences on every preset, with users switching retry policies: whatever
+//! happens, the numbers stay finite and non-negative, requests and attempts are conserved, and instance counts stay within their bounds.
 
 mod common;
 
 use archtui::action::Action;
 use archtui::arch::{Architecture, Kind};
 use archtui::report::MetricsLine;
+use archtui::retry_policy::RetryPolicy;
 use archtui::sim::{NodeState, Simulation};
 use archtui::units::Duration;
 use proptest::prelude::*;
@@ -56,8 +57,12 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
     let writers = ids(&|k| matches!(k, Kind::Database(db) if db.replicates_from.is_none()));
     let groups: Vec<String> = arch.groups().map(|(_, id)| id).collect();
     let everything = ids(&|_| true);
+    let policies: Vec<String> = RetryPolicy::NAMED
+        .iter()
+        .map(|(name, _, _)| name.to_string())
+        .collect();
     let duration = Some(Duration::from_secs(f.minutes * 60));
-    let candidate = match f.kind % 11 {
+    let candidate = match f.kind % 12 {
         0 => Action::KillAz(pick(&azs)),
         1 => Action::RestoreAz(pick(&azs)),
         2 => Action::KillRegion(pick(&regions)),
@@ -78,6 +83,10 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
             database: pick(&writers),
             factor: 1.0 + f.size * 7.0,
             duration,
+        },
+        10 => Action::SetRetry {
+            caller: "users".into(),
+            policy: pick(&policies),
         },
         _ => Action::RestoreAll,
     };
@@ -131,13 +140,21 @@ fn check_second(sim: &Simulation) -> Result<(), TestCaseError> {
         return Err(bad(format!("error rate {error_rate}")));
     }
 
-    // Conservation: everything offered was served, failed, or is still waiting somewhere.
+    // Conservation of requests: every request users made (attempts less retries) was
+    // answered, failed for good, or is still waiting somewhere (in a queue, or for a retry).
     let t = sim.totals();
+    let requests = t.offered - t.retries;
     let accounted = t.served + t.failed + sim.queued_requests();
-    if (t.offered - accounted).abs() > 1e-6 * t.offered.max(1.0) {
+    if (requests - accounted).abs() > 1e-6 * t.offered.max(1.0) {
         return Err(bad(format!(
-            "offered {} but served + failed + queued = {accounted}",
-            t.offered
+            "{requests} requests but served + failed + queued = {accounted}"
+        )));
+    }
+    // Conservation of attempts: the retries sent never exceed the failed attempts retried.
+    if t.retries > t.retried + 1e-6 * t.offered.max(1.0) {
+        return Err(bad(format!(
+            "{} retries sent, {} scheduled",
+            t.retries, t.retried
         )));
     }
 

@@ -84,10 +84,16 @@ fn crashing_the_1k_primary_fails_writes_until_the_standby_takes_over() {
     );
     assert!(
         f(at(&m, 330), &["error_rate"]) < 0.6,
-        "static files from the web servers still work"
+        "static files from the web servers still work at first"
     );
-    // Afterwards the standby in AZ b is the primary and errors are gone.
-    let after = done.t + 5;
+    // Then the requests waiting for a database connection hold every web thread, and static
+    // files fail too.
+    let exhausted = event(&s, "saturated", Some("web")).expect("web runs out of threads");
+    assert!(exhausted.t < done.t);
+    assert!(mean(&m, done.t - 20, done.t, &["error_rate"]) > 0.9);
+    // Afterwards the standby in AZ b is the primary; the queue of waiting requests drains
+    // within seconds and errors are gone.
+    let after = done.t + 20;
     assert_eq!(at(&m, after)["db_primary"], "db-b");
     assert!(mean(&m, after, after + 300, &["error_rate"]) < 1e-6);
 }

@@ -6,6 +6,7 @@ use super::defaults as d;
 use super::spec::*;
 use crate::arch::{self, *};
 use crate::input_error::InputError;
+use crate::retry_policy::{Breaker, RetryPolicy};
 use crate::units::{Count, Seconds};
 use petgraph::Direction;
 use petgraph::graph::DiGraph;
@@ -223,7 +224,56 @@ impl<'a> Builder<'a> {
             static_fraction: t.static_fraction.map_or(0.0, |v| v.get()),
             write_fraction: t.write_fraction.map_or(0.0, |v| v.get()),
             start_hour: t.start_hour.map_or(0.0, |v| v.get()),
+            retry: match &t.retry {
+                Some(r) => self.retry(r)?,
+                None => RetryPolicy::named(d::USER_RETRY).expect("a built-in policy"),
+            },
         })
+    }
+
+    fn retry(&self, r: &RetrySpec) -> Result<RetryPolicy, InputError> {
+        let mut p = match &r.policy {
+            Some(name) => RetryPolicy::named(name.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = RetryPolicy::NAMED.iter().map(|(n, _, _)| *n).collect();
+                self.err(
+                    span(name),
+                    format!(
+                        "unknown retry policy `{}` (policies: {})",
+                        name.get_ref().escape_debug(),
+                        names.join(", ")
+                    ),
+                )
+            })?,
+            None => RetryPolicy::NONE,
+        };
+        if let Some(a) = r.attempts {
+            p.attempts = a.get();
+        }
+        if let Some(ms) = r.backoff_ms {
+            p.base_s = ms.get() / 1e3;
+            p.cap_s = p.cap_s.max(p.base_s);
+        }
+        if let Some(ms) = r.max_backoff_ms {
+            p.cap_s = ms.get() / 1e3;
+        }
+        if let Some(j) = r.jitter {
+            p.jitter = j;
+        }
+        if let Some(b) = r.budget {
+            p.budget = Some(b.get());
+        }
+        if let Some(b) = &r.breaker {
+            let base = p.breaker.unwrap_or(d::BREAKER);
+            p.breaker = Some(Breaker {
+                failure_ratio: b.failure_ratio.map_or(base.failure_ratio, |v| v.get()),
+                window_s: b.window_s.map_or(base.window_s, |v| {
+                    v.get().round().clamp(1.0, 3_600.0) as u32
+                }),
+                open_s: b.open_s.map_or(base.open_s, Seconds::get),
+                probe_share: b.probe_share.map_or(base.probe_share, |v| v.get()),
+            });
+        }
+        Ok(p)
     }
 
     fn regions(&self, specs: &[RegionSpec]) -> Result<Vec<Region>, InputError> {
@@ -560,6 +610,10 @@ impl<'a> Builder<'a> {
                 .map_or(service_s * d::STATIC_SHARE_OF_SERVICE, |v| v.get() / 1e3),
             timeout_s: s.timeout_ms.map_or(d::TIMEOUT_MS, |v| v.get()) / 1e3,
             db_pool: s.db_pool.map_or(d::DB_POOL, |c| c.get()),
+            max_concurrency: s.max_concurrency.map_or(d::MAX_CONCURRENCY, |c| c.get()),
+            queue_s: s.queue_timeout_ms.map_or(d::QUEUE_TIMEOUT_MS, |v| v.get()) / 1e3,
+            deadline_propagation: s.deadline_propagation.unwrap_or(false),
+            load_shedding: s.load_shedding.unwrap_or(false),
             launch_s: s.launch_s.map_or(d::EC2_LAUNCH_S, Seconds::get),
             scaling,
             nodes: None,
@@ -622,6 +676,10 @@ impl<'a> Builder<'a> {
                 .map_or(service_s * d::STATIC_SHARE_OF_SERVICE, |v| v.get() / 1e3),
             timeout_s: s.timeout_ms.map_or(d::TIMEOUT_MS, |v| v.get()) / 1e3,
             db_pool: s.db_pool.map_or(d::DB_POOL, |c| c.get()),
+            max_concurrency: s.max_concurrency.map_or(d::MAX_CONCURRENCY, |c| c.get()),
+            queue_s: s.queue_timeout_ms.map_or(d::QUEUE_TIMEOUT_MS, |v| v.get()) / 1e3,
+            deadline_propagation: s.deadline_propagation.unwrap_or(false),
+            load_shedding: s.load_shedding.unwrap_or(false),
             launch_s: s.pod_start_s.map_or(d::POD_START_S, Seconds::get),
             scaling,
             nodes: Some(NodeGroup {
@@ -659,6 +717,11 @@ impl<'a> Builder<'a> {
             static_s: service_s,
             timeout_s: d::TIMEOUT_MS / 1e3,
             db_pool: s.db_pool.map_or(d::DB_POOL, |c| c.get()),
+            // A worker thread holds its job until the write is done: its vCPUs are its threads.
+            max_concurrency: s.vcpus.map_or(d::VCPUS, |c| c.get()),
+            queue_s: d::QUEUE_TIMEOUT_MS / 1e3,
+            deadline_propagation: false,
+            load_shedding: false,
             launch_s: s.launch_s.map_or(d::EC2_LAUNCH_S, Seconds::get),
             scaling,
             nodes: None,

@@ -13,6 +13,21 @@ pub const PEAK_HOUR: f64 = 21.0;
 /// rather than jumping independently every second.
 pub const NOISE_CORRELATION_S: f64 = 60.0;
 
+/// Assumption: browsers' `fetch` and XHR never retry a failed request by themselves (the
+/// Fetch standard defines no retry), and how many people reload, and when, is unknowable; so
+/// by default users do not retry. A preset's `[traffic.retry]` or `set-retry:users:<policy>`
+/// adds it (the `user` policy: one more attempt within two seconds).
+pub const USER_RETRY: &str = "none";
+/// Circuit breaker settings when a preset asks for one without giving them. Assumption, after
+/// common library defaults (e.g. resilience4j: open at 50 % failures over a sliding window,
+/// wait before half-open, a few probe calls): 50 % over 10 s, open 30 s, 10 % probes.
+pub const BREAKER: crate::retry_policy::Breaker = crate::retry_policy::Breaker {
+    failure_ratio: 0.5,
+    window_s: 10,
+    open_s: 30.0,
+    probe_share: 0.1,
+};
+
 // ---- Network -------------------------------------------------------------------------------
 
 /// Assumption: one hop inside a VPC, same or neighbouring AZ, costs about half a millisecond.
@@ -64,6 +79,24 @@ pub const STATIC_SHARE_OF_SERVICE: f64 = 0.1;
 pub const TIMEOUT_MS: f64 = 10_000.0;
 /// Assumption: a typical application connection pool (HikariCP's default maximum is 10).
 pub const DB_POOL: u32 = 10;
+/// HikariCP's `connectionTimeout` default: a thread waits up to 30 s for a pooled connection
+/// before the pool throws.
+pub const DB_POOL_TIMEOUT_S: f64 = 30.0;
+/// Apache Tomcat's HTTP connector `maxThreads` default: 200 requests in progress per instance
+/// (the application server behind most Java services; Spring Boot keeps the same default).
+pub const MAX_CONCURRENCY: u32 = 200;
+/// ELB User Guide for ALBs, "Connection idle timeout": 60 s by default. A request waiting for a
+/// thread longer than that has lost its connection; until then the server still works on it,
+/// whether or not its caller gave up.
+pub const QUEUE_TIMEOUT_MS: f64 = 60_000.0;
+/// ELB User Guide for ALBs, "Troubleshoot your Application Load Balancers", HTTP 504: the load
+/// balancer gives up connecting to a target after 10 s. Used for every call to an address
+/// that no longer answers (a dead instance, database or region); for SDK and driver calls this
+/// is an assumption, and their own timeout cuts it shorter.
+pub const DEAD_TARGET_S: f64 = 10.0;
+/// Assumption: a refused connection, a 503 from a load balancer with no healthy target, a shed
+/// request or a throttle comes back after about one round trip: 1 ms beyond the hop.
+pub const FAST_FAIL_S: f64 = 0.001;
 /// Assumption: AWS documents no launch-to-ready figure (it depends on the AMI); booting and
 /// starting the application takes "a few minutes" in common experience. 3 minutes.
 pub const EC2_LAUNCH_S: f64 = 180.0;

@@ -6,8 +6,8 @@
 //! Nothing here is validated beyond single values; [`super::build`] checks the whole.
 
 use crate::units::{
-    Availability, Checks, Connections, Count, Cpus, Factor, Fraction, HourOfDay, Keys, Millis,
-    OpsPerSecond, PerUserRate, Seconds, Users, Weight,
+    Attempts, Availability, Checks, Connections, Count, Cpus, Factor, Fraction, HourOfDay, Keys,
+    Millis, OpsPerSecond, PerUserRate, Seconds, Threads, Users, Weight,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -71,6 +71,34 @@ pub struct TrafficSpec {
     pub write_fraction: Option<Fraction>,
     /// Time of day at which a run starts.
     pub start_hour: Option<HourOfDay>,
+    /// How users' clients retry a failed request.
+    pub retry: Option<RetrySpec>,
+}
+
+/// A caller's retry policy: a named one, with any field overridden.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// `none`, `user`, `aggressive`, `sdk`, `budget` or `breaker`.
+    pub policy: Option<Spanned<String>>,
+    pub attempts: Option<Attempts>,
+    /// Backoff before the first retry; it doubles for each one after.
+    pub backoff_ms: Option<Millis>,
+    pub max_backoff_ms: Option<Millis>,
+    /// Full jitter: each backoff is uniform between 0 and its bound.
+    pub jitter: Option<bool>,
+    /// Retries may be at most this share of first attempts.
+    pub budget: Option<Fraction>,
+    pub breaker: Option<BreakerSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakerSpec {
+    pub failure_ratio: Option<Fraction>,
+    pub window_s: Option<Seconds>,
+    pub open_s: Option<Seconds>,
+    pub probe_share: Option<Fraction>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,6 +235,14 @@ pub struct ComputeSpec {
     pub timeout_ms: Option<Millis>,
     /// Database connections each instance holds open.
     pub db_pool: Option<Connections>,
+    /// Requests one instance works on at once (worker threads).
+    pub max_concurrency: Option<Threads>,
+    /// How long a request may wait for a thread before the server drops it.
+    pub queue_timeout_ms: Option<Millis>,
+    /// Drop work whose caller already gave up (default: do it anyway, for nobody).
+    pub deadline_propagation: Option<bool>,
+    /// Reject at once what no thread is free for (default: queue it).
+    pub load_shedding: Option<bool>,
     /// From launch to passing health checks.
     pub launch_s: Option<Seconds>,
     pub autoscaling: Option<AutoscalingSpec>,
@@ -239,6 +275,14 @@ pub struct ContainersSpec {
     pub static_ms: Option<Millis>,
     pub timeout_ms: Option<Millis>,
     pub db_pool: Option<Connections>,
+    /// Requests one instance works on at once (worker threads).
+    pub max_concurrency: Option<Threads>,
+    /// How long a request may wait for a thread before the server drops it.
+    pub queue_timeout_ms: Option<Millis>,
+    /// Drop work whose caller already gave up (default: do it anyway, for nobody).
+    pub deadline_propagation: Option<bool>,
+    /// Reject at once what no thread is free for (default: queue it).
+    pub load_shedding: Option<bool>,
     /// From scheduling to ready (image pull, start, readiness probe).
     pub pod_start_s: Option<Seconds>,
     /// Worker nodes the pods run on.

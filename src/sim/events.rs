@@ -28,6 +28,18 @@ pub enum EventKind {
     SloBreach,
     /// The service (or a component) is back to normal.
     Recovered,
+    /// An operator changed a setting (a retry policy).
+    Change,
+    /// A pool's threads or pooled connections are all taken: requests queue for one.
+    Saturated,
+    /// Retries are a large share of the traffic: failures feeding more load.
+    RetryStorm,
+    /// A circuit breaker opened: calls fail at once in the caller.
+    CircuitOpen,
+    /// A circuit breaker closed again after good probes.
+    CircuitClose,
+    /// A pool refuses requests at once rather than queueing them (load shedding).
+    Shed,
 }
 
 impl EventKind {
@@ -47,6 +59,12 @@ impl EventKind {
             EventKind::CacheWarm => "cache_warm",
             EventKind::SloBreach => "slo_breach",
             EventKind::Recovered => "recovered",
+            EventKind::Change => "change",
+            EventKind::Saturated => "saturated",
+            EventKind::RetryStorm => "retry_storm",
+            EventKind::CircuitOpen => "circuit_open",
+            EventKind::CircuitClose => "circuit_close",
+            EventKind::Shed => "shed",
         }
     }
 
@@ -54,7 +72,7 @@ impl EventKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::Fault,
         EventKind::Restore,
         EventKind::ScaleOut,
@@ -69,20 +87,36 @@ impl EventKind {
         EventKind::CacheWarm,
         EventKind::SloBreach,
         EventKind::Recovered,
+        EventKind::Change,
+        EventKind::Saturated,
+        EventKind::RetryStorm,
+        EventKind::CircuitOpen,
+        EventKind::CircuitClose,
+        EventKind::Shed,
     ];
 
     pub fn severity(self) -> Severity {
         match self {
-            EventKind::Fault | EventKind::SloBreach | EventKind::HealthCheckFail => Severity::Bad,
-            EventKind::FailoverStart | EventKind::CacheCold => Severity::Warning,
-            EventKind::ScaleOut | EventKind::ScaleIn | EventKind::Launch | EventKind::Reroute => {
-                Severity::Info
-            }
+            EventKind::Fault
+            | EventKind::SloBreach
+            | EventKind::HealthCheckFail
+            | EventKind::Saturated
+            | EventKind::RetryStorm => Severity::Bad,
+            EventKind::FailoverStart
+            | EventKind::CacheCold
+            | EventKind::CircuitOpen
+            | EventKind::Shed => Severity::Warning,
+            EventKind::ScaleOut
+            | EventKind::ScaleIn
+            | EventKind::Launch
+            | EventKind::Reroute
+            | EventKind::Change => Severity::Info,
             EventKind::Restore
             | EventKind::HealthCheckOk
             | EventKind::FailoverDone
             | EventKind::CacheWarm
-            | EventKind::Recovered => Severity::Good,
+            | EventKind::Recovered
+            | EventKind::CircuitClose => Severity::Good,
         }
     }
 }

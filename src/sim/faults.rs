@@ -194,6 +194,19 @@ impl Simulation {
                 self.sum_skew();
             }
             Action::RestoreAll => self.restore_all(),
+            Action::SetRetry { caller, policy } => {
+                let p = crate::retry_policy::RetryPolicy::named(policy).expect("checked");
+                self.user_retries.policy = p;
+                let what = crate::retry_policy::RetryPolicy::NAMED
+                    .iter()
+                    .find(|(n, _, _)| n == policy)
+                    .map_or("", |(_, _, w)| *w);
+                self.events.push(
+                    EventKind::Change,
+                    None,
+                    format!("{caller} now retry with the `{policy}` policy: {what}"),
+                );
+            }
         }
         Ok(())
     }

@@ -4,9 +4,13 @@
 //! Everything is counted as a rate (a fluid), so a component costs the same at any traffic.
 //! What each component did is also recorded as probabilities ([`Step`]) for the latency sampler.
 
+mod pool;
+
 use super::station::{Capacity, Delay, StationTick};
-use super::{DT, NodeState, Scratch, Simulation};
+use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
+use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
+use pool::PoolNode;
 
 const STATIC: usize = Class::Static as usize;
 const READ: usize = Class::Read as usize;
@@ -17,16 +21,38 @@ impl Scratch {
     fn clear(&mut self) {
         for i in 0..self.inflow.len() {
             self.inflow[i] = [0.0; 4];
+            self.orphans[i] = [0.0; 4];
+            self.orphan_out[i] = [0.0; 4];
             self.done[i] = [0.0; 4];
             self.failed[i] = [0.0; 4];
             self.hard_failed[i] = [0.0; 4];
+            self.hard_failed_s[i] = [0.0; 4];
             self.sent[i] = [0.0; 4];
             self.cache_misses[i] = 0.0;
             for step in &mut self.steps[i] {
                 step.reset();
             }
         }
+        self.users = UserOutcomes::default();
         self.jobs_failed = 0.0;
+    }
+
+    /// Share of what arrived at `at` (class `k`) that nobody waits for any more.
+    fn orphan_share(&self, at: NodeId, k: usize) -> f64 {
+        let i = at.index();
+        if self.inflow[i][k] > 0.0 {
+            (self.orphans[i][k] / self.inflow[i][k]).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Before a component sends anything on: by default what it sends carries the share of
+    /// orphans it received.
+    fn begin(&mut self, at: NodeId) {
+        for k in 0..4 {
+            self.orphan_out[at.index()][k] = self.orphan_share(at, k);
+        }
     }
 
     fn forward(&mut self, from: NodeId, class: usize, to: NodeId, amount: f64) {
@@ -34,6 +60,7 @@ impl Scratch {
             return;
         }
         self.inflow[to.index()][class] += amount;
+        self.orphans[to.index()][class] += amount * self.orphan_out[from.index()][class];
         self.sent[from.index()][class] += amount;
         self.steps[from.index()][class].hops.push((to, amount));
     }
@@ -54,36 +81,83 @@ impl Scratch {
         }
     }
 
-    fn finish(&mut self, at: NodeId, class: usize, amount: f64) {
-        self.done[at.index()][class] += amount.max(0.0);
+    /// Requests answered at `at`, `orphan_share` of them for callers who had given up.
+    fn finish_with(&mut self, at: NodeId, class: usize, amount: f64, orphan_share: f64) {
+        let amount = amount.max(0.0);
+        self.done[at.index()][class] += amount;
+        self.users.answered[class] += amount * (1.0 - orphan_share);
     }
 
-    /// A failure the latency sampler cannot find by drawing (dead target, refused, dropped).
-    fn fail(&mut self, at: NodeId, class: usize, amount: f64) {
+    fn finish(&mut self, at: NodeId, class: usize, amount: f64) {
+        let share = self.orphan_share(at, class);
+        self.finish_with(at, class, amount, share);
+    }
+
+    /// A failure the latency sampler cannot find by drawing (dead target, refused, dropped),
+    /// which takes `seconds` from arrival here.
+    fn fail_with(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64, orphans: f64) {
         if amount <= 0.0 {
             return;
         }
-        self.failed[at.index()][class] += amount;
-        self.hard_failed[at.index()][class] += amount;
+        let i = at.index();
+        self.failed[i][class] += amount;
+        self.hard_failed[i][class] += amount;
+        self.hard_failed_s[i][class] += amount * seconds;
+        let users = amount * (1.0 - orphans);
+        self.users.failed[class] += users;
+        self.users.failed_s += users * seconds.min(self.steps[i][class].timeout_s);
     }
 
-    fn fail_all(&mut self, at: NodeId, amounts: PerClass<f64>) {
+    fn fail(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64) {
+        let share = self.orphan_share(at, class);
+        self.fail_with(at, class, amount, seconds, share);
+    }
+
+    fn fail_all(&mut self, at: NodeId, amounts: PerClass<f64>, seconds: f64) {
         for (k, &a) in amounts.iter().enumerate() {
-            self.fail(at, k, a);
+            self.fail(at, k, a, seconds);
         }
     }
 
-    fn absorb_station(&mut self, at: NodeId, tick: &StationTick) {
+    /// Failures of requests that had waited in a backlog (nobody had given up on them yet).
+    fn fail_waiting(&mut self, at: NodeId, amounts: PerClass<f64>, seconds: f64) {
+        for (k, &a) in amounts.iter().enumerate() {
+            self.fail_with(at, k, a, seconds, 0.0);
+        }
+    }
+
+    /// A station's second: what it served, dropped (after waiting `queue_s`) and served late.
+    fn absorb_station(&mut self, at: NodeId, tick: &StationTick, queue_s: f64) {
+        let i = at.index();
         for k in 0..4 {
-            self.failed[at.index()][k] += tick.failed[k];
-            self.hard_failed[at.index()][k] += tick.failed[k] - tick.late[k];
-            self.steps[at.index()][k].delay = tick.delay[k];
+            let dropped = tick.failed[k] - tick.late[k];
+            self.fail_with(at, k, dropped, queue_s, tick.orphan_share[k]);
+            // Served after the caller gave up: the sampler finds these by drawing past the
+            // deadline, and they cost the users a failure here.
+            self.failed[i][k] += tick.late[k];
+            let users = tick.late[k] * (1.0 - tick.orphan_share[k]);
+            self.users.failed[k] += users;
+            self.users.wasted += users;
+            let deadline = self.steps[i][k].timeout_s;
+            if deadline.is_finite() {
+                self.users.failed_s += users * deadline;
+            }
+            if tick.ok[k] + tick.failed[k] > 0.0 {
+                self.steps[i][k].delay = tick.delay[k];
+            }
         }
     }
 
     fn set_delay(&mut self, at: NodeId, delay: Delay) {
         for step in &mut self.steps[at.index()] {
             step.delay = delay;
+        }
+    }
+
+    /// The caller's patience for this component and everything behind it.
+    fn set_timeout(&mut self, at: NodeId, seconds: f64) {
+        for step in &mut self.steps[at.index()] {
+            step.timeout_s = seconds;
         }
     }
 
@@ -96,6 +170,11 @@ impl Scratch {
             let step = &mut self.steps[i][k];
             step.fail = if ok + hard > 0.0 {
                 hard / (ok + hard)
+            } else {
+                0.0
+            };
+            step.fail_s = if hard > 0.0 {
+                self.hard_failed_s[i][k] / hard
             } else {
                 0.0
             };
@@ -116,12 +195,17 @@ impl Simulation {
     /// Sends this second's traffic through the graph.
     pub(super) fn flow(&mut self, t: f64) {
         self.scratch.clear();
-        let offered = self.offered(t);
+        let requests = self.offered(t);
+        // Users' clients send new requests and the retries whose backoff ended.
+        let sending = self.user_retries.send(self.t, requests);
         let entry = self.arch.entry;
         for class in USER_CLASSES {
-            self.scratch.inflow[entry.index()][class as usize] = offered[class as usize];
+            let k = class as usize;
+            self.scratch.inflow[entry.index()][k] = sending.attempts[k];
         }
-        self.last.offered = offered;
+        self.last.offered = requests;
+        self.last.retries = sending.retries;
+        self.last.blocked = sending.blocked;
         let arch = self.arch.clone();
         for &n in &arch.order {
             self.process(n, t);
@@ -172,9 +256,12 @@ impl Simulation {
             _ => 0.0,
         };
         let sc = &mut self.scratch;
+        sc.begin(n);
         match (&component.kind, &mut self.nodes[n.index()]) {
             (Kind::Dns(spec), NodeState::Dns(dns)) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
+                // Users give up on a page after the client's timeout.
+                sc.set_timeout(n, crate::preset::defaults::TIMEOUT_MS / 1e3);
                 let weights: Vec<f64> = dns.weights(t, spec).collect();
                 for k in USER_CLASSES.map(|c| c as usize) {
                     let hops = routes.of(CLASS[k]);
@@ -212,7 +299,7 @@ impl Simulation {
                     if serving {
                         sc.finish(n, k, amount)
                     } else {
-                        sc.fail(n, k, amount)
+                        sc.fail(n, k, amount, DEAD_TARGET_S)
                     }
                 }
             }
@@ -222,7 +309,7 @@ impl Simulation {
                     if alive {
                         sc.split(n, k, inflow[k], routes.of(CLASS[k]), &self.skew);
                     } else {
-                        sc.fail(n, k, inflow[k]);
+                        sc.fail(n, k, inflow[k], DEAD_TARGET_S);
                     }
                 }
             }
@@ -230,7 +317,7 @@ impl Simulation {
                 sc.set_delay(n, Delay::fixed(fixed_s));
                 queue.dispatched = 0.0;
                 if !alive {
-                    sc.fail_all(n, inflow);
+                    sc.fail_all(n, inflow, DEAD_TARGET_S);
                     return;
                 }
                 // The write is acknowledged once queued; a worker does it later.
@@ -244,55 +331,23 @@ impl Simulation {
                 sc.split(n, JOB, taken, routes.of(Class::Job), &self.skew);
             }
             (Kind::Pool(spec), NodeState::Pool(pool)) => {
-                if !alive {
-                    let dropped = pool.station.drop_all();
-                    sc.fail_all(n, add(inflow, dropped));
-                    pool.utilization = 0.0;
-                    return;
-                }
-                let dead = pool.dead_share(t);
-                let mut arrivals = inflow;
-                for k in 0..4 {
-                    sc.fail(n, k, inflow[k] * dead);
-                    arrivals[k] = inflow[k] * (1.0 - dead);
-                }
-                let cap = Capacity {
-                    servers: pool.servers(),
-                    service_s: [
-                        spec.static_s,
-                        spec.service_s,
-                        spec.service_s,
-                        spec.service_s,
-                    ],
-                    timeout_s: spec.timeout_s,
+                let hops: PerClass<&[Hop]> = CLASS.map(|c| routes.of(c));
+                let node = PoolNode {
+                    id: n,
+                    spec,
                     fixed_s,
+                    alive,
+                    t,
+                    store_wait_s,
+                    skew: &self.skew,
                 };
-                let tick = pool.station.tick(arrivals, cap, DT);
-                pool.utilization = tick.utilization;
-                pool.response_s = tick.mean_response_s;
-                if spec.role == PoolRole::Workers {
-                    // A worker thread is busy while its write runs too: scale on thread occupancy.
-                    let busy = arrivals[JOB] * (spec.service_s + store_wait_s);
-                    pool.utilization = if cap.servers > 0.0 {
-                        busy / (cap.servers * DT)
-                    } else {
-                        0.0
-                    };
-                }
-                sc.absorb_station(n, &tick);
-                for (k, &class) in CLASS.iter().enumerate() {
-                    let hops = routes.of(class);
-                    if hops.is_empty() {
-                        sc.finish(n, k, tick.ok[k]);
-                    } else {
-                        sc.split(n, k, tick.ok[k], hops, &self.skew);
-                    }
-                }
+                node.process(pool, inflow, hops, sc);
             }
             (Kind::Cache(spec), NodeState::Cache(cache)) => {
                 let reads = inflow[READ];
                 let misses_to = routes.of(Class::Read);
                 cache.reads = reads;
+                sc.set_timeout(n, CACHE_TIMEOUT_S);
                 if !alive || !cache.is_up() {
                     // A missing cache is a miss: every read goes to the database.
                     sc.set_delay(n, Delay::fixed(fixed_s));
@@ -302,18 +357,23 @@ impl Simulation {
                     sc.split(n, READ, reads, misses_to, &self.skew);
                     return;
                 }
-                let cap = Capacity {
-                    servers: cache.nodes_up() as f64,
-                    service_s: [1.0 / spec.ops_per_node; 4],
-                    timeout_s: 1.0,
+                let cap = Capacity::with_timeout(
+                    cache.nodes_up() as f64,
+                    [1.0 / spec.ops_per_node; 4],
+                    CACHE_TIMEOUT_S,
                     fixed_s,
-                };
-                let tick = cache.station.tick([0.0, reads, 0.0, 0.0], cap, DT);
+                );
+                let orphans = [0.0, sc.orphans[n.index()][READ], 0.0, 0.0];
+                let tick = cache.station.tick([0.0, reads, 0.0, 0.0], orphans, cap, DT);
                 cache.utilization = tick.utilization;
-                sc.absorb_station(n, &tick);
+                sc.absorb_station(n, &tick, cap.queue_s);
                 let hit = cache.hit_ratio(spec);
+                // Reads the cache finished this second, some of them from its backlog.
+                cache.reads = tick.ok[READ] + tick.failed[READ];
                 cache.hits = tick.ok[READ] * hit;
-                sc.finish(n, READ, cache.hits);
+                let orphans = tick.orphan_share[READ];
+                sc.finish_with(n, READ, cache.hits, orphans);
+                sc.orphan_out[n.index()][READ] = orphans;
                 let misses = tick.ok[READ] - cache.hits;
                 sc.cache_misses[n.index()] = misses;
                 sc.split(n, READ, misses, misses_to, &self.skew);
@@ -372,6 +432,8 @@ impl Simulation {
         let routes = &arch.routes[n.index()];
         let connections = self.connections_wanted(n);
         let sc = &mut self.scratch;
+        sc.begin(n);
+        sc.set_timeout(n, spec.timeout_s);
         let NodeState::Database(db) = &mut self.nodes[n.index()] else {
             unreachable!()
         };
@@ -380,7 +442,8 @@ impl Simulation {
             if let Some(r) = &mut db.replicas {
                 dropped = add(dropped, r.station.drop_all());
             }
-            sc.fail_all(n, add(inflow, dropped));
+            sc.fail_all(n, inflow, DEAD_TARGET_S);
+            sc.fail_waiting(n, dropped, DEAD_TARGET_S);
             db.writer_utilization = 0.0;
             return;
         }
@@ -402,7 +465,7 @@ impl Simulation {
         if readers > 0 {
             let pool = db.replicas.as_ref().expect("readers imply replicas");
             let dead = pool.dead_share(t);
-            sc.fail(n, READ, inflow[READ] * dead);
+            sc.fail(n, READ, inflow[READ] * dead, DEAD_TARGET_S);
             to_readers[READ] = inflow[READ] * (1.0 - dead);
         } else {
             to_writer[READ] = inflow[READ];
@@ -435,57 +498,53 @@ impl Simulation {
         // Writer station.
         if writer_available {
             for (k, amount) in to_writer.iter_mut().enumerate() {
-                sc.fail(n, k, *amount * refused_writer);
+                // "Too many connections" comes back at once.
+                sc.fail(n, k, *amount * refused_writer, FAST_FAIL_S);
                 *amount *= 1.0 - refused_writer;
             }
-            let cap = Capacity {
-                servers: f64::from(spec.vcpus),
-                service_s: service,
-                timeout_s: spec.timeout_s,
-                fixed_s,
-            };
-            let tick = db.writer_station.tick(to_writer, cap, DT);
+            let cap =
+                Capacity::with_timeout(f64::from(spec.vcpus), service, spec.timeout_s, fixed_s);
+            let orphans: PerClass<f64> =
+                std::array::from_fn(|k| to_writer[k] * sc.orphan_share(n, k));
+            let tick = db.writer_station.tick(to_writer, orphans, cap, DT);
             db.writer_utilization = tick.utilization;
             db.writer_response_s = tick.mean_response_s;
             db.replica_lag_ms =
                 spec.replica_lag_ms + tick.delay[WRITE].fixed_s.max(0.0) * 1e3 - fixed_s * 1e3;
             for k in [READ, WRITE, JOB] {
                 if to_writer[k] > 0.0 || tick.ok[k] > 0.0 {
-                    sc.finish(n, k, tick.ok[k]);
-                    sc.failed[n.index()][k] += tick.failed[k];
-                    sc.hard_failed[n.index()][k] += tick.failed[k] - tick.late[k];
-                    sc.steps[n.index()][k].delay = tick.delay[k];
+                    sc.finish_with(n, k, tick.ok[k], tick.orphan_share[k]);
                 }
             }
+            sc.absorb_station(n, &tick, cap.queue_s);
         } else {
+            // Clients keep connecting to the lost writer's address until DNS moves.
             let dropped = db.writer_station.drop_all();
-            sc.fail_all(n, add(to_writer, dropped));
+            sc.fail_all(n, to_writer, DEAD_TARGET_S);
+            sc.fail_waiting(n, dropped, DEAD_TARGET_S);
             db.writer_utilization = 0.0;
         }
         // Reader station.
         if let Some(pool) = &mut db.replicas {
             let arrivals = if readers > 0 {
-                sc.fail(n, READ, to_readers[READ] * refused_readers);
+                sc.fail(n, READ, to_readers[READ] * refused_readers, FAST_FAIL_S);
                 [0.0, to_readers[READ] * (1.0 - refused_readers), 0.0, 0.0]
             } else {
                 [0.0; 4]
             };
-            let cap = Capacity {
-                servers: pool.servers(),
-                service_s: service,
-                timeout_s: spec.timeout_s,
-                fixed_s,
-            };
-            let tick = pool.station.tick(arrivals, cap, DT);
+            let cap = Capacity::with_timeout(pool.servers(), service, spec.timeout_s, fixed_s);
+            let orphans: PerClass<f64> =
+                std::array::from_fn(|k| arrivals[k] * sc.orphan_share(n, k));
+            let tick = pool.station.tick(arrivals, orphans, cap, DT);
             pool.utilization = tick.utilization;
             pool.response_s = tick.mean_response_s;
             if readers > 0 {
-                sc.finish(n, READ, tick.ok[READ]);
-                sc.failed[n.index()][READ] += tick.failed[READ];
-                sc.hard_failed[n.index()][READ] += tick.failed[READ] - tick.late[READ];
-                sc.steps[n.index()][READ].delay = tick.delay[READ];
+                sc.finish_with(n, READ, tick.ok[READ], tick.orphan_share[READ]);
+                sc.absorb_station(n, &tick, cap.queue_s);
             } else {
-                sc.fail_all(n, tick.failed);
+                for k in 0..4 {
+                    sc.fail_with(n, k, tick.failed[k], DEAD_TARGET_S, tick.orphan_share[k]);
+                }
             }
         }
     }
@@ -572,6 +631,10 @@ impl Simulation {
 }
 
 const CLASS: [Class; 4] = [Class::Static, Class::Read, Class::Write, Class::Job];
+
+/// How long a pool waits for its cache before treating the read as failed. Assumption: Redis
+/// clients commonly time out a command after about a second.
+const CACHE_TIMEOUT_S: f64 = 1.0;
 
 fn add(a: PerClass<f64>, b: PerClass<f64>) -> PerClass<f64> {
     [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]

@@ -1,10 +1,15 @@
 //! End-to-end latency: a fixed number of synthetic requests per simulated second walk the graph
 //! along the routes real traffic took that second, drawing each component's delay from its own
-//! distribution; the percentiles of the ones that succeed are that second's latency. A run-wide
-//! histogram weights each sample by the requests it stands for.
+//! distribution. Every walk ends with an outcome and the time it took: answered, failed at a
+//! component (after that failure's own time: a refused connection is quick, a dead target hangs
+//! until a connect timeout), or given up by a caller at its deadline. The headline percentiles
+//! cover every request, failures at the time they took to fail, because that is what users
+//! waited; the percentiles of the answered ones are kept beside them. A run-wide histogram
+//! weights each sample by the requests it stands for.
 //!
 //! The number of samples is fixed, so the cost does not depend on the request rate.
 
+use super::retry::Retrier;
 use super::rng::SimRng;
 use super::station::Delay;
 use crate::arch::{NodeId, PerClass, USER_CLASSES};
@@ -15,10 +20,15 @@ pub const SAMPLES_PER_SECOND: usize = 256;
 const MAX_HOPS: usize = 64;
 
 /// What happens to one class of request at one component this second.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Step {
     /// Probability the component fails the request outright (dead target, refused, dropped).
     pub fail: f64,
+    /// How long such a failure takes, from arrival here (seconds; a mean over its causes).
+    pub fail_s: f64,
+    /// The caller's patience for this component and everything behind it (seconds from
+    /// arrival here); infinite when nobody here times out.
+    pub timeout_s: f64,
     pub delay: Delay,
     /// Probability the request is answered here (given it did not fail).
     pub done: f64,
@@ -26,18 +36,33 @@ pub struct Step {
     pub hops: Vec<(NodeId, f64)>,
 }
 
+impl Default for Step {
+    fn default() -> Self {
+        Self {
+            fail: 0.0,
+            fail_s: 0.0,
+            timeout_s: f64::INFINITY,
+            delay: Delay::default(),
+            done: 0.0,
+            hops: Vec::new(),
+        }
+    }
+}
+
 impl Step {
     pub fn reset(&mut self) {
         self.fail = 0.0;
+        self.fail_s = 0.0;
+        self.timeout_s = f64::INFINITY;
         self.delay = Delay::default();
         self.done = 0.0;
         self.hops.clear();
     }
 }
 
-/// Draws one component's delay; `None` when the draw ran past the component's timeout.
+/// Draws one component's delay.
 #[inline]
-fn draw(delay: &Delay, rng: &mut SimRng) -> Option<f64> {
+fn draw(delay: &Delay, rng: &mut SimRng) -> f64 {
     let mut variable = 0.0;
     if delay.p_wait > 0.0 {
         let u = rng.uniform();
@@ -49,28 +74,41 @@ fn draw(delay: &Delay, rng: &mut SimRng) -> Option<f64> {
     if delay.service_s > 0.0 {
         variable += rng.exponential(delay.service_s);
     }
-    (variable <= delay.budget_s).then_some(delay.fixed_s + variable)
+    delay.fixed_s + variable
 }
 
-/// One second's latency samples (seconds) of the requests that succeeded.
+/// How one synthetic request ended, and after how long (seconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome {
+    Answered(f64),
+    Failed(f64),
+}
+
+/// One second's latency samples (seconds).
 #[derive(Debug, Clone, Default)]
 pub struct Sampler {
+    /// Requests that were answered.
     pub samples: Vec<f64>,
-    /// Samples that failed on the way.
-    pub failed: usize,
+    /// Requests that failed, at the time they took to fail.
+    pub failures: Vec<f64>,
+    /// Every request: answered ones and failed ones.
+    pub all: Vec<f64>,
 }
 
 impl Sampler {
-    /// Walks `SAMPLES_PER_SECOND` requests from `entry`, each of a class drawn from `mix`.
+    /// Walks `SAMPLES_PER_SECOND` requests from `entry`, each of a class drawn from `mix`,
+    /// retried as the users' clients retry.
     pub fn run(
         &mut self,
         entry: NodeId,
         mix: [f64; 3],
         steps: &[PerClass<Step>],
+        retries: &Retries,
         rng: &mut SimRng,
     ) {
         self.samples.clear();
-        self.failed = 0;
+        self.all.clear();
+        self.failures.clear();
         let total: f64 = mix.iter().sum();
         if total <= 0.0 {
             return;
@@ -84,31 +122,46 @@ impl Sampler {
             } else {
                 USER_CLASSES[2]
             } as usize;
-            match walk(entry, class, steps, rng) {
-                Some(latency) => self.samples.push(latency),
-                None => self.failed += 1,
+            match request(entry, class, steps, retries, rng) {
+                Outcome::Answered(latency) => {
+                    self.samples.push(latency);
+                    self.all.push(latency);
+                }
+                Outcome::Failed(latency) => {
+                    self.failures.push(latency);
+                    self.all.push(latency);
+                }
             }
         }
     }
 
-    /// The 50th, 95th and 99th percentiles of this second's samples, in seconds.
+    /// The 50th, 95th and 99th percentiles of the answered requests, in seconds.
     pub fn percentiles(&mut self) -> [Option<f64>; 3] {
-        let n = self.samples.len();
-        if n == 0 {
-            return [None; 3];
-        }
-        let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
-        // Each selection leaves everything above its rank to the right: the next one searches there.
-        let mut out = [None; 3];
-        let mut from = 0;
-        for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
-            let i = rank(q).max(from);
-            let (_, v, _) = self.samples[from..].select_nth_unstable_by(i - from, f64::total_cmp);
-            *slot = Some(*v);
-            from = i;
-        }
-        out
+        percentiles(&mut self.samples)
     }
+
+    /// The 50th, 95th and 99th percentiles of every request, failures included, in seconds.
+    pub fn percentiles_all(&mut self) -> [Option<f64>; 3] {
+        percentiles(&mut self.all)
+    }
+}
+
+fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
+    let n = samples.len();
+    if n == 0 {
+        return [None; 3];
+    }
+    let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    // Each selection leaves everything above its rank to the right: the next one searches there.
+    let mut out = [None; 3];
+    let mut from = 0;
+    for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
+        let i = rank(q).max(from);
+        let (_, v, _) = samples[from..].select_nth_unstable_by(i - from, f64::total_cmp);
+        *slot = Some(*v);
+        from = i;
+    }
+    out
 }
 
 /// Draws "yes" with probability `p`, spending no randomness when the answer is certain.
@@ -117,17 +170,63 @@ fn chance(p: f64, rng: &mut SimRng) -> bool {
     p >= 1.0 || (p > 0.0 && rng.uniform() < p)
 }
 
-fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng) -> Option<f64> {
+/// How users' clients retry this second.
+pub struct Retries<'a> {
+    /// Share of failed attempts retried.
+    pub share: f64,
+    /// Share of requests an open circuit breaker fails in the client.
+    pub blocked: f64,
+    pub retrier: &'a Retrier,
+}
+
+/// One user request: attempts until one is answered, the client gives up, or its policy
+/// allows no more. Its latency runs from the first attempt to the end, backoffs included.
+fn request(
+    entry: NodeId,
+    class: usize,
+    steps: &[PerClass<Step>],
+    retries: &Retries,
+    rng: &mut SimRng,
+) -> Outcome {
+    if chance(retries.blocked, rng) {
+        return Outcome::Failed(0.0);
+    }
+    let attempts = retries.retrier.policy.attempts as usize;
+    let mut elapsed = 0.0;
+    for attempt in 1..=attempts {
+        match walk(entry, class, steps, rng) {
+            Outcome::Answered(latency) => return Outcome::Answered(elapsed + latency),
+            Outcome::Failed(latency) => {
+                elapsed += latency;
+                if attempt == attempts || !chance(retries.share, rng) {
+                    break;
+                }
+                elapsed += retries.retrier.backoff_draw(attempt, rng.uniform());
+            }
+        }
+    }
+    Outcome::Failed(elapsed)
+}
+
+/// Walks one attempt from `entry`. Each component's caller gives up at its timeout: the
+/// earliest deadline on the way is when the user hears of a failure, however long the work
+/// goes on behind it.
+fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng) -> Outcome {
     let mut node = entry;
     let mut latency = 0.0;
+    let mut deadline = f64::INFINITY;
     for _ in 0..MAX_HOPS {
         let step = &steps[node.index()][class];
+        deadline = deadline.min(latency + step.timeout_s);
         if chance(step.fail, rng) {
-            return None;
+            return Outcome::Failed((latency + step.fail_s).min(deadline));
         }
-        latency += draw(&step.delay, rng)?;
+        latency += draw(&step.delay, rng);
+        if latency > deadline {
+            return Outcome::Failed(deadline);
+        }
         if step.hops.is_empty() || chance(step.done, rng) {
-            return Some(latency);
+            return Outcome::Answered(latency);
         }
         node = match step.hops.as_slice() {
             [(only, _)] => *only,
@@ -140,7 +239,7 @@ fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng)
             }
         };
     }
-    None
+    Outcome::Failed(latency.min(deadline))
 }
 
 /// A histogram of latencies with about 1.1 % resolution from 1 µs to beyond a day. A bucket is

@@ -2,9 +2,13 @@
 //! latency percentiles, and whether the SLO holds over the last minute.
 
 use super::events::EventKind;
-use super::latency::Histogram;
-use super::{NodeState, Simulation};
+use super::latency::{Histogram, SAMPLES_PER_SECOND};
+use super::{NodeState, Simulation, retry};
 use crate::arch::{PerClass, USER_CLASSES};
+
+/// Failed requests per second below this are rounding, not requests: they take no place in
+/// the latency figures.
+const FAILURE_DUST: f64 = 1e-6;
 
 /// The SLO is judged over this many seconds.
 pub const SLO_WINDOW_S: usize = 60;
@@ -14,20 +18,43 @@ pub const SLO_WINDOW_S: usize = 60;
 pub struct Second {
     /// Seconds since the start of the run (the second just simulated).
     pub t: u64,
-    /// Requests offered per class.
+    /// New requests per class (first attempts).
     pub offered: PerClass<f64>,
+    /// Retries sent per class (attempts after the first).
+    pub retries: PerClass<f64>,
+    /// Requests an open circuit breaker failed in the client, per class.
+    pub blocked: PerClass<f64>,
+    /// Requests answered in time (goodput).
     pub served: f64,
+    /// Requests that failed for good (their last attempt failed, or none was allowed).
     pub failed: f64,
+    /// Requests served after their caller had given up: work done for nobody.
+    pub wasted: f64,
+    /// Latency percentiles of every request finished this second, failures at the time they
+    /// took to fail: what users waited.
     pub p50_ms: Option<f64>,
     pub p95_ms: Option<f64>,
     pub p99_ms: Option<f64>,
-    /// Share of served requests slower than the SLO's p99 target.
+    /// The same percentiles over answered requests only.
+    pub ok_p50_ms: Option<f64>,
+    pub ok_p95_ms: Option<f64>,
+    pub ok_p99_ms: Option<f64>,
+    /// Share of finished requests (failures included) slower than the SLO's p99 target.
     pub slow_share: f64,
 }
 
 impl Second {
+    /// Attempts offered: new requests and retries.
     pub fn offered_total(&self) -> f64 {
-        USER_CLASSES.iter().map(|&c| self.offered[c as usize]).sum()
+        USER_CLASSES
+            .iter()
+            .map(|&c| self.offered[c as usize] + self.retries[c as usize])
+            .sum()
+    }
+
+    /// Retries among the attempts offered.
+    pub fn retries_total(&self) -> f64 {
+        USER_CLASSES.iter().map(|&c| self.retries[c as usize]).sum()
     }
 
     /// Failed over finished (served + failed); 0 with no traffic.
@@ -44,12 +71,20 @@ impl Second {
 /// Sums over the whole run.
 #[derive(Debug, Clone, Default)]
 pub struct Totals {
+    /// Attempts offered: new requests and retries.
     pub offered: f64,
+    /// Retries among them.
+    pub retries: f64,
+    /// Failed attempts the clients scheduled to retry.
+    pub retried: f64,
     pub served: f64,
     pub failed: f64,
-    /// Latencies of served requests, weighted by the requests each sample stands for.
+    /// Latencies of every finished request (failures at the time they took), weighted by the
+    /// requests each sample stands for.
     pub latency: Histogram,
-    /// Served requests slower than the SLO's p99 target.
+    /// Latencies of answered requests only.
+    pub latency_ok: Histogram,
+    /// Finished requests slower than the SLO's p99 target.
     pub slow: f64,
     /// Seconds during which the SLO was breached.
     pub breached_s: u64,
@@ -103,66 +138,98 @@ impl SloWindow {
         } else {
             1.0
         };
-        let slow_share = if served > 0.0 { slow / served } else { 0.0 };
+        let slow_share = if finished > 0.0 { slow / finished } else { 0.0 };
         (availability, slow_share)
     }
 }
 
 impl Simulation {
     pub(super) fn measure(&mut self, t: f64) {
-        let user = USER_CLASSES.map(|c| c as usize);
-        let sc = &self.scratch;
-        let served: f64 = sc
-            .done
-            .iter()
-            .map(|d| user.iter().map(|&k| d[k]).sum::<f64>())
-            .sum();
-        let failed: f64 = sc
-            .failed
-            .iter()
-            .map(|f| user.iter().map(|&k| f[k]).sum::<f64>())
-            .sum();
+        let users = self.scratch.users;
+        let sum = |x: &PerClass<f64>| USER_CLASSES.iter().map(|&c| x[c as usize]).sum::<f64>();
+        // Failed attempts the clients retry are not failed requests yet.
+        let settled = self.user_retries.settle(self.t, t, users.failed);
+        let served = sum(&users.answered);
+        let failed = sum(&settled.gave_up) + sum(&self.last.blocked);
         let offered = self.last.offered;
         let mix = [offered[0], offered[1], offered[2]];
-        self.sampler
-            .run(self.arch.entry, mix, &sc.steps, &mut self.latency_rng);
-
+        let retries = super::latency::Retries {
+            share: retry::Retrier::retry_share(&settled),
+            blocked: {
+                let sent = sum(&offered) + self.last.retries_total();
+                if sent > 0.0 {
+                    sum(&self.last.blocked) / sent
+                } else {
+                    0.0
+                }
+            },
+            retrier: &self.user_retries,
+        };
+        self.sampler.run(
+            self.arch.entry,
+            mix,
+            &self.scratch.steps,
+            &retries,
+            &mut self.latency_rng,
+        );
         let target_s = self.arch.slo.p99_ms / 1e3;
-        let samples = self.sampler.samples.len();
-        let slow_samples = self
-            .sampler
-            .samples
-            .iter()
-            .filter(|&&s| s > target_s)
-            .count();
-        let slow_share = if samples > 0 {
-            slow_samples as f64 / samples as f64
+        let finished = served + failed;
+        // Each answered walk stands for an equal part of the answered requests, each failed
+        // walk for an equal part of the failed ones.
+        let share = |total: f64, walks: usize| if walks > 0 { total / walks as f64 } else { 0.0 };
+        let ok_weight = share(served, self.sampler.samples.len());
+        for &s in &self.sampler.samples {
+            self.totals.latency_ok.add(s, ok_weight);
+            self.totals.latency.add(s, ok_weight);
+        }
+        let attempts_failed = sum(&users.failed);
+        if self.sampler.failures.is_empty() && failed > FAILURE_DUST && attempts_failed > 0.0 {
+            // Failures too rare for the walks to meet still took time: their mean, from the
+            // flow. It joins this second's percentiles only when a walk could have met it.
+            let mean = users.failed_s / attempts_failed;
+            self.totals.latency.add(mean, failed);
+            if failed * SAMPLES_PER_SECOND as f64 >= finished {
+                self.sampler.failures.push(mean);
+                self.sampler.all.push(mean);
+            }
+        } else {
+            let fail_weight = share(failed, self.sampler.failures.len());
+            for &s in &self.sampler.failures {
+                self.totals.latency.add(s, fail_weight);
+            }
+        }
+        let all = self.sampler.all.len();
+        let slow_share = if all > 0 {
+            self.sampler.all.iter().filter(|&&s| s > target_s).count() as f64 / all as f64
         } else {
             0.0
         };
-        if samples > 0 {
-            let weight = served / samples as f64;
-            for &s in &self.sampler.samples {
-                self.totals.latency.add(s, weight);
-            }
-        }
         let ms = |v: Option<f64>| v.map(|s| s * 1e3);
-        let [p50, p95, p99] = self.sampler.percentiles();
+        let [p50, p95, p99] = self.sampler.percentiles_all();
+        let [ok50, ok95, ok99] = self.sampler.percentiles();
         self.last = super::Second {
             t: t as u64,
             offered,
+            retries: self.last.retries,
+            blocked: self.last.blocked,
             served,
             failed,
+            wasted: users.wasted,
             p50_ms: ms(p50),
             p95_ms: ms(p95),
             p99_ms: ms(p99),
+            ok_p50_ms: ms(ok50),
+            ok_p95_ms: ms(ok95),
+            ok_p99_ms: ms(ok99),
             slow_share,
         };
         self.totals.offered += self.last.offered_total();
+        self.totals.retries += self.last.retries_total();
+        self.totals.retried += sum(&settled.retried);
         self.totals.served += served;
         self.totals.failed += failed;
-        self.totals.slow += served * slow_share;
-        self.judge_slo(served, failed, served * slow_share);
+        self.totals.slow += finished * slow_share;
+        self.judge_slo(served, failed, finished * slow_share);
     }
 
     fn judge_slo(&mut self, served: f64, failed: f64, slow: f64) {
@@ -205,22 +272,29 @@ impl Simulation {
         }
     }
 
-    /// User requests waiting in some queue right now (served or failed later).
+    /// User requests waiting in some queue right now (served or failed later), not counting
+    /// work waiting for callers who already gave up.
     pub fn queued_requests(&self) -> f64 {
-        let user = |b: &PerClass<f64>| USER_CLASSES.iter().map(|&c| b[c as usize]).sum::<f64>();
+        let user = |s: &super::station::Station| {
+            let live = s.queued_live();
+            USER_CLASSES.iter().map(|&c| live[c as usize]).sum::<f64>()
+        };
         self.nodes
             .iter()
             .map(|s| match s {
-                NodeState::Pool(p) => user(&p.station.backlog),
-                NodeState::Cache(c) => user(&c.station.backlog),
+                NodeState::Pool(p) => {
+                    user(&p.station)
+                        + user(&p.holding.threads.station)
+                        + user(&p.holding.connections.station)
+                }
+                NodeState::Cache(c) => user(&c.station),
                 NodeState::Database(db) => {
-                    user(&db.writer_station.backlog)
-                        + db.replicas
-                            .as_ref()
-                            .map_or(0.0, |r| user(&r.station.backlog))
+                    user(&db.writer_station)
+                        + db.replicas.as_ref().map_or(0.0, |r| user(&r.station))
                 }
                 _ => 0.0,
             })
-            .sum()
+            .sum::<f64>()
+            + self.user_retries.pending()
     }
 }

@@ -8,22 +8,28 @@
 //! 2. the infrastructure reacts to what it saw so far (launches finish, health checks run,
 //!    failovers progress, scaling rules act) — see `react.rs`;
 //! 3. this second's traffic flows through the graph, callers before callees — see `flow.rs`;
-//! 4. latency is sampled and the second's metrics and SLO window are updated — see `measure.rs`.
+//! 4. each pool learns how long its callees took (its threads' holding time) — `held.rs`;
+//! 5. users' clients settle their failures into retries and final failures, latency is
+//!    sampled and the second's metrics and SLO window are updated — see `measure.rs`;
+//! 6. alarms name what is failing when no fault does it directly — see `alarms.rs`.
 //!
 //! The cost of a step depends on the number of components, never on the request rate.
 
+mod alarms;
 pub mod cache;
 pub mod database;
 pub mod dns;
 pub mod events;
 mod faults;
 mod flow;
+pub mod held;
 pub mod latency;
 mod measure;
 pub mod pool;
 pub mod queue;
 pub mod queueing;
 mod react;
+pub mod retry;
 pub mod rng;
 pub mod station;
 
@@ -45,6 +51,9 @@ pub use measure::{Second, SloWindow, Totals};
 pub const DT: f64 = 1.0;
 
 /// What the simulation keeps for each component.
+// One per component, allocated once and stepped in place: a smaller enum would save a few
+// kilobytes at most, and boxing would cost a pointer chase per component per second.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum NodeState {
     Dns(DnsState),
@@ -77,16 +86,36 @@ struct Timed<T> {
 #[derive(Debug, Clone, Default)]
 struct Scratch {
     inflow: Vec<PerClass<f64>>,
+    /// The part of `inflow` whose caller had already given up (work done for nobody).
+    orphans: Vec<PerClass<f64>>,
+    /// Share of what each component sends on that nobody waits for.
+    orphan_out: Vec<PerClass<f64>>,
     done: Vec<PerClass<f64>>,
     failed: Vec<PerClass<f64>>,
     /// Failures a latency sampler would not find by itself (dead targets, refusals, drops).
     hard_failed: Vec<PerClass<f64>>,
+    /// Those failures times the seconds each took.
+    hard_failed_s: Vec<PerClass<f64>>,
+    /// What became of the users' requests.
+    users: UserOutcomes,
     sent: Vec<PerClass<f64>>,
     steps: Vec<PerClass<Step>>,
     /// Jobs that failed downstream this second and go back to their queue.
     jobs_failed: f64,
     /// Reads each cache sent on to stores this second (to refill it by the ones answered).
     cache_misses: Vec<f64>,
+}
+
+/// What became of the users' requests in one second: answered, or failed (each after some
+/// time). Work done for requests whose caller had already given up is not counted here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserOutcomes {
+    pub answered: PerClass<f64>,
+    pub failed: PerClass<f64>,
+    /// The failures times the seconds each took.
+    pub failed_s: f64,
+    /// The part of `failed` that was served after the caller gave up: work done for nobody.
+    pub wasted: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +150,11 @@ pub struct Simulation {
     extra_ms: Vec<f64>,
     events: Events,
     scratch: Scratch,
+    /// Each component's answer time, for its callers' holding times.
+    answers: held::AnswerTimes,
+    /// How users' clients retry, and their retries waiting for their backoff.
+    user_retries: retry::Retrier,
+    alarms: alarms::Alarms,
     sampler: Sampler,
     last: Second,
     totals: Totals,
@@ -181,9 +215,13 @@ impl Simulation {
         let dormant: Vec<bool> = arch.regions.iter().map(|r| r.standby.is_some()).collect();
         let scratch = Scratch {
             inflow: vec![[0.0; 4]; n],
+            orphans: vec![[0.0; 4]; n],
+            orphan_out: vec![[0.0; 4]; n],
             done: vec![[0.0; 4]; n],
             failed: vec![[0.0; 4]; n],
             hard_failed: vec![[0.0; 4]; n],
+            hard_failed_s: vec![[0.0; 4]; n],
+            users: UserOutcomes::default(),
             sent: vec![[0.0; 4]; n],
             steps: vec![Default::default(); n],
             jobs_failed: 0.0,
@@ -215,6 +253,9 @@ impl Simulation {
             added_latency: Vec::new(),
             hot_shards: Vec::new(),
             scratch,
+            answers: held::AnswerTimes::new(n),
+            user_retries: retry::Retrier::new(arch.traffic.retry),
+            alarms: alarms::Alarms::new(n),
             sampler: Sampler::default(),
             seed,
             t: 0,
@@ -229,7 +270,9 @@ impl Simulation {
         self.lift_timed_faults();
         self.react(t);
         self.flow(t);
+        self.update_holding();
         self.measure(t);
+        self.raise_alarms();
         self.t += 1;
     }
 

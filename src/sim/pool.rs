@@ -15,6 +15,7 @@
 //! health checks notice it: the first check after death plus `threshold − 1` more intervals.
 
 use super::events::{EventKind, Events};
+use super::held::Holding;
 use super::station::Station;
 use crate::arch::{AzRef, NodeGroup, Scaling};
 use crate::preset::defaults as d;
@@ -121,6 +122,8 @@ pub struct PoolState {
     pub utilization: f64,
     /// Mean response time in the last second (seconds).
     pub response_s: f64,
+    /// Threads and connections its requests hold, and for how long.
+    pub holding: Holding,
 }
 
 impl PoolState {
@@ -198,6 +201,7 @@ impl PoolState {
 
             utilization: 0.0,
             response_s: 0.0,
+            holding: Holding::default(),
         }
     }
 

@@ -63,6 +63,17 @@ pub fn response_tail(p_wait: f64, wait_rate: f64, service_s: f64, t: f64) -> f64
     if t <= 0.0 {
         return 1.0;
     }
+    if !t.is_finite() {
+        return 0.0; // nobody gives up
+    }
+    if service_s <= 0.0 {
+        // Nothing to serve (a slot held for no time): only the wait can run late.
+        return if p_wait > 0.0 {
+            (p_wait * libm::exp(-wait_rate * t)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+    }
     let mu = 1.0 / service_s;
     let served_late = libm::exp(-mu * t);
     // Wait + service is hypoexponential: (θe^{−μt} − μe^{−θt}) / (θ − μ), or its limit θ → μ.
@@ -143,5 +154,13 @@ mod tests {
         let at = response_tail(1.0, 10.0, 0.1, 0.2);
         let near = response_tail(1.0, 10.0 + 1e-6, 0.1, 0.2);
         assert!((at - near).abs() < 1e-6, "{at} vs {near}");
+    }
+
+    #[test]
+    fn tail_is_finite_without_service_or_deadline() {
+        assert_eq!(response_tail(0.5, 3.0, 0.1, f64::INFINITY), 0.0);
+        let t = response_tail(0.5, 2.0, 0.0, 1.0);
+        assert!((t - 0.5 * libm::exp(-2.0)).abs() < 1e-12, "{t}");
+        assert_eq!(response_tail(1e-150, 30.0, 0.0, f64::INFINITY), 0.0);
     }
 }

@@ -1,0 +1,234 @@
+//! Held slots: worker threads and pooled database connections.
+//!
+//! A request holds one of its instance's threads from the moment it is taken until its answer
+//! leaves, the time it waits on its callees included; a request that reaches the database also
+//! holds one of the instance's pooled connections for as long as the database takes. By
+//! Little's law the slots in use are rate × holding time, so when a callee slows down the same
+//! traffic needs more slots; once they are all taken new requests queue for one — requests that
+//! never touch the slow callee included. That is how a slow database takes a web tier down
+//! with it, and why the web tier then fails its static files too.
+//!
+//! Each kind of slot is a queueing station whose servers are the slots and whose service time
+//! is the holding time. Approximation: the holding time is the callees' mean answer time over
+//! the last seconds (smoothed with a few seconds' memory, since the callees answer after the
+//! caller has taken the request), and the waiting-time formulas treat it as exponential.
+
+use super::station::{Capacity, Delay, Station};
+use super::{DT, NodeState, Simulation};
+use crate::arch::{Kind, PerClass};
+
+/// Memory of the smoothed holding times (seconds): callees' answer times reach their callers
+/// over a few seconds, as the requests that saw them finish.
+const HOLD_MEMORY_S: f64 = 3.0;
+
+/// Slots of one kind (threads or connections) over all instances of a pool.
+#[derive(Debug, Clone, Default)]
+pub struct Slots {
+    /// Requests waiting for a slot.
+    pub station: Station,
+    /// Slots in use in the last second (Little's law: admitted rate × holding time).
+    pub in_use: f64,
+    /// Slots there are.
+    pub limit: f64,
+    /// Mean wait for a slot in the last second (seconds).
+    pub wait_s: f64,
+}
+
+/// What a pool of slots let through in one second.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Admission {
+    /// Requests that got a slot, per class.
+    pub admitted: PerClass<f64>,
+    /// The part of `admitted` nobody waits for any more.
+    pub orphans: PerClass<f64>,
+    /// Requests that waited too long for a slot (or found none and were shed), per class.
+    pub refused: PerClass<f64>,
+    /// Share of `refused` nobody waited for.
+    pub orphan_share: PerClass<f64>,
+    /// The wait for a slot, as a delay to sample from (no service part).
+    pub wait: Delay,
+}
+
+impl Slots {
+    /// Takes this second's `arrivals` (`orphans` of them abandoned already) onto `limit`
+    /// slots, each held for `hold_s` per class; a request waits at most `queue_s` for one.
+    pub fn admit(
+        &mut self,
+        arrivals: PerClass<f64>,
+        orphans: PerClass<f64>,
+        limit: f64,
+        hold_s: PerClass<f64>,
+        queue_s: f64,
+    ) -> Admission {
+        self.limit = limit;
+        let cap = Capacity {
+            servers: limit,
+            service_s: hold_s,
+            queue_s,
+            // Nobody gives up on a slot itself: the caller's deadline covers the whole request.
+            deadline_s: [f64::INFINITY; 4],
+            fixed_s: 0.0,
+        };
+        let tick = self.station.tick(arrivals, orphans, cap, DT);
+        let admitted = tick.ok;
+        self.in_use = ((0..4).map(|k| admitted[k] * hold_s[k]).sum::<f64>() / DT).min(limit);
+        let wait = Delay {
+            service_s: 0.0,
+            ..tick
+                .delay
+                .iter()
+                .copied()
+                .find(|d| *d != Delay::default())
+                .unwrap_or_default()
+        };
+        self.wait_s = wait.mean_s();
+        Admission {
+            admitted,
+            orphans: std::array::from_fn(|k| admitted[k] * tick.orphan_share[k]),
+            refused: tick.failed,
+            orphan_share: tick.orphan_share,
+            wait,
+        }
+    }
+
+    /// Share of the slots in use (above 1: more wanted than there are).
+    pub fn utilization(&self) -> f64 {
+        if self.limit > 0.0 {
+            self.in_use / self.limit
+        } else {
+            0.0
+        }
+    }
+}
+
+/// What a pool's requests hold, smoothed over the last seconds.
+#[derive(Debug, Clone, Default)]
+pub struct Holding {
+    pub threads: Slots,
+    pub connections: Slots,
+    /// Mean time a request of each class waits on its callees (seconds).
+    pub downstream_s: PerClass<f64>,
+    /// Share of each class that reaches a database and so needs a pooled connection.
+    pub db_share: PerClass<f64>,
+    /// Mean time those requests hold their connection (the database's answer time).
+    pub db_hold_s: PerClass<f64>,
+    /// Mean time on the pool's own CPUs (wait and service).
+    pub cpu_s: PerClass<f64>,
+}
+
+impl Holding {
+    /// How long a request of each class holds its thread.
+    pub fn thread_hold_s(&self) -> PerClass<f64> {
+        std::array::from_fn(|k| {
+            self.cpu_s[k] + self.downstream_s[k] + self.db_share[k] * self.connections.wait_s
+        })
+    }
+
+    fn smooth(old: &mut PerClass<f64>, new: PerClass<f64>) {
+        let alpha = 1.0 - libm::exp(-DT / HOLD_MEMORY_S);
+        for k in 0..4 {
+            old[k] += alpha * (new[k] - old[k]);
+        }
+    }
+}
+
+/// Per component and class: mean time from a request's arrival until its answer (or its
+/// failure) comes back, callees included; and the share of it that reaches a database.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerTimes {
+    pub answer_s: Vec<PerClass<f64>>,
+    pub reaches_db: Vec<PerClass<f64>>,
+    pub db_answer_s: Vec<PerClass<f64>>,
+}
+
+impl Simulation {
+    /// After a second's flow: each component's answer time, callees before callers, then each
+    /// pool's holding times from its callees'.
+    pub(super) fn update_holding(&mut self) {
+        let arch = self.arch.clone();
+        let times = &mut self.answers;
+        let sc = &self.scratch;
+        for &n in arch.order.iter().rev() {
+            let i = n.index();
+            let is_db = matches!(arch.graph[n].kind, Kind::Database(_));
+            for k in 0..4 {
+                let step = &sc.steps[i][k];
+                let (done, sent) = (sc.done[i][k], sc.sent[i][k]);
+                let hard = sc.hard_failed[i][k];
+                let total = done + sent + hard;
+                if total <= 0.0 {
+                    continue; // keep what the last busy second said
+                }
+                let (mut down, mut reach, mut db_time, mut previous) = (0.0, 0.0, 0.0, 0.0);
+                for &(to, cumulative) in &step.hops {
+                    let w = cumulative - previous;
+                    previous = cumulative;
+                    down += w * times.answer_s[to.index()][k];
+                    reach += w * times.reaches_db[to.index()][k];
+                    db_time +=
+                        w * times.reaches_db[to.index()][k] * times.db_answer_s[to.index()][k];
+                }
+                // Nobody waits past the component's timeout, whatever goes on behind it.
+                let limit = step.timeout_s;
+                let own = step.delay.mean_s();
+                times.answer_s[i][k] = (done * own.min(limit)
+                    + sent * (own + down).min(limit)
+                    + hard * step.fail_s.min(limit))
+                    / total;
+                if is_db {
+                    times.reaches_db[i][k] = 1.0;
+                    times.db_answer_s[i][k] = times.answer_s[i][k];
+                } else if !matches!(arch.graph[n].kind, Kind::Pool(_)) {
+                    // Caches and forwarders pass their misses on; pools hold their own connections.
+                    let share = if total > 0.0 { sent / total } else { 0.0 };
+                    times.reaches_db[i][k] = share * reach;
+                    times.db_answer_s[i][k] = if reach > 0.0 { db_time / reach } else { 0.0 };
+                }
+            }
+        }
+        for (n, c) in arch.nodes() {
+            let (Kind::Pool(_), NodeState::Pool(pool)) = (&c.kind, &mut self.nodes[n.index()])
+            else {
+                continue;
+            };
+            let routes = &arch.routes[n.index()];
+            let mut downstream = [0.0; 4];
+            let mut db_share = [0.0; 4];
+            let mut db_hold = [0.0; 4];
+            for (k, class) in crate::arch::CLASSES.iter().enumerate() {
+                let (d, share, hold) = callees(routes.of(*class), k, times);
+                downstream[k] = d;
+                db_share[k] = share;
+                db_hold[k] = hold;
+            }
+            let h = &mut pool.holding;
+            Holding::smooth(&mut h.downstream_s, downstream);
+            Holding::smooth(&mut h.db_share, db_share);
+            Holding::smooth(&mut h.db_hold_s, db_hold);
+        }
+    }
+}
+
+/// Mean answer time of the callees behind `hops` for class `k`, the share of requests that
+/// reach a database, and how long those wait for it.
+fn callees(hops: &[crate::arch::Hop], k: usize, times: &AnswerTimes) -> (f64, f64, f64) {
+    let (mut down, mut reach, mut db_time) = (0.0, 0.0, 0.0);
+    for h in hops {
+        let i = h.to.index();
+        down += h.share * times.answer_s[i][k];
+        reach += h.share * times.reaches_db[i][k];
+        db_time += h.share * times.reaches_db[i][k] * times.db_answer_s[i][k];
+    }
+    let hold = if reach > 0.0 { db_time / reach } else { 0.0 };
+    (down, reach, hold)
+}
+
+impl AnswerTimes {
+    pub fn new(n: usize) -> Self {
+        Self {
+            answer_s: vec![[0.0; 4]; n],
+            reaches_db: vec![[0.0; 4]; n],
+            db_answer_s: vec![[0.0; 4]; n],
+        }
+    }
+}

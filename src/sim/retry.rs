@@ -1,0 +1,335 @@
+//! Retries: what a caller does when a request fails.
+//!
+//! A retry policy says how many attempts a request gets, how long the caller backs off before
+//! each retry (exponential, optionally with full jitter), whether a retry budget caps retries
+//! at a share of first attempts, and whether a circuit breaker stops calling altogether while
+//! most calls fail. Retries are load: they arrive with the next seconds' traffic.
+//!
+//! The model is a fluid, like the rest: failed attempts of a second are split between retries
+//! (scheduled over their backoff window) and final failures. Retries due within the same
+//! second arrive the next second (approximation: the step is one second).
+
+use crate::arch::PerClass;
+pub use crate::retry_policy::{Breaker, MAX_ATTEMPTS, RetryPolicy};
+
+/// Longest backoff the model schedules (seconds); longer caps are cut to it.
+const HORIZON_S: usize = 128;
+
+/// Retries waiting for their backoff to end: for each attempt number, a ring of future
+/// seconds. Uniform (jittered) backoffs are spread with a difference array, so scheduling
+/// costs the same whatever the window.
+#[derive(Debug, Clone)]
+struct DelayLine {
+    /// Change of the arrival rate at each future second (jittered retries).
+    delta: Vec<PerClass<f64>>,
+    /// Arrivals at exactly that second (retries without jitter).
+    impulse: Vec<PerClass<f64>>,
+    rate: PerClass<f64>,
+    /// Everything scheduled and not yet due.
+    pending: PerClass<f64>,
+}
+
+impl DelayLine {
+    fn new() -> Self {
+        Self {
+            delta: vec![[0.0; 4]; HORIZON_S],
+            impulse: vec![[0.0; 4]; HORIZON_S],
+            rate: [0.0; 4],
+            pending: [0.0; 4],
+        }
+    }
+
+    fn schedule(&mut self, now: u64, amount: PerClass<f64>, bound_s: f64, jitter: bool) {
+        let slot = |s: u64| ((now + s) % HORIZON_S as u64) as usize;
+        // Seconds from the next one on: a backoff under a second lands next second.
+        let span = bound_s.ceil().max(1.0) as u64;
+        for (k, &x) in amount.iter().enumerate() {
+            if x <= 0.0 {
+                continue;
+            }
+            self.pending[k] += x;
+            if jitter && span > 1 {
+                let per_second = x / span as f64;
+                self.delta[slot(1)][k] += per_second;
+                self.delta[slot(1 + span)][k] -= per_second;
+            } else {
+                self.impulse[slot(span)][k] += x;
+            }
+        }
+    }
+
+    /// Retries due in second `now`.
+    fn due(&mut self, now: u64) -> PerClass<f64> {
+        let i = (now % HORIZON_S as u64) as usize;
+        let mut out = [0.0; 4];
+        for (k, due) in out.iter_mut().enumerate() {
+            self.rate[k] += self.delta[i][k];
+            *due = (self.rate[k].max(0.0) + self.impulse[i][k]).min(self.pending[k]);
+            self.pending[k] -= *due;
+            if self.pending[k] < 1e-9 {
+                // Nothing left: clear rounding residue so the rate cannot drift.
+                self.pending[k] = 0.0;
+            }
+        }
+        self.delta[i] = [0.0; 4];
+        self.impulse[i] = [0.0; 4];
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BreakerState {
+    Closed,
+    Open { until: f64 },
+    HalfOpen,
+}
+
+/// One caller's retries and breaker.
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub policy: RetryPolicy,
+    /// Retries waiting, by the attempt they will be (index 0: the second attempt).
+    lines: Vec<DelayLine>,
+    /// Attempts sent this second, by attempt number (index 0: first attempts).
+    sent: [PerClass<f64>; MAX_ATTEMPTS],
+    pub breaker: BreakerState,
+    /// (calls, failures) over the breaker's window.
+    window: Vec<(f64, f64)>,
+    /// Retries sent in the last second.
+    pub retries: f64,
+}
+
+/// What a caller's policy made of one second's failures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settled {
+    /// Failed attempts that will be retried.
+    pub retried: PerClass<f64>,
+    /// Requests that failed for good.
+    pub gave_up: PerClass<f64>,
+}
+
+/// What a caller sends this second.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sending {
+    /// First attempts and retries, let through by the breaker.
+    pub attempts: PerClass<f64>,
+    pub retries: PerClass<f64>,
+    /// Requests the open breaker failed at once, never sent.
+    pub blocked: PerClass<f64>,
+}
+
+impl Retrier {
+    pub fn new(policy: RetryPolicy) -> Self {
+        Self {
+            policy,
+            lines: (1..MAX_ATTEMPTS).map(|_| DelayLine::new()).collect(),
+            sent: [[0.0; 4]; MAX_ATTEMPTS],
+            breaker: BreakerState::Closed,
+            window: Vec::new(),
+            retries: 0.0,
+        }
+    }
+
+    /// Retries waiting for their backoff.
+    pub fn pending(&self) -> f64 {
+        self.lines
+            .iter()
+            .map(|l| l.pending.iter().sum::<f64>())
+            .sum()
+    }
+
+    /// This second's attempts: `first` new requests plus the retries now due, less what an
+    /// open breaker stops.
+    pub fn send(&mut self, now: u64, first: PerClass<f64>) -> Sending {
+        let pass = match self.breaker {
+            BreakerState::Closed => 1.0,
+            BreakerState::Open { .. } => 0.0,
+            BreakerState::HalfOpen => self.policy.breaker.map_or(1.0, |b| b.probe_share),
+        };
+        let mut out = Sending::default();
+        self.sent = [[0.0; 4]; MAX_ATTEMPTS];
+        self.sent[0] = first.map(|x| x * pass);
+        for (a, line) in self.lines.iter_mut().enumerate() {
+            let due = line.due(now);
+            self.sent[a + 1] = due.map(|x| x * pass);
+            for (k, &x) in due.iter().enumerate() {
+                out.retries[k] += x * pass;
+                out.blocked[k] += x * (1.0 - pass);
+            }
+        }
+        for k in 0..4 {
+            out.blocked[k] += first[k] * (1.0 - pass);
+            out.attempts[k] = self.sent.iter().map(|s| s[k]).sum();
+        }
+        self.retries = out.retries.iter().sum();
+        out
+    }
+
+    /// Splits this second's `failed` attempts (per class) into retries and final failures,
+    /// and feeds the breaker. Attempts of every number fail alike (approximation: they meet
+    /// the same system in the same second).
+    pub fn settle(&mut self, now: u64, t: f64, failed: PerClass<f64>) -> Settled {
+        let mut out = Settled::default();
+        let p = self.policy;
+        let first: f64 = self.sent[0].iter().sum();
+        let mut budget = p.budget.map_or(f64::INFINITY, |share| share * first);
+        for k in 0..4 {
+            let attempts: f64 = self.sent.iter().map(|s| s[k]).sum();
+            if attempts <= 0.0 || failed[k] <= 0.0 {
+                out.gave_up[k] += failed[k].max(0.0);
+                continue;
+            }
+            let fail_share = (failed[k] / attempts).min(1.0);
+            for a in 0..MAX_ATTEMPTS {
+                let failed_here = self.sent[a][k] * fail_share;
+                if failed_here <= 0.0 {
+                    continue;
+                }
+                let next = a + 1; // retry number `next` is attempt `next + 1`
+                if next >= p.attempts as usize || next >= MAX_ATTEMPTS {
+                    out.gave_up[k] += failed_here;
+                    continue;
+                }
+                let retry = failed_here.min(budget.max(0.0));
+                budget -= retry;
+                out.gave_up[k] += failed_here - retry;
+                out.retried[k] += retry;
+                let mut amount = [0.0; 4];
+                amount[k] = retry;
+                let bound = p.backoff_s(next).min(HORIZON_S as f64 - 1.0);
+                self.lines[next - 1].schedule(now, amount, bound, p.jitter);
+            }
+            // Rounding: what was failed but not attributed to an attempt gives up.
+            let attributed = out.retried[k] + out.gave_up[k];
+            if failed[k] > attributed {
+                out.gave_up[k] += failed[k] - attributed;
+            }
+        }
+        self.feed_breaker(t, self.sent.iter().flatten().sum(), failed.iter().sum());
+        out
+    }
+
+    fn feed_breaker(&mut self, t: f64, calls: f64, failures: f64) {
+        let Some(b) = self.policy.breaker else {
+            return;
+        };
+        self.window.push((calls, failures));
+        let keep = b.window_s.max(1) as usize;
+        if self.window.len() > keep {
+            self.window.remove(0);
+        }
+        let (c, f) = self
+            .window
+            .iter()
+            .fold((0.0, 0.0), |a, w| (a.0 + w.0, a.1 + w.1));
+        let ratio = if c > 0.0 { f / c } else { 0.0 };
+        self.breaker = match self.breaker {
+            BreakerState::Closed if c > 0.0 && ratio >= b.failure_ratio => {
+                self.window.clear();
+                BreakerState::Open {
+                    until: t + b.open_s,
+                }
+            }
+            BreakerState::Open { until } if t + 1.0 >= until => BreakerState::HalfOpen,
+            BreakerState::HalfOpen if self.window.len() >= keep => {
+                self.window.clear();
+                if ratio >= b.failure_ratio {
+                    BreakerState::Open {
+                        until: t + b.open_s,
+                    }
+                } else {
+                    BreakerState::Closed
+                }
+            }
+            state => state,
+        };
+    }
+
+    /// Share of this second's failures the policy retries (for the latency walks).
+    pub fn retry_share(settled: &Settled) -> f64 {
+        let retried: f64 = settled.retried.iter().sum();
+        let gave_up: f64 = settled.gave_up.iter().sum();
+        if retried + gave_up > 0.0 {
+            retried / (retried + gave_up)
+        } else {
+            0.0
+        }
+    }
+
+    /// Draws a backoff before retry `i` (seconds) from a uniform number `u` in [0, 1).
+    pub fn backoff_draw(&self, retry: usize, u: f64) -> f64 {
+        let bound = self.policy.backoff_s(retry).min(HORIZON_S as f64 - 1.0);
+        if self.policy.jitter { bound * u } else { bound }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(policy: RetryPolicy, fail_share: f64, seconds: u64) -> (f64, f64, f64) {
+        let mut r = Retrier::new(policy);
+        let (mut first_total, mut retries, mut gave_up) = (0.0, 0.0, 0.0);
+        for now in 0..seconds {
+            let first = if now < seconds / 2 { 100.0 } else { 0.0 };
+            first_total += first;
+            let s = r.send(now, [0.0, first, 0.0, 0.0]);
+            retries += s.retries[1];
+            let failed = s.attempts[1] * fail_share;
+            let settled = r.settle(now, now as f64, [0.0, failed, 0.0, 0.0]);
+            gave_up += settled.gave_up[1];
+        }
+        (first_total, retries, gave_up)
+    }
+
+    #[test]
+    fn every_failed_attempt_is_retried_until_the_attempts_run_out() {
+        // Everything fails: each request is tried 5 times, then given up.
+        let aggressive = RetryPolicy::named("aggressive").unwrap();
+        let (first, retries, gave_up) = run(aggressive, 1.0, 200);
+        assert!((retries - 4.0 * first).abs() < 1e-6, "{retries} vs {first}");
+        assert!((gave_up - first).abs() < 1e-6, "{gave_up}");
+    }
+
+    #[test]
+    fn a_budget_caps_retries_at_its_share_of_first_attempts() {
+        let budget = RetryPolicy::named("budget").unwrap();
+        let (first, retries, gave_up) = run(budget, 1.0, 400);
+        assert!(retries <= 0.1 * first + 1e-6, "{retries} vs {first}");
+        assert!((gave_up - first).abs() < 1e-6, "{gave_up} vs {first}");
+    }
+
+    #[test]
+    fn jittered_backoff_spreads_retries_over_its_window_and_loses_none() {
+        let mut line = DelayLine::new();
+        line.schedule(10, [0.0, 80.0, 0.0, 0.0], 8.0, true);
+        let due: Vec<f64> = (11..=20).map(|t| line.due(t)[1]).collect();
+        assert!(due[..8].iter().all(|d| (d - 10.0).abs() < 1e-9), "{due:?}");
+        assert_eq!(due[8], 0.0);
+        assert_eq!(line.pending, [0.0; 4]);
+    }
+
+    #[test]
+    fn the_breaker_opens_on_failures_and_closes_after_good_probes() {
+        let mut r = Retrier::new(RetryPolicy::named("breaker").unwrap());
+        for now in 0..10 {
+            r.send(now, [0.0, 100.0, 0.0, 0.0]);
+            r.settle(now, now as f64, [0.0, 100.0, 0.0, 0.0]);
+        }
+        assert!(
+            matches!(r.breaker, BreakerState::Open { .. }),
+            "{:?}",
+            r.breaker
+        );
+        let s = r.send(10, [0.0, 100.0, 0.0, 0.0]);
+        assert_eq!(s.attempts[1], 0.0);
+        assert!(s.blocked[1] >= 100.0);
+        let mut now = 10;
+        while !matches!(r.breaker, BreakerState::Closed) && now < 100 {
+            let s = r.send(now, [0.0, 100.0, 0.0, 0.0]);
+            r.settle(now, now as f64, [0.0, s.attempts[1] * 0.0, 0.0, 0.0]);
+            now += 1;
+        }
+        assert!(now < 60, "closed again at {now}");
+    }
+}
