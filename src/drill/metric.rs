@@ -17,6 +17,14 @@ pub enum MetricKind {
     RpsOffered,
     RpsServed,
     RpsFailed,
+    /// Retries per second among the attempts offered.
+    RpsRetries,
+    /// Retries over attempts offered.
+    RetryShare,
+    /// Requests per second answered in time.
+    Goodput,
+    /// Requests per second served after their caller gave up.
+    RpsWasted,
     /// Requests per second arriving at one component.
     RpsAt,
     Instances,
@@ -36,7 +44,7 @@ enum Needs {
 }
 
 impl MetricKind {
-    pub const ALL: [MetricKind; 15] = [
+    pub const ALL: [MetricKind; 19] = [
         MetricKind::ErrorRate,
         MetricKind::Availability,
         MetricKind::P50Ms,
@@ -45,6 +53,10 @@ impl MetricKind {
         MetricKind::RpsOffered,
         MetricKind::RpsServed,
         MetricKind::RpsFailed,
+        MetricKind::RpsRetries,
+        MetricKind::RetryShare,
+        MetricKind::Goodput,
+        MetricKind::RpsWasted,
         MetricKind::RpsAt,
         MetricKind::Instances,
         MetricKind::Utilization,
@@ -64,6 +76,10 @@ impl MetricKind {
             MetricKind::RpsOffered => "rps_offered",
             MetricKind::RpsServed => "rps_served",
             MetricKind::RpsFailed => "rps_failed",
+            MetricKind::RpsRetries => "rps_retries",
+            MetricKind::RetryShare => "retry_share",
+            MetricKind::Goodput => "goodput",
+            MetricKind::RpsWasted => "rps_wasted",
             MetricKind::RpsAt => "rps_at",
             MetricKind::Instances => "instances",
             MetricKind::Utilization => "utilization",
@@ -88,13 +104,19 @@ impl MetricKind {
     pub fn is_fraction(self) -> bool {
         matches!(
             self,
-            MetricKind::ErrorRate | MetricKind::Availability | MetricKind::CacheHitRatio
+            MetricKind::ErrorRate
+                | MetricKind::Availability
+                | MetricKind::CacheHitRatio
+                | MetricKind::RetryShare
         )
     }
 
     /// Rates whose mean is taken over requests rather than over seconds.
     fn weighted(self) -> bool {
-        matches!(self, MetricKind::ErrorRate | MetricKind::Availability)
+        matches!(
+            self,
+            MetricKind::ErrorRate | MetricKind::Availability | MetricKind::RetryShare
+        )
     }
 
     fn needs(self) -> Needs {
@@ -110,13 +132,18 @@ impl MetricKind {
     /// A value in this metric's unit, for people.
     pub fn format(self, v: f64) -> String {
         match self {
-            MetricKind::ErrorRate | MetricKind::CacheHitRatio => percent(v),
+            MetricKind::ErrorRate | MetricKind::CacheHitRatio | MetricKind::RetryShare => {
+                percent(v)
+            }
             MetricKind::Availability => format!("{:.3}%", v * 100.0),
             MetricKind::Utilization => format!("{:.0}%", v * 100.0),
             MetricKind::P50Ms | MetricKind::P95Ms | MetricKind::P99Ms => millis(Some(v)),
             MetricKind::RpsOffered
             | MetricKind::RpsServed
             | MetricKind::RpsFailed
+            | MetricKind::RpsRetries
+            | MetricKind::Goodput
+            | MetricKind::RpsWasted
             | MetricKind::RpsAt => format!("{} rps", count(v.round() as u64)),
             MetricKind::Instances | MetricKind::HealthyAzs => format!("{v:.0}"),
             MetricKind::QueueBacklog => count(v.round() as u64),
@@ -238,6 +265,20 @@ impl Metric {
             MetricKind::RpsOffered => plain(Some(last.offered_total())),
             MetricKind::RpsServed => plain(Some(last.served)),
             MetricKind::RpsFailed => plain(Some(last.failed)),
+            MetricKind::RpsRetries => plain(Some(last.retries_total())),
+            MetricKind::RetryShare => {
+                let attempts = last.offered_total();
+                Sample {
+                    value: Some(if attempts > 0.0 {
+                        last.retries_total() / attempts
+                    } else {
+                        0.0
+                    }),
+                    weight: attempts,
+                }
+            }
+            MetricKind::Goodput => plain(Some(last.served)),
+            MetricKind::RpsWasted => plain(Some(last.wasted)),
             MetricKind::HealthyAzs => plain(Some(
                 sim.arch().all_azs().filter(|&az| sim.az_up(az)).count() as f64,
             )),

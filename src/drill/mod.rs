@@ -116,10 +116,12 @@ macro_rules! builtin {
 }
 
 /// The built-in library, one lesson each, smallest tier first.
-pub const BUILTIN: [Builtin; 9] = [
+pub const BUILTIN: [Builtin; 11] = [
     builtin!("spof-100"),
     builtin!("az-loss-1k"),
     builtin!("db-failover-1k"),
+    builtin!("retry-storm"),
+    builtin!("retry-budget"),
     builtin!("flash-sale-10k"),
     builtin!("cache-flush-100k"),
     builtin!("worker-loss-100k"),

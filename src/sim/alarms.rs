@@ -76,8 +76,7 @@ impl Simulation {
                 self.alarms.saturated[i][which] = full;
             }
             if spec.load_shedding {
-                let shed = self.scratch.hard_failed[i].iter().sum::<f64>() > 0.0
-                    && h.threads.utilization() > 0.99;
+                let shed = h.refused > 0.0;
                 if shed != self.alarms.shedding[i] {
                     self.alarms.shedding[i] = shed;
                     if shed {

@@ -114,6 +114,8 @@ pub struct Holding {
     pub db_hold_s: PerClass<f64>,
     /// Mean time on the pool's own CPUs (wait and service).
     pub cpu_s: PerClass<f64>,
+    /// Requests the pool dropped or refused in the last second for want of a thread or CPU.
+    pub refused: f64,
 }
 
 impl Holding {

@@ -3,7 +3,7 @@
 
 use super::events::EventKind;
 use super::latency::{Histogram, SAMPLES_PER_SECOND};
-use super::{NodeState, Simulation, retry};
+use super::{NodeState, Simulation};
 use crate::arch::{PerClass, USER_CLASSES};
 
 /// Failed requests per second below this are rounding, not requests: they take no place in
@@ -22,7 +22,7 @@ pub struct Second {
     pub offered: PerClass<f64>,
     /// Retries sent per class (attempts after the first).
     pub retries: PerClass<f64>,
-    /// Requests an open circuit breaker failed in the client, per class.
+    /// Requests failed in the client without being sent (breaker open, retry budget spent).
     pub blocked: PerClass<f64>,
     /// Requests answered in time (goodput).
     pub served: f64,
@@ -154,7 +154,7 @@ impl Simulation {
         let offered = self.last.offered;
         let mix = [offered[0], offered[1], offered[2]];
         let retries = super::latency::Retries {
-            share: retry::Retrier::retry_share(&settled),
+            share: self.user_retries.retry_share(&settled),
             blocked: {
                 let sent = sum(&offered) + self.last.retries_total();
                 if sent > 0.0 {

@@ -415,12 +415,17 @@ fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut Sim
 
 fn base_latency(arch: &Architecture) -> Vec<f64> {
     let hop = arch.network.hop_ms;
-    let entries: Vec<NodeId> = arch.routes[arch.entry.index()]
-        .next
-        .iter()
-        .flatten()
-        .map(|h| h.to)
-        .collect();
+    // Users reach a region at what DNS points them to, or at the entry itself without DNS.
+    let entries: Vec<NodeId> = if matches!(arch.graph[arch.entry].kind, Kind::Dns(_)) {
+        arch.routes[arch.entry.index()]
+            .next
+            .iter()
+            .flatten()
+            .map(|h| h.to)
+            .collect()
+    } else {
+        vec![arch.entry]
+    };
     arch.nodes()
         .map(|(id, c)| {
             let own = match &c.kind {

@@ -97,6 +97,8 @@ pub struct Retrier {
     window: Vec<(f64, f64)>,
     /// Retries sent in the last second.
     pub retries: f64,
+    /// Share of the retries due in the last second that the budget let through.
+    budget_pass: f64,
 }
 
 /// What a caller's policy made of one second's failures.
@@ -114,7 +116,8 @@ pub struct Sending {
     /// First attempts and retries, let through by the breaker.
     pub attempts: PerClass<f64>,
     pub retries: PerClass<f64>,
-    /// Requests the open breaker failed at once, never sent.
+    /// Requests failed in the client, never sent: the breaker is open, or the retry budget
+    /// is spent.
     pub blocked: PerClass<f64>,
 }
 
@@ -127,6 +130,7 @@ impl Retrier {
             breaker: BreakerState::Closed,
             window: Vec::new(),
             retries: 0.0,
+            budget_pass: 1.0,
         }
     }
 
@@ -139,22 +143,34 @@ impl Retrier {
     }
 
     /// This second's attempts: `first` new requests plus the retries now due, less what an
-    /// open breaker stops.
+    /// open breaker stops and what the retry budget refuses. The budget is checked when a
+    /// retry is about to go, as clients do: retries may be at most its share of this second's
+    /// first attempts.
     pub fn send(&mut self, now: u64, first: PerClass<f64>) -> Sending {
         let pass = match self.breaker {
             BreakerState::Closed => 1.0,
             BreakerState::Open { .. } => 0.0,
             BreakerState::HalfOpen => self.policy.breaker.map_or(1.0, |b| b.probe_share),
         };
-        let mut out = Sending::default();
-        self.sent = [[0.0; 4]; MAX_ATTEMPTS];
-        self.sent[0] = first.map(|x| x * pass);
+        let mut due = [[0.0; 4]; MAX_ATTEMPTS];
         for (a, line) in self.lines.iter_mut().enumerate() {
-            let due = line.due(now);
-            self.sent[a + 1] = due.map(|x| x * pass);
+            due[a + 1] = line.due(now);
+        }
+        let due_total: f64 = due.iter().flatten().sum::<f64>() * pass;
+        self.budget_pass = match self.policy.budget {
+            Some(share) if due_total > 0.0 => {
+                (share * first.iter().sum::<f64>() * pass / due_total).min(1.0)
+            }
+            _ => 1.0,
+        };
+        let go = pass * self.budget_pass;
+        let mut out = Sending::default();
+        self.sent[0] = first.map(|x| x * pass);
+        for (sent, due) in self.sent.iter_mut().zip(&due).skip(1) {
+            *sent = due.map(|x| x * go);
             for (k, &x) in due.iter().enumerate() {
-                out.retries[k] += x * pass;
-                out.blocked[k] += x * (1.0 - pass);
+                out.retries[k] += x * go;
+                out.blocked[k] += x * (1.0 - go);
             }
         }
         for k in 0..4 {
@@ -171,8 +187,6 @@ impl Retrier {
     pub fn settle(&mut self, now: u64, t: f64, failed: PerClass<f64>) -> Settled {
         let mut out = Settled::default();
         let p = self.policy;
-        let first: f64 = self.sent[0].iter().sum();
-        let mut budget = p.budget.map_or(f64::INFINITY, |share| share * first);
         for k in 0..4 {
             let attempts: f64 = self.sent.iter().map(|s| s[k]).sum();
             if attempts <= 0.0 || failed[k] <= 0.0 {
@@ -190,12 +204,9 @@ impl Retrier {
                     out.gave_up[k] += failed_here;
                     continue;
                 }
-                let retry = failed_here.min(budget.max(0.0));
-                budget -= retry;
-                out.gave_up[k] += failed_here - retry;
-                out.retried[k] += retry;
+                out.retried[k] += failed_here;
                 let mut amount = [0.0; 4];
-                amount[k] = retry;
+                amount[k] = failed_here;
                 let bound = p.backoff_s(next).min(HORIZON_S as f64 - 1.0);
                 self.lines[next - 1].schedule(now, amount, bound, p.jitter);
             }
@@ -245,12 +256,13 @@ impl Retrier {
         };
     }
 
-    /// Share of this second's failures the policy retries (for the latency walks).
-    pub fn retry_share(settled: &Settled) -> f64 {
+    /// Share of this second's failures the policy retries (for the latency walks): those it
+    /// schedules, less what the budget refuses when they fall due.
+    pub fn retry_share(&self, settled: &Settled) -> f64 {
         let retried: f64 = settled.retried.iter().sum();
         let gave_up: f64 = settled.gave_up.iter().sum();
         if retried + gave_up > 0.0 {
-            retried / (retried + gave_up)
+            retried / (retried + gave_up) * self.budget_pass
         } else {
             0.0
         }
@@ -275,6 +287,7 @@ mod tests {
             first_total += first;
             let s = r.send(now, [0.0, first, 0.0, 0.0]);
             retries += s.retries[1];
+            gave_up += s.blocked[1];
             let failed = s.attempts[1] * fail_share;
             let settled = r.settle(now, now as f64, [0.0, failed, 0.0, 0.0]);
             gave_up += settled.gave_up[1];

@@ -128,7 +128,9 @@ impl PoolNode<'_> {
                 0.0
             };
         }
-        sc.absorb_station(n, &tick, queue_s);
+        sc.absorb_station(n, &tick, refused_after);
+        pool.holding.refused = admission.refused.iter().sum::<f64>()
+            + (0..4).map(|k| tick.failed[k] - tick.late[k]).sum::<f64>();
 
         // What goes on to the callees: what was served in time, and — unless the pool drops
         // expired work — what was served for a caller who had already left.
