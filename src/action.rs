@@ -46,15 +46,16 @@ pub enum Action {
     },
     /// Undo every fault: AZs, regions, instances, spikes, latency, hot shards.
     RestoreAll,
-    /// Switch a caller (`users`) to a named retry policy: deploy the fix mid-incident.
+    /// Switch a caller (`users`, or a server pool for its calls) to a named retry policy:
+    /// deploy the fix mid-incident.
     SetRetry {
         caller: String,
         policy: String,
     },
 }
 
-/// Callers whose retry policy an action can switch.
-pub const RETRY_CALLERS: [&str; 1] = ["users"];
+/// The caller that stands for the users' clients in `set-retry`.
+pub const USERS: &str = "users";
 
 /// Every action's name and argument shape, for help and completion.
 pub const FORMS: [(&str, &str); 12] = [
@@ -253,13 +254,15 @@ impl Action {
                 one_of("component", Some(component), ids_of(&|_| true))
             }
             Action::SetRetry { caller, .. } => {
-                if RETRY_CALLERS.contains(&caller.as_str()) {
+                let mut callers = vec![USERS.to_string()];
+                callers.extend(ids_of(&|k| matches!(k, Kind::Pool(_))));
+                if callers.contains(caller) {
                     Ok(())
                 } else {
                     Err(format!(
                         "no caller `{}` with a retry policy (callers: {})",
                         caller.escape_debug(),
-                        RETRY_CALLERS.join(", ")
+                        callers.join(", ")
                     ))
                 }
             }

@@ -319,6 +319,9 @@ pub struct Pool {
     pub deadline_propagation: bool,
     /// The pool rejects at once what it has no free thread for, instead of queueing it.
     pub load_shedding: bool,
+    /// How the pool retries its calls to other components; `None`: what its client libraries
+    /// do by default for each kind of callee.
+    pub retry: Option<crate::retry_policy::RetryPolicy>,
     /// From launch to serving.
     pub launch_s: f64,
     pub scaling: Option<Scaling>,

@@ -36,6 +36,8 @@ pub struct MetricsLine<'a> {
     pub rps_failed: f64,
     /// Requests per second that succeeded in time (the same as `rps_served`).
     pub goodput: f64,
+    /// Retries servers sent to the components they call (not counted in `rps_offered`).
+    pub rps_call_retries: f64,
     /// Requests served after their caller had given up: work done for nobody.
     pub rps_wasted: f64,
     pub error_rate: f64,
@@ -74,6 +76,7 @@ impl<'a> MetricsLine<'a> {
             rps_served: round(last.served, 3),
             rps_failed: round(last.failed, 3),
             goodput: round(last.served, 3),
+            rps_call_retries: round(sim.call_retries_last(), 3),
             rps_wasted: round(last.wasted, 3),
             error_rate: round(last.error_rate(), 6),
             latency_ms: Percentiles {

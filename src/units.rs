@@ -148,7 +148,7 @@ bounded_count!(
 );
 bounded_count!(
     /// Attempts a caller makes at one request, the first included.
-    Attempts, 1, 8, "a number of attempts (1 to 8)"
+    Attempts, 1, 8, "a number of attempts"
 );
 bounded_count!(
     /// A number of consecutive checks, such as a health-check threshold.

@@ -273,6 +273,66 @@ fn broken_presets_name_file_line_and_column() {
             "\"db\" # itself",
             "`replicates_from` names a database in another region",
         ),
+        (
+            "threads.toml",
+            broken(
+                "service_ms = 50",
+                "service_ms = 50\nmax_concurrency = 0 # none",
+            ),
+            "0 # none",
+            "a number of threads must be between 1 and 1000000, got 0",
+        ),
+        (
+            "queue-timeout.toml",
+            broken("service_ms = 50", "service_ms = 50\nqueue_timeout_ms = -5"),
+            "-5",
+            "a time in milliseconds must be between",
+        ),
+        (
+            "shedding.toml",
+            broken(
+                "service_ms = 50",
+                "service_ms = 50\nload_shedding = \"yes\"",
+            ),
+            "\"yes\"",
+            "invalid type: string \"yes\", expected a boolean",
+        ),
+        (
+            "retry-policy.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"often\" }",
+            ),
+            "\"often\"",
+            "unknown retry policy `often` (policies: none, user, aggressive, sdk, budget, breaker)",
+        ),
+        (
+            "retry-attempts.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"sdk\", attempts = 57 }",
+            ),
+            "57",
+            "a number of attempts must be between 1 and 8, got 57",
+        ),
+        (
+            "retry-budget.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"budget\", budget = 1.5 }",
+            ),
+            "1.5",
+            "a fraction must be between 0 and 1",
+        ),
+        (
+            "retry-unknown.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"sdk\", tries = 3 }",
+            ),
+            "tries",
+            "unknown field `tries`",
+        ),
     ];
     for (name, text, token, message) in &cases {
         expect_error(name, text.as_bytes(), token, message);

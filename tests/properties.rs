@@ -57,6 +57,8 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
     let writers = ids(&|k| matches!(k, Kind::Database(db) if db.replicates_from.is_none()));
     let groups: Vec<String> = arch.groups().map(|(_, id)| id).collect();
     let everything = ids(&|_| true);
+    let mut callers = vec!["users".to_string()];
+    callers.extend(ids(&|k| matches!(k, Kind::Pool(_))));
     let policies: Vec<String> = RetryPolicy::NAMED
         .iter()
         .map(|(name, _, _)| name.to_string())
@@ -85,8 +87,8 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
             duration,
         },
         10 => Action::SetRetry {
-            caller: "users".into(),
-            policy: pick(&policies),
+            caller: pick(&callers),
+            policy: policies[(f.minutes as usize) % policies.len()].clone(),
         },
         _ => Action::RestoreAll,
     };

@@ -23,6 +23,7 @@ from multiprocessing import Pool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # leave no __pycache__ in the repository
 
 import des  # noqa: E402
 from des import DatabaseSpec, PoolSpec, RetrySpec, Scenario  # noqa: E402
@@ -359,6 +360,10 @@ def main():
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     args = ap.parse_args()
+    try:
+        os.nice(10)  # share the machine with builds
+    except OSError:
+        pass
     keys = [k for k in SCENARIOS if not args.only or k in args.only]
     # archtui's runs take milliseconds; the DES runs in two worker processes.
     t_start = time.time()
@@ -525,6 +530,15 @@ def main():
     if not args.only:
         with open(args.out, "w") as f:
             f.write(text)
+        # Keep the copy in README.md (between its markers) in step with results.md.
+        readme = os.path.join(HERE, "README.md")
+        if os.path.exists(readme):
+            doc = open(readme).read()
+            a, b = "<!-- results -->", "<!-- /results -->"
+            if a in doc and b in doc:
+                doc = doc[:doc.index(a) + len(a)] + "\n" + text + doc[doc.index(b):]
+                with open(readme, "w") as f:
+                    f.write(doc)
 
 
 def entry_rtt_check():
@@ -542,12 +556,15 @@ def entry_rtt_check():
                              capture_output=True, text=True).stdout
         os.unlink(path)
         means[rtt] = json.loads(out)["latency_ms"]["mean"]
-    return (f"Entry round trip (archtui only, c1 preset without DNS, no fault): mean latency "
+    delta = means["20"] - means["0.001"]
+    head = (f"Entry round trip (archtui only, c1 preset without DNS, no fault): mean latency "
             f"{means['0.001']:.2f} ms with user_rtt_ms = 0.001 and {means['20']:.2f} ms with "
-            f"20: +{means['20'] - means['0.001']:.2f} ms where the README's semantics give "
-            f"+20 ms for every request. Only the dynamic half pays it, at the database "
-            f"(`base_latency` in src/sim/mod.rs charges it to the components after the entry, "
-            f"i.e. after the pool when there is no DNS).")
+            f"20: {delta:+.2f} ms")
+    if abs(delta - 20.0) < 0.5:
+        return head + ", as the README says (every request pays it at the entry)."
+    return (head + " where the README's semantics give +20 ms for every request. Only the "
+            "dynamic half pays it, at the database (`base_latency` in src/sim/mod.rs charged it "
+            "to the components after the entry, i.e. after the pool when there is no DNS).")
 
 
 def window_class(r, t0, t1, static):

@@ -552,14 +552,21 @@ def simulate(sc: Scenario, seed: int) -> Des:
 
 
 if __name__ == "__main__":
+    # python3 validation/des.py [scenario key from compare.py, e.g. b2] [seed]
+    import json
+    import sys
     import time
 
-    sc = Scenario(
-        name="mmc",
-        rate=112.0,
-        duration_s=600,
-        pool=PoolSpec(instances=4, vcpus=2, service_ms=50, static_ms=5),
-    )
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, __import__("os").path.dirname(__import__("os").path.abspath(__file__)))
+    from compare import SCENARIOS
+
+    key = sys.argv[1] if len(sys.argv) > 1 else "a1"
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     t = time.time()
-    d = simulate(sc, 1)
-    print(summary(d), f"{time.time() - t:.1f}s wall, {d.n_attempts} attempts")
+    d = simulate(SCENARIOS[key]["des"], seed)
+    out = summary(d)
+    out["attempts_simulated"] = d.n_attempts
+    out["wall_s"] = round(time.time() - t, 1)
+    print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()},
+                     indent=1))

@@ -614,6 +614,7 @@ impl<'a> Builder<'a> {
             queue_s: s.queue_timeout_ms.map_or(d::QUEUE_TIMEOUT_MS, |v| v.get()) / 1e3,
             deadline_propagation: s.deadline_propagation.unwrap_or(false),
             load_shedding: s.load_shedding.unwrap_or(false),
+            retry: s.retry.as_ref().map(|r| self.retry(r)).transpose()?,
             launch_s: s.launch_s.map_or(d::EC2_LAUNCH_S, Seconds::get),
             scaling,
             nodes: None,
@@ -680,6 +681,7 @@ impl<'a> Builder<'a> {
             queue_s: s.queue_timeout_ms.map_or(d::QUEUE_TIMEOUT_MS, |v| v.get()) / 1e3,
             deadline_propagation: s.deadline_propagation.unwrap_or(false),
             load_shedding: s.load_shedding.unwrap_or(false),
+            retry: s.retry.as_ref().map(|r| self.retry(r)).transpose()?,
             launch_s: s.pod_start_s.map_or(d::POD_START_S, Seconds::get),
             scaling,
             nodes: Some(NodeGroup {
@@ -722,6 +724,7 @@ impl<'a> Builder<'a> {
             queue_s: d::QUEUE_TIMEOUT_MS / 1e3,
             deadline_propagation: false,
             load_shedding: false,
+            retry: s.retry.as_ref().map(|r| self.retry(r)).transpose()?,
             launch_s: s.launch_s.map_or(d::EC2_LAUNCH_S, Seconds::get),
             scaling,
             nodes: None,

@@ -18,6 +18,13 @@ pub const NOISE_CORRELATION_S: f64 = 60.0;
 /// by default users do not retry. A preset's `[traffic.retry]` or `set-retry:users:<policy>`
 /// adds it (the `user` policy: one more attempt within two seconds).
 pub const USER_RETRY: &str = "none";
+/// AWS SDKs and Tools Reference Guide, "Retry behavior": the SDKs' `standard` mode (3 attempts,
+/// exponential backoff with full jitter, 20 s cap) for calls to AWS APIs (DynamoDB, S3, SQS).
+pub const SDK_RETRY: &str = "sdk";
+/// MySQL Connector/J and the PostgreSQL JDBC driver do not retry a failed statement, and pools
+/// such as HikariCP do not either; assumption for Redis clients, which retry only after a
+/// reconnect. Calls to databases and caches are not retried by default.
+pub const DRIVER_RETRY: &str = "none";
 /// Circuit breaker settings when a preset asks for one without giving them. Assumption, after
 /// common library defaults (e.g. resilience4j: open at 50 % failures over a sliding window,
 /// wait before half-open, a few probe calls): 50 % over 10 s, open 30 s, 10 % probes.

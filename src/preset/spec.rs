@@ -243,6 +243,8 @@ pub struct ComputeSpec {
     pub deadline_propagation: Option<bool>,
     /// Reject at once what no thread is free for (default: queue it).
     pub load_shedding: Option<bool>,
+    /// How the pool retries its calls (default: by kind of callee).
+    pub retry: Option<RetrySpec>,
     /// From launch to passing health checks.
     pub launch_s: Option<Seconds>,
     pub autoscaling: Option<AutoscalingSpec>,
@@ -283,6 +285,8 @@ pub struct ContainersSpec {
     pub deadline_propagation: Option<bool>,
     /// Reject at once what no thread is free for (default: queue it).
     pub load_shedding: Option<bool>,
+    /// How the pool retries its calls (default: by kind of callee).
+    pub retry: Option<RetrySpec>,
     /// From scheduling to ready (image pull, start, readiness probe).
     pub pod_start_s: Option<Seconds>,
     /// Worker nodes the pods run on.
@@ -319,6 +323,8 @@ pub struct WorkersSpec {
     /// CPU time for one job (one queued write).
     pub service_ms: Millis,
     pub db_pool: Option<Connections>,
+    /// How the workers retry their writes (default: by kind of store).
+    pub retry: Option<RetrySpec>,
     pub launch_s: Option<Seconds>,
     pub autoscaling: Option<BacklogScalingSpec>,
 }

@@ -196,7 +196,10 @@ impl Simulation {
             Action::RestoreAll => self.restore_all(),
             Action::SetRetry { caller, policy } => {
                 let p = crate::retry_policy::RetryPolicy::named(policy).expect("checked");
-                self.user_retries.policy = p;
+                match arch.find(caller) {
+                    Some(pool) if caller != crate::action::USERS => self.set_call_retry(pool, p),
+                    _ => self.user_retries.policy = p,
+                }
                 let what = crate::retry_policy::RetryPolicy::NAMED
                     .iter()
                     .find(|(n, _, _)| n == policy)
@@ -204,7 +207,7 @@ impl Simulation {
                 self.events.push(
                     EventKind::Change,
                     None,
-                    format!("{caller} now retry with the `{policy}` policy: {what}"),
+                    format!("{caller} retry with the `{policy}` policy now: {what}"),
                 );
             }
         }

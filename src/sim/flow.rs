@@ -27,6 +27,7 @@ impl Scratch {
             self.failed[i] = [0.0; 4];
             self.hard_failed[i] = [0.0; 4];
             self.hard_failed_s[i] = [0.0; 4];
+            self.users_failed_at[i] = [0.0; 4];
             self.sent[i] = [0.0; 4];
             self.cache_misses[i] = 0.0;
             for step in &mut self.steps[i] {
@@ -56,13 +57,46 @@ impl Scratch {
     }
 
     fn forward(&mut self, from: NodeId, class: usize, to: NodeId, amount: f64) {
+        let share = self.orphan_out[from.index()][class];
+        self.forward_with(from, class, to, amount, share);
+    }
+
+    /// Sends `amount` on, `orphan_share` of it for callers who already gave up.
+    pub(super) fn forward_with(
+        &mut self,
+        from: NodeId,
+        class: usize,
+        to: NodeId,
+        amount: f64,
+        orphan_share: f64,
+    ) {
         if amount <= 0.0 {
             return;
         }
         self.inflow[to.index()][class] += amount;
-        self.orphans[to.index()][class] += amount * self.orphan_out[from.index()][class];
+        self.orphans[to.index()][class] += amount * orphan_share;
         self.sent[from.index()][class] += amount;
         self.steps[from.index()][class].hops.push((to, amount));
+    }
+
+    /// Takes back `amount` of what `from` sent to `to` this second (a caller's open circuit
+    /// breaker stopped it), orphans in proportion.
+    pub(super) fn withdraw(&mut self, from: NodeId, class: usize, to: NodeId, amount: f64) {
+        let (f, t) = (from.index(), to.index());
+        let hops = &mut self.steps[f][class].hops;
+        let sent_to: f64 = hops.iter().filter(|h| h.0 == to).map(|h| h.1).sum();
+        if sent_to <= 0.0 {
+            return;
+        }
+        let keep = (1.0 - amount / sent_to).clamp(0.0, 1.0);
+        for h in hops.iter_mut().filter(|h| h.0 == to) {
+            h.1 *= keep;
+        }
+        let taken = sent_to * (1.0 - keep);
+        self.inflow[t][class] -= taken;
+        self.orphans[t][class] =
+            (self.orphans[t][class] - taken * self.orphan_out[f][class]).max(0.0);
+        self.sent[f][class] -= taken;
     }
 
     /// Splits `amount` over `hops` by their shares, each scaled by its `skew`.
@@ -95,7 +129,14 @@ impl Scratch {
 
     /// A failure the latency sampler cannot find by drawing (dead target, refused, dropped),
     /// which takes `seconds` from arrival here.
-    fn fail_with(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64, orphans: f64) {
+    pub(super) fn fail_with(
+        &mut self,
+        at: NodeId,
+        class: usize,
+        amount: f64,
+        seconds: f64,
+        orphans: f64,
+    ) {
         if amount <= 0.0 {
             return;
         }
@@ -105,10 +146,11 @@ impl Scratch {
         self.hard_failed_s[i][class] += amount * seconds;
         let users = amount * (1.0 - orphans);
         self.users.failed[class] += users;
+        self.users_failed_at[i][class] += users;
         self.users.failed_s += users * seconds.min(self.steps[i][class].timeout_s);
     }
 
-    fn fail(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64) {
+    pub(super) fn fail(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64) {
         let share = self.orphan_share(at, class);
         self.fail_with(at, class, amount, seconds, share);
     }
@@ -137,6 +179,7 @@ impl Scratch {
             self.failed[i][k] += tick.late[k];
             let users = tick.late[k] * (1.0 - tick.orphan_share[k]);
             self.users.failed[k] += users;
+            self.users_failed_at[i][k] += users;
             self.users.wasted += users;
             let deadline = self.steps[i][k].timeout_s;
             if deadline.is_finite() {
@@ -209,8 +252,10 @@ impl Simulation {
         let arch = self.arch.clone();
         for &n in &arch.order {
             self.process(n, t);
+            self.send_call_retries(n);
             self.scratch.seal(n);
         }
+        self.settle_call_retries(t);
         self.return_failed_jobs();
         self.refill_caches();
     }

@@ -114,6 +114,9 @@ pub struct Holding {
     pub db_hold_s: PerClass<f64>,
     /// Mean time on the pool's own CPUs (wait and service).
     pub cpu_s: PerClass<f64>,
+    /// Mean wait for a pooled connection, smoothed like the callees' times: fed straight
+    /// back into the threads' holding time it makes the two pools oscillate.
+    pub connection_wait_s: f64,
     /// Requests the pool dropped or refused in the last second for want of a thread or CPU.
     pub refused: f64,
 }
@@ -122,16 +125,26 @@ impl Holding {
     /// How long a request of each class holds its thread.
     pub fn thread_hold_s(&self) -> PerClass<f64> {
         std::array::from_fn(|k| {
-            self.cpu_s[k] + self.downstream_s[k] + self.db_share[k] * self.connections.wait_s
+            self.cpu_s[k] + self.downstream_s[k] + self.db_share[k] * self.connection_wait_s
         })
     }
 
     fn smooth(old: &mut PerClass<f64>, new: PerClass<f64>) {
-        let alpha = 1.0 - libm::exp(-DT / HOLD_MEMORY_S);
         for k in 0..4 {
-            old[k] += alpha * (new[k] - old[k]);
+            smooth(&mut old[k], new[k]);
         }
     }
+
+    /// Takes in this second's wait for a connection.
+    pub fn saw_connection_wait(&mut self, wait_s: f64) {
+        smooth(&mut self.connection_wait_s, wait_s);
+    }
+}
+
+/// Moves `old` toward `new` with the holding times' memory.
+fn smooth(old: &mut f64, new: f64) {
+    let alpha = 1.0 - libm::exp(-DT / HOLD_MEMORY_S);
+    *old += alpha * (new - *old);
 }
 
 /// Per component and class: mean time from a request's arrival until its answer (or its

@@ -26,6 +26,11 @@ pub struct Step {
     pub fail: f64,
     /// How long such a failure takes, from arrival here (seconds; a mean over its causes).
     pub fail_s: f64,
+    /// Share of such failures the callers retry, how many times at most, and after what mean
+    /// backoff (seconds).
+    pub retry_share: f64,
+    pub retries: u32,
+    pub retry_backoff_s: f64,
     /// The caller's patience for this component and everything behind it (seconds from
     /// arrival here); infinite when nobody here times out.
     pub timeout_s: f64,
@@ -41,6 +46,9 @@ impl Default for Step {
         Self {
             fail: 0.0,
             fail_s: 0.0,
+            retry_share: 0.0,
+            retries: 0,
+            retry_backoff_s: 0.0,
             timeout_s: f64::INFINITY,
             delay: Delay::default(),
             done: 0.0,
@@ -53,6 +61,9 @@ impl Step {
     pub fn reset(&mut self) {
         self.fail = 0.0;
         self.fail_s = 0.0;
+        self.retry_share = 0.0;
+        self.retries = 0;
+        self.retry_backoff_s = 0.0;
         self.timeout_s = f64::INFINITY;
         self.delay = Delay::default();
         self.done = 0.0;
@@ -218,8 +229,16 @@ fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng)
     for _ in 0..MAX_HOPS {
         let step = &steps[node.index()][class];
         deadline = deadline.min(latency + step.timeout_s);
-        if chance(step.fail, rng) {
-            return Outcome::Failed((latency + step.fail_s).min(deadline));
+        let mut tries = 0;
+        while chance(step.fail, rng) {
+            latency += step.fail_s;
+            // The caller retries the failed call after its backoff, if its policy says so.
+            if tries < step.retries && latency < deadline && chance(step.retry_share, rng) {
+                tries += 1;
+                latency += step.retry_backoff_s;
+                continue;
+            }
+            return Outcome::Failed(latency.min(deadline));
         }
         latency += draw(&step.delay, rng);
         if latency > deadline {

@@ -296,5 +296,6 @@ impl Simulation {
             })
             .sum::<f64>()
             + self.user_retries.pending()
+            + self.pending_call_retries()
     }
 }

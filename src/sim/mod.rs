@@ -17,6 +17,7 @@
 
 mod alarms;
 pub mod cache;
+mod call_retry;
 pub mod database;
 pub mod dns;
 pub mod events;
@@ -96,6 +97,8 @@ struct Scratch {
     hard_failed: Vec<PerClass<f64>>,
     /// Those failures times the seconds each took.
     hard_failed_s: Vec<PerClass<f64>>,
+    /// Users' requests that failed here (their callers may still retry them).
+    users_failed_at: Vec<PerClass<f64>>,
     /// What became of the users' requests.
     users: UserOutcomes,
     sent: Vec<PerClass<f64>>,
@@ -154,6 +157,8 @@ pub struct Simulation {
     answers: held::AnswerTimes,
     /// How users' clients retry, and their retries waiting for their backoff.
     user_retries: retry::Retrier,
+    /// How each server pool retries its calls.
+    call_retries: Vec<call_retry::CallRetry>,
     alarms: alarms::Alarms,
     sampler: Sampler,
     last: Second,
@@ -221,6 +226,7 @@ impl Simulation {
             failed: vec![[0.0; 4]; n],
             hard_failed: vec![[0.0; 4]; n],
             hard_failed_s: vec![[0.0; 4]; n],
+            users_failed_at: vec![[0.0; 4]; n],
             users: UserOutcomes::default(),
             sent: vec![[0.0; 4]; n],
             steps: vec![Default::default(); n],
@@ -255,6 +261,7 @@ impl Simulation {
             scratch,
             answers: held::AnswerTimes::new(n),
             user_retries: retry::Retrier::new(arch.traffic.retry),
+            call_retries: call_retry::call_edges(&arch),
             alarms: alarms::Alarms::new(n),
             sampler: Sampler::default(),
             seed,

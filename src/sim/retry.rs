@@ -134,6 +134,24 @@ impl Retrier {
         }
     }
 
+    /// Retries of these classes waiting for their backoff.
+    pub fn pending_of(&self, classes: &[usize]) -> f64 {
+        self.lines
+            .iter()
+            .map(|l| classes.iter().map(|&k| l.pending[k]).sum::<f64>())
+            .sum()
+    }
+
+    /// Mean backoff before the first retry (seconds).
+    pub fn mean_backoff_s(&self) -> f64 {
+        let bound = self.policy.backoff_s(1).min(HORIZON_S as f64 - 1.0);
+        if self.policy.jitter {
+            bound / 2.0
+        } else {
+            bound
+        }
+    }
+
     /// Retries waiting for their backoff.
     pub fn pending(&self) -> f64 {
         self.lines

@@ -220,6 +220,26 @@ pub fn edge_rate(sim: &Simulation, from: NodeId, to: NodeId) -> f64 {
         .sum()
 }
 
+/// Whether an edge carries users' requests (not only queued jobs) this second.
+pub fn carries_users(sim: &Simulation, from: NodeId, to: NodeId) -> bool {
+    let arch = sim.arch();
+    let sent = sim.node_flow(from).sent;
+    crate::arch::USER_CLASSES.iter().any(|&c| {
+        sent[c as usize] > 0.0 && arch.routes[from.index()].of(c).iter().any(|h| h.to == to)
+    })
+}
+
+/// Retries over all attempts users sent in the last second.
+pub fn retry_share(sim: &Simulation) -> f64 {
+    let last = sim.last();
+    let attempts = last.offered_total();
+    if attempts > 0.0 {
+        last.retries_total() / attempts
+    } else {
+        0.0
+    }
+}
+
 /// Requests arriving at a component per second (user classes and jobs).
 pub fn arrivals(sim: &Simulation, n: NodeId) -> f64 {
     sim.node_flow(n).arrived.iter().sum()

@@ -6,7 +6,7 @@
 //! passes it on to its callees; with `deadline_propagation` it drops the request when its
 //! deadline has passed; with `load_shedding` it refuses at once what it has no free thread for.
 
-use super::{CLASS, JOB, Scratch};
+use super::{JOB, Scratch};
 use crate::arch::{Hop, NodeId, PerClass, Pool, PoolRole};
 use crate::preset::defaults::{DB_POOL_TIMEOUT_S, DEAD_TARGET_S, FAST_FAIL_S};
 use crate::sim::DT;
@@ -163,6 +163,7 @@ impl PoolNode<'_> {
                 pool.holding
                     .connections
                     .admit(wanting, wanting_orphans, limit, hold, conn_queue_s);
+            pool.holding.saw_connection_wait(a.wait.mean_s());
             for k in 0..4 {
                 // The pool throws after its connection timeout; the thread learns it then.
                 sc.fail_with(n, k, a.refused[k], conn_queue_s, a.orphan_share[k]);
@@ -184,18 +185,16 @@ impl PoolNode<'_> {
             };
         }
 
-        for (k, &class) in CLASS.iter().enumerate() {
-            sc.orphan_out[n.index()][k] = if onward[k] > 0.0 {
+        for (k, to) in hops.iter().enumerate() {
+            let share = if onward[k] > 0.0 {
                 onward_orphans[k] / onward[k]
             } else {
                 0.0
             };
-            let to = hops[k];
+            sc.orphan_out[n.index()][k] = share;
             if to.is_empty() {
-                let share = sc.orphan_out[n.index()][k];
                 sc.finish_with(n, k, onward[k], share);
             } else {
-                let _ = class;
                 sc.split(n, k, onward[k], to, self.skew);
             }
         }

@@ -76,6 +76,27 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                     p.metric_name
                 ),
             ));
+            let h = &p.holding;
+            if h.threads.limit > 0.0 {
+                lines.push(kv(
+                    "threads",
+                    format!(
+                        "{:.0}/{:.0} in use, {:.0} waiting for one",
+                        h.threads.in_use,
+                        h.threads.limit,
+                        h.threads.station.queued()
+                    ),
+                ));
+                lines.push(kv(
+                    "db pool",
+                    format!(
+                        "{:.0}/{:.0} connections, {:.0} waiting",
+                        h.connections.in_use,
+                        h.connections.limit,
+                        h.connections.station.queued()
+                    ),
+                ));
+            }
             lines.push(kv("queue", format!("{:.0} waiting", p.station.queued())));
             lines.push(kv("latency", millis(Some(p.response_s * 1000.0))));
         }
@@ -144,6 +165,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             lines.push(kv("oldest", short_age(q.oldest_age(sim.time() as f64))));
         }
         NodeState::Dns(_) | NodeState::Managed => {}
+    }
+    if n == arch.entry {
+        // Where users come in: what they get out of it.
+        let last = sim.last();
+        lines.push(kv(
+            "users",
+            format!(
+                "{} ok, ↻{}, {} wasted",
+                rate(last.served),
+                rate(last.retries_total()),
+                rate(last.wasted)
+            ),
+        ));
     }
     let extra = sim.added_latency_ms(n);
     if extra > 0.0 {

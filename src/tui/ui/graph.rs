@@ -146,8 +146,16 @@ pub fn paint(
             buf.set_stringn(lx, f.rect.y + 1, label, usize::from(x1 - x0), theme.dim);
         }
     }
+    // While retries are a noticeable share of the traffic, the markers on the edges carrying
+    // users' requests turn into retry marks: the load failures are adding.
+    let retrying = view::retry_share(sim) > RETRY_MARK_SHARE;
     for e in &scene.edges {
         let rate = view::edge_rate(sim, e.from, e.to);
+        let (marker, marker_style) = if retrying && view::carries_users(sim, e.from, e.to) {
+            ("↻", theme.hot)
+        } else {
+            ("•", theme.accent)
+        };
         let to = view::status(sim, e.to).health;
         let style = match to {
             Health::Down => theme.down,
@@ -170,7 +178,7 @@ pub fn paint(
             let phase = (sim.time() % spacing) as usize;
             for (i, &(x, y, _)) in e.cells.iter().enumerate() {
                 if i % spacing as usize == phase {
-                    buf[(x, y)].set_symbol("•").set_style(theme.accent);
+                    buf[(x, y)].set_symbol(marker).set_style(marker_style);
                 }
             }
         }
@@ -300,3 +308,6 @@ fn draw_box(
 fn truncate(s: &str, width: u16) -> String {
     s.chars().take(usize::from(width)).collect()
 }
+
+/// Retries above this share of the attempts show on the edges.
+const RETRY_MARK_SHARE: f64 = 0.05;

@@ -45,6 +45,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                     t.ok
                 },
             ),
+            match sim.last().retries_total() {
+                r if r >= 0.5 => Span::styled(format!(" ↻{}", rate(r)), t.hot),
+                _ => Span::raw(""),
+            },
         ]),
     );
     let tall = inner.height >= 20;
