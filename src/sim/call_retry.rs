@@ -119,6 +119,10 @@ impl Simulation {
                     0.0
                 }
             });
+            if failed.iter().all(|&f| f <= 0.0) && e.retrier.policy.breaker.is_none() {
+                e.sent = [0.0; 4];
+                continue; // nothing to retry, no breaker to feed
+            }
             let settled = e.retrier.settle(now, t, failed);
             for (k, &asked) in failed.iter().enumerate() {
                 let retried = settled.retried[k].min(sc.users_failed_at[callee][k]);

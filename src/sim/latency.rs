@@ -102,7 +102,7 @@ pub struct Sampler {
     pub samples: Vec<f64>,
     /// Requests that failed, at the time they took to fail.
     pub failures: Vec<f64>,
-    /// Every request: answered ones and failed ones.
+    /// Every request, answered and failed, when any failed (else `samples` says it all).
     pub all: Vec<f64>,
 }
 
@@ -134,15 +134,28 @@ impl Sampler {
                 USER_CLASSES[2]
             } as usize;
             match request(entry, class, steps, retries, rng) {
-                Outcome::Answered(latency) => {
-                    self.samples.push(latency);
-                    self.all.push(latency);
-                }
-                Outcome::Failed(latency) => {
-                    self.failures.push(latency);
-                    self.all.push(latency);
-                }
+                Outcome::Answered(latency) => self.samples.push(latency),
+                Outcome::Failed(latency) => self.failures.push(latency),
             }
+        }
+        self.merge();
+    }
+
+    /// Fills `all` when some requests failed.
+    pub fn merge(&mut self) {
+        self.all.clear();
+        if !self.failures.is_empty() {
+            self.all.extend_from_slice(&self.samples);
+            self.all.extend_from_slice(&self.failures);
+        }
+    }
+
+    /// Every request's latency, answered and failed.
+    pub fn every(&self) -> &[f64] {
+        if self.failures.is_empty() {
+            &self.samples
+        } else {
+            &self.all
         }
     }
 
@@ -152,8 +165,13 @@ impl Sampler {
     }
 
     /// The 50th, 95th and 99th percentiles of every request, failures included, in seconds.
+    /// Without failures they are the answered requests' percentiles, selected once.
     pub fn percentiles_all(&mut self) -> [Option<f64>; 3] {
-        percentiles(&mut self.all)
+        if self.failures.is_empty() {
+            percentiles(&mut self.samples)
+        } else {
+            percentiles(&mut self.all)
+        }
     }
 }
 
@@ -308,6 +326,27 @@ impl Histogram {
         self.total += weight;
         self.sum += latency_s * weight;
         self.max = self.max.max(latency_s);
+    }
+
+    /// Adds the same samples, all of one weight, to two histograms (answered requests count
+    /// in both the answered and the all-requests one), finding each bucket once.
+    pub fn add_to_both(pair: [&mut Histogram; 2], samples: &[f64], weight: f64) {
+        if weight <= 0.0 {
+            return;
+        }
+        let [a, b] = pair;
+        for &s in samples {
+            let i = Self::bucket(s);
+            a.counts[i] += weight;
+            b.counts[i] += weight;
+            a.max = a.max.max(s);
+            b.max = b.max.max(s);
+        }
+        let (n, sum) = (samples.len() as f64, samples.iter().sum::<f64>());
+        for h in [a, b] {
+            h.total += weight * n;
+            h.sum += weight * sum;
+        }
     }
 
     pub fn mean(&self) -> Option<f64> {

@@ -178,10 +178,12 @@ impl Simulation {
         // walk for an equal part of the failed ones.
         let share = |total: f64, walks: usize| if walks > 0 { total / walks as f64 } else { 0.0 };
         let ok_weight = share(served, self.sampler.samples.len());
-        for &s in &self.sampler.samples {
-            self.totals.latency_ok.add(s, ok_weight);
-            self.totals.latency.add(s, ok_weight);
-        }
+        let totals = &mut self.totals;
+        Histogram::add_to_both(
+            [&mut totals.latency_ok, &mut totals.latency],
+            &self.sampler.samples,
+            ok_weight,
+        );
         let attempts_failed = sum(&users.failed);
         if self.sampler.failures.is_empty() && failed > FAILURE_DUST && attempts_failed > 0.0 {
             // Failures too rare for the walks to meet still took time: their mean, from the
@@ -190,7 +192,7 @@ impl Simulation {
             self.totals.latency.add(mean, failed);
             if failed * SAMPLES_PER_SECOND as f64 >= finished {
                 self.sampler.failures.push(mean);
-                self.sampler.all.push(mean);
+                self.sampler.merge();
             }
         } else {
             let fail_weight = share(failed, self.sampler.failures.len());
@@ -198,15 +200,19 @@ impl Simulation {
                 self.totals.latency.add(s, fail_weight);
             }
         }
-        let all = self.sampler.all.len();
-        let slow_share = if all > 0 {
-            self.sampler.all.iter().filter(|&&s| s > target_s).count() as f64 / all as f64
-        } else {
+        let every = self.sampler.every();
+        let slow_share = if every.is_empty() {
             0.0
+        } else {
+            every.iter().filter(|&&s| s > target_s).count() as f64 / every.len() as f64
         };
         let ms = |v: Option<f64>| v.map(|s| s * 1e3);
         let [p50, p95, p99] = self.sampler.percentiles_all();
-        let [ok50, ok95, ok99] = self.sampler.percentiles();
+        let [ok50, ok95, ok99] = if self.sampler.failures.is_empty() {
+            [p50, p95, p99]
+        } else {
+            self.sampler.percentiles()
+        };
         self.last = super::Second {
             t: t as u64,
             offered,

@@ -27,6 +27,8 @@ struct DelayLine {
     rate: PerClass<f64>,
     /// Everything scheduled and not yet due.
     pending: PerClass<f64>,
+    /// The last second anything scheduled touches; after it the line is empty.
+    busy_until: Option<u64>,
 }
 
 impl DelayLine {
@@ -36,6 +38,7 @@ impl DelayLine {
             impulse: vec![[0.0; 4]; HORIZON_S],
             rate: [0.0; 4],
             pending: [0.0; 4],
+            busy_until: None,
         }
     }
 
@@ -43,6 +46,7 @@ impl DelayLine {
         let slot = |s: u64| ((now + s) % HORIZON_S as u64) as usize;
         // Seconds from the next one on: a backoff under a second lands next second.
         let span = bound_s.ceil().max(1.0) as u64;
+        self.busy_until = self.busy_until.max(Some(now + span + 1));
         for (k, &x) in amount.iter().enumerate() {
             if x <= 0.0 {
                 continue;
@@ -58,8 +62,19 @@ impl DelayLine {
         }
     }
 
+    /// Whether nothing is scheduled at or after `now`.
+    fn idle(&self, now: u64) -> bool {
+        self.busy_until.is_none_or(|until| now > until)
+    }
+
     /// Retries due in second `now`.
     fn due(&mut self, now: u64) -> PerClass<f64> {
+        if self.idle(now) {
+            // Every slot was cleared as it passed: nothing to read, nothing to clear.
+            self.rate = [0.0; 4];
+            self.busy_until = None;
+            return [0.0; 4];
+        }
         let i = (now % HORIZON_S as u64) as usize;
         let mut out = [0.0; 4];
         for (k, due) in out.iter_mut().enumerate() {
@@ -170,6 +185,17 @@ impl Retrier {
             BreakerState::Open { .. } => 0.0,
             BreakerState::HalfOpen => self.policy.breaker.map_or(1.0, |b| b.probe_share),
         };
+        if pass == 1.0 && self.lines.iter().all(|l| l.idle(now)) {
+            // Nothing to retry and nothing stopped: the usual second, kept cheap.
+            self.sent = [[0.0; 4]; MAX_ATTEMPTS];
+            self.sent[0] = first;
+            self.retries = 0.0;
+            self.budget_pass = 1.0;
+            return Sending {
+                attempts: first,
+                ..Sending::default()
+            };
+        }
         let mut due = [[0.0; 4]; MAX_ATTEMPTS];
         for (a, line) in self.lines.iter_mut().enumerate() {
             due[a + 1] = line.due(now);
