@@ -195,7 +195,7 @@ pub struct ComputeSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub instances: Spanned<Count>,
@@ -230,7 +230,7 @@ pub struct ContainersSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub pods: Spanned<Count>,
@@ -267,7 +267,7 @@ pub struct WorkersSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub instances: Spanned<Count>,
@@ -286,7 +286,7 @@ pub struct CacheSpec {
     pub label: Option<String>,
     pub region: Option<Id>,
     /// One node per AZ listed: the first is the primary, the rest are replicas.
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     /// Hit ratio once warm.
@@ -325,7 +325,7 @@ pub struct ReplicasSpec {
     pub count: Spanned<Count>,
     /// Replicas may be a smaller instance class than the writer (default: the writer's).
     pub vcpus: Option<Cpus>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     pub min: Option<Spanned<Count>>,
     pub max: Option<Spanned<Count>>,
     pub target_utilization: Option<Fraction>,
