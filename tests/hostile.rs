@@ -330,6 +330,17 @@ fn an_unwritable_stderr_does_not_turn_bad_input_into_a_panic() {
             .stderr(full),
     );
     assert_eq!(out.status.code(), Some(2));
+    // Flags clap refuses, too.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = run_with(
+        Command::new(env!("CARGO_BIN_EXE_archtui"))
+            .args(["--no-such-flag"])
+            .stderr(full),
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
 
 /// 10: errors about a file as a whole still say where.
