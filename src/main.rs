@@ -242,7 +242,10 @@ fn run_headless(
         Some(path) => Some(Metrics::open(path)?),
         None => None,
     };
-    let mut progress = progress::Progress::new(duration.secs());
+    // Metrics on the terminal would run through the bar.
+    let metrics_on_terminal =
+        cli.metrics.as_deref() == Some(Path::new("-")) && std::io::stdout().is_terminal();
+    let mut progress = progress::Progress::new(duration.secs()).filter(|_| !metrics_on_terminal);
     let summary = headless::run(arch, seed, duration, injections, |sim| {
         if let Some(out) = &mut metrics {
             out.line(&MetricsLine::of(sim))?;
