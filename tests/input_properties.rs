@@ -10,6 +10,7 @@ use archtui::preset;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 fn cases() -> u32 {
     std::env::var("ARCHTUI_PROPTEST_CASES")
@@ -127,6 +128,15 @@ fn apply(text: &str, edits: &[Edit]) -> String {
     lines.join("\n") + "\n"
 }
 
+/// Both kinds of case must be common, or the property says little about one of them.
+fn assert_mixed(valid: &AtomicU32, what: &str) {
+    let (valid, all) = (valid.load(Ordering::Relaxed), cases());
+    assert!(
+        valid * 20 >= all && valid * 20 <= all * 19,
+        "{what}: {valid} of {all} cases were valid"
+    );
+}
+
 /// Every error a loader returns names the file, and a line and column in it.
 fn located(result: Result<(), InputError>, origin: &str, text: &str) -> Result<(), TestCaseError> {
     if let Err(e) = result {
@@ -152,56 +162,73 @@ fn no_panic<T>(text: &str, load: impl FnOnce() -> T) -> Result<T, TestCaseError>
 fn generated_presets_load_or_say_where_they_are_wrong() {
     let sources: Vec<&str> = preset::BUILTIN.iter().map(|b| b.source).collect();
     let cases = (prop::sample::select(sources), edits());
+    let valid = AtomicU32::new(0);
     runner()
         .run(&cases, |(source, edits)| {
             let text = apply(source, &edits);
             let result = no_panic(&text, || {
                 preset::parse("gen", "gen.toml", &text).map(|_| ())
             })?;
+            valid.fetch_add(u32::from(result.is_ok()), Ordering::Relaxed);
             located(result, "gen.toml", &text)
         })
         .unwrap();
+    assert_mixed(&valid, "presets");
 }
 
 /// A drill put together from parts, each sometimes wrong.
 fn drill_text() -> impl Strategy<Value = String> {
     let preset = prop_oneof![
-        4 => prop::sample::select(vec!["100", "1k", "10k"]).prop_map(str::to_string),
+        8 => prop::sample::select(vec!["100", "1k", "10k"]).prop_map(str::to_string),
         1 => word(),
     ];
     let action = prop_oneof![
-        4 => prop::sample::select(vec![
-            "kill-az:a", "restore-az:a", "kill-az:seoul/b", "spike:3x:5m", "spike:5x:0",
-            "drop-cache", "kill-db-primary", "kill-instance:web", "add-latency:dns:50",
-            "add-latency:db:20:1m", "restore-all", "hot-shard:db:2x", "kill-region:seoul",
+        8 => prop::sample::select(vec![
+            "kill-az:a", "restore-az:a", "kill-az:seoul/b", "spike:3x:5m", "kill-db-primary",
+            "kill-instance:web", "add-latency:dns:50", "add-latency:db:20:1m", "restore-all",
+            "kill-region:seoul",
         ]).prop_map(str::to_string),
+        1 => prop::sample::select(vec!["spike:5x:0", "drop-cache", "hot-shard:db:2x"])
+            .prop_map(str::to_string),
         1 => (word(), word()).prop_map(|(a, b)| format!("{a}:{b}")),
     ];
-    let step = (0u64..2_000, action, proptest::option::of(word())).prop_map(|(at, a, id)| {
-        let id = id.map_or(String::new(), |id| format!("id = {}\n", toml_string(&id)));
-        format!("\n[[step]]\n{id}at = {at}\naction = {}\n", toml_string(&a))
-    });
+    let title = prop_oneof![
+        8 => "[A-Za-z ]{1,20}",
+        1 => word(),
+    ];
+    let step = (0u64..600, action);
+    let bound = prop_oneof![
+        8 => prop::sample::select(vec!["0.5", "1", "500", "0.999"]).prop_map(str::to_string),
+        1 => value(),
+    ];
     let check = (
-        prop::sample::select(vec!["availability", "p99_ms", "error_rate", "nonsense"]),
-        prop::sample::select(vec!["max", "min", "mean", "final"]),
-        value(),
+        prop::sample::select(vec!["availability", "p99_ms", "error_rate", "rps_served", "nonsense"]),
+        prop::sample::select(vec!["max", "min", "mean", "last", "median"]),
+        bound,
     )
         .prop_map(|(metric, of, bound)| {
             format!("\n[[check]]\nkind = \"metric\"\nmetric = \"{metric}\"\nof = \"{of}\"\nmax = {bound}\n")
         });
+    let duration = prop_oneof![8 => 600u64..20_000, 1 => 0u64..600];
     (
-        word(),
+        title,
         preset,
-        0u64..20_000,
-        prop::collection::vec(step, 0..4),
+        duration,
+        prop::collection::vec(step, 1..4),
         prop::collection::vec(check, 0..3),
     )
-        .prop_map(|(title, preset, duration, steps, checks)| {
+        .prop_map(|(title, preset, duration, mut steps, checks)| {
+            // Steps in time order, as a valid drill has them (an edit may still swap them).
+            steps.sort();
+            let steps: String = steps
+                .iter()
+                .map(|(at, a)| format!("\n[[step]]\nat = {at}\naction = {}\n", toml_string(a)))
+                .collect();
             format!(
                 "title = {}\npreset = {}\nduration = {duration}\n{}{}",
                 toml_string(&title),
                 toml_string(&preset),
-                steps.concat(),
+                steps,
                 checks.concat()
             )
         })
@@ -209,15 +236,18 @@ fn drill_text() -> impl Strategy<Value = String> {
 
 #[test]
 fn generated_drills_load_or_say_where_they_are_wrong() {
+    let valid = AtomicU32::new(0);
     runner()
         .run(&(drill_text(), edits()), |(text, edits)| {
             let text = apply(&text, &edits);
             let result = no_panic(&text, || {
                 drill::parse("gen", "gen.toml", &text, None).map(|_| ())
             })?;
+            valid.fetch_add(u32::from(result.is_ok()), Ordering::Relaxed);
             located(result, "gen.toml", &text)
         })
         .unwrap();
+    assert_mixed(&valid, "drills");
 }
 
 #[test]
