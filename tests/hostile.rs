@@ -365,8 +365,12 @@ fn errors_without_a_value_still_have_a_place() {
     let text = GOOD.split("[[dns]]").next().unwrap();
     let path = file("no-components.toml", text);
     let out = headless_preset(&path);
-    let lines = text.matches('\n').count() + 1;
-    refused(&out, p(&path), Some((lines, 1)), "no components");
+    let last = text.trim_end();
+    let at = (
+        last.lines().count(),
+        last.lines().last().unwrap().chars().count() + 1,
+    );
+    refused(&out, p(&path), Some(at), "no components");
 
     // The drill's preset is a FIFO named like a preset: the drill's line is named.
     fifo("fifo-preset.toml");

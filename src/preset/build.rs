@@ -109,7 +109,8 @@ impl<'a> Builder<'a> {
         let regions = self.regions(&spec.region)?;
         let drafts = drafts(&spec);
         if drafts.is_empty() {
-            let end = self.source.len();
+            // Where the next table would go: after the last line that says anything.
+            let end = self.source.trim_end().len();
             return Err(self.err(
                 end..end,
                 "the preset has no components: add at least one [[compute]] pool",
