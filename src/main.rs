@@ -3,8 +3,9 @@
 
 mod cli;
 mod drill_cmd;
+mod metrics_out;
 mod progress;
-mod same_file;
+mod record_path;
 
 use archtui::arch::Architecture;
 use archtui::drill::{self, Drill};
@@ -16,8 +17,8 @@ use archtui::tui;
 use archtui::units::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
-use std::io::{BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
 
 /// Prints a line on stderr. `2>/dev/full` loses the message but keeps the exit status
 /// (`eprintln!` would panic).
-pub fn say(line: &str) {
+fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
@@ -156,7 +157,10 @@ fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Fail
         end: end.map(Duration::secs),
     })?;
     if let Some(record) = &cli.record {
-        check_record_path(record, &inputs(cli, app.options.drill.as_ref()))?;
+        record_path::check(
+            record,
+            &record_path::inputs(cli, app.options.drill.as_ref()),
+        )?;
     }
     check_terminal()?;
     // Fail before the screen changes if the recording cannot be written.
@@ -170,40 +174,6 @@ fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Fail
             say(&format!("error: {e:?}"));
             Ok(ExitCode::FAILURE)
         }
-    }
-}
-
-/// Every file the session reads: the preset, the drill or recording, and a drill's preset.
-fn inputs(cli: &cli::Cli, drill: Option<&Drill>) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = cli.replay.iter().cloned().collect();
-    if preset::builtin(&cli.preset).is_none() {
-        files.push(PathBuf::from(&cli.preset));
-    }
-    if let Some(name) = &cli.drill
-        && drill::builtin(name).is_none()
-    {
-        files.push(PathBuf::from(name));
-    }
-    if let Some(d) = drill
-        && preset::builtin(&d.preset).is_none()
-    {
-        files.push(PathBuf::from(d.preset_locator()));
-    }
-    files
-}
-
-/// `--record` writes its file again and again: it must not be one the session reads.
-fn check_record_path(record: &Path, inputs: &[PathBuf]) -> Result<(), InputError> {
-    match inputs.iter().find(|i| same_file::same_file(record, i)) {
-        Some(input) => Err(InputError::new(
-            "--record",
-            format!(
-                "{} would overwrite {}, an input of this session: record to another file",
-                record.display(),
-                input.display()
-            ),
-        )),
-        None => Ok(()),
     }
 }
 
@@ -239,7 +209,7 @@ fn run_headless(
     injections: &[Injection],
 ) -> std::io::Result<()> {
     let mut metrics = match &cli.metrics {
-        Some(path) => Some(Metrics::open(path)?),
+        Some(path) => Some(metrics_out::Metrics::open(path)?),
         None => None,
     };
     // Metrics on the terminal would run through the bar.
@@ -273,47 +243,6 @@ fn run_headless(
         )?;
     }
     Ok(())
-}
-
-/// `--metrics`: JSON Lines to a file, or to stdout for `-`. Every failure names where.
-struct Metrics {
-    out: BufWriter<Box<dyn Write>>,
-    name: String,
-}
-
-impl Metrics {
-    fn open(path: &Path) -> std::io::Result<Self> {
-        let (out, name): (Box<dyn Write>, String) = if path == Path::new("-") {
-            (Box::new(std::io::stdout()), "stdout".into())
-        } else {
-            (
-                Box::new(create(path, "metrics")?),
-                path.display().to_string(),
-            )
-        };
-        Ok(Self {
-            out: BufWriter::new(out),
-            name,
-        })
-    }
-
-    fn line(&mut self, line: &MetricsLine) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, line)
-            .map_err(std::io::Error::from)
-            .and_then(|()| self.out.write_all(b"\n"))
-            .map_err(|e| self.failed(e))
-    }
-
-    fn finish(mut self) -> std::io::Result<()> {
-        self.out.flush().map_err(|e| self.failed(e))
-    }
-
-    fn failed(&self, e: std::io::Error) -> std::io::Error {
-        std::io::Error::new(
-            e.kind(),
-            format!("cannot write metrics to {}: {e}", self.name),
-        )
-    }
 }
 
 /// Creates an output file, saying which one when it cannot.

@@ -1,10 +1,50 @@
-//! Whether two paths name the same file, however they are spelled (`./x.toml`, `../d/x.toml`,
-//! a symbolic or hard link), so `--record` never overwrites one of the session's inputs.
+//! `--record` writes its file again and again: it must not be one of the files the session
+//! reads, however the two paths are spelled (`./x.toml`, `../d/x.toml`, a symbolic or hard
+//! link).
 
+use crate::cli::Cli;
+use archtui::drill::{self, Drill};
+use archtui::input_error::InputError;
+use archtui::preset;
 use std::path::{Path, PathBuf};
 
-/// `output` may not exist yet; `input` does (it has been read).
-pub fn same_file(output: &Path, input: &Path) -> bool {
+/// Every file the session reads: the preset, the drill or recording, and a drill's preset.
+pub fn inputs(cli: &Cli, drill: Option<&Drill>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = cli.replay.iter().cloned().collect();
+    if preset::builtin(&cli.preset).is_none() {
+        files.push(PathBuf::from(&cli.preset));
+    }
+    if let Some(name) = &cli.drill
+        && drill::builtin(name).is_none()
+    {
+        files.push(PathBuf::from(name));
+    }
+    if let Some(d) = drill
+        && preset::builtin(&d.preset).is_none()
+    {
+        files.push(PathBuf::from(d.preset_locator()));
+    }
+    files
+}
+
+/// `--record` writes its file again and again: it must not be one the session reads.
+pub fn check(record: &Path, inputs: &[PathBuf]) -> Result<(), InputError> {
+    match inputs.iter().find(|i| same_file(record, i)) {
+        Some(input) => Err(InputError::new(
+            "--record",
+            format!(
+                "{} would overwrite {}, an input of this session: record to another file",
+                record.display(),
+                input.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether two paths name the same file. `output` may not exist yet; `input` does (it has
+/// been read).
+fn same_file(output: &Path, input: &Path) -> bool {
     #[cfg(unix)]
     if let (Ok(a), Ok(b)) = (std::fs::metadata(output), std::fs::metadata(input)) {
         use std::os::unix::fs::MetadataExt;
