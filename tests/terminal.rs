@@ -68,6 +68,21 @@ impl Pty {
         t.c_lflag & libc::ECHO != 0 && t.c_lflag & libc::ICANON != 0
     }
 
+    /// Puts echo and line editing back on, as a shell does when a job stops.
+    fn set_cooked(&self) {
+        // SAFETY: a zeroed termios is a valid out-buffer; the descriptor is open.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(self.slave.as_raw_fd(), &mut t), 0);
+            t.c_lflag |= libc::ECHO | libc::ICANON | libc::ISIG | libc::IEXTEN;
+            assert_eq!(
+                libc::tcsetattr(self.slave.as_raw_fd(), libc::TCSANOW, &t),
+                0
+            );
+        }
+        assert!(self.cooked());
+    }
+
     fn slave_stdio(&self) -> Stdio {
         Stdio::from(self.slave.try_clone().unwrap())
     }
@@ -246,6 +261,29 @@ fn suspend_restores_the_terminal_and_resume_takes_it_back() {
         });
     }
     // Keys reach it one at a time again: q quits without Enter.
+    s.type_keys(b"q");
+    assert_eq!(s.wait_exit(), Some(0));
+    s.assert_restored();
+}
+
+#[test]
+fn continued_after_a_stop_it_cannot_see_it_takes_the_terminal_back() {
+    let mut s = Session::start(&["--preset", "100"]);
+    s.wait_running();
+    // SIGSTOP cannot be caught; meanwhile the shell puts its own (cooked) modes back.
+    s.signal(libc::SIGSTOP);
+    s.wait_until("the process to stop", Session::stopped);
+    s.pty.set_cooked();
+    let before = s.text().len();
+    s.signal(libc::SIGCONT);
+    s.wait_until("raw mode and a redraw", |s| {
+        let text = s.text();
+        !s.pty.cooked()
+            && text.get(before..).is_some_and(|new| {
+                new.find(ENTER_ALT)
+                    .is_some_and(|at| new[at..].contains("archtui"))
+            })
+    });
     s.type_keys(b"q");
     assert_eq!(s.wait_exit(), Some(0));
     s.assert_restored();

@@ -85,9 +85,15 @@ fn restore() {
 fn suspend(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     restore();
     signals::stop();
-    // The screen was the shell's meanwhile (and may have changed size): start from a blank
-    // one and a new terminal that knows it. (`Terminal::clear` would ask the terminal where
-    // its cursor is, and not every terminal answers.)
+    resume(terminal, app)
+}
+
+/// Sets the terminal up again after a stop: raw mode (whatever the shell left), the alternate
+/// screen, mouse reporting, and a blank screen redrawn in full by a terminal that knows its
+/// size. (`Terminal::clear` would ask the terminal where its cursor is; not every one answers.)
+fn resume(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    // Forget the raw mode crossterm thinks is on: the shell may have reset the modes.
+    let _ = disable_raw_mode();
     *terminal = enter()?;
     execute!(stdout(), Clear(ClearType::All))?;
     app.dirty = true;
@@ -165,6 +171,7 @@ async fn event_loop(
             }
             signal = signals.next() => match signal {
                 signals::Signal::Suspend => suspend(terminal, app)?,
+                signals::Signal::Continue => resume(terminal, app)?,
                 signals::Signal::Quit => break,
             },
         }

@@ -1,5 +1,5 @@
 //! The signals the dashboard answers: the ones that end it (so the terminal is restored on the
-//! way out) and the one that suspends it.
+//! way out), the one that suspends it and the one that continues it.
 
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -8,11 +8,15 @@ pub enum Signal {
     Quit,
     /// SIGTSTP: restore the terminal, stop, and take it back when continued.
     Suspend,
+    /// SIGCONT: continued after a stop (ours or anyone's): set the terminal up again, as a
+    /// shell puts its own modes back while a job is stopped.
+    Continue,
 }
 
 pub struct Signals {
     quit: [tokio::signal::unix::Signal; 4],
     suspend: tokio::signal::unix::Signal,
+    resume: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -27,6 +31,7 @@ impl Signals {
                 signal(SignalKind::quit())?,
             ],
             suspend: signal(SignalKind::from_raw(libc::SIGTSTP))?,
+            resume: signal(SignalKind::from_raw(libc::SIGCONT))?,
         })
     }
 
@@ -39,6 +44,7 @@ impl Signals {
             _ = hup.recv() => Signal::Quit,
             _ = quit.recv() => Signal::Quit,
             _ = self.suspend.recv() => Signal::Suspend,
+            _ = self.resume.recv() => Signal::Continue,
         }
     }
 }
