@@ -100,9 +100,17 @@ impl Action {
             [a] if !a.is_empty() => Ok(Some(a.to_string())),
             _ => Err(bad("wrong arguments")),
         };
+        // A fault for no time at all would do nothing: leave the duration out to keep it.
         let duration = |d: Option<&&str>| -> Result<Option<Duration>, String> {
-            d.map(|d| Duration::parse(d).map_err(|e| bad(&e)))
-                .transpose()
+            match d
+                .map(|d| Duration::parse(d).map_err(|e| bad(&e)))
+                .transpose()?
+            {
+                Some(d) if d.secs() == 0 => Err(bad(
+                    "a duration of 0 does nothing: give at least 1s, or none to last until restored",
+                )),
+                d => Ok(d),
+            }
         };
         Ok(match name {
             "kill-az" => Action::KillAz(one(&args)?),
@@ -400,6 +408,8 @@ mod tests {
             ("spike:0x", "above 0"),
             ("spike:nanx", "above 0"),
             ("spike:3x:10y", "unknown time unit"),
+            ("spike:5x:0", "a duration of 0 does nothing"),
+            ("add-latency:dns:50:0s", "a duration of 0 does nothing"),
             ("add-latency:cache", "expected `add-latency"),
             ("add-latency:cache:-5", "between 0 and"),
             ("restore-all:now", "expected `restore-all`"),

@@ -35,7 +35,8 @@ pub struct Cli {
     #[arg(long)]
     pub headless: bool,
 
-    /// Simulated time to run (headless): 90, 90s, 15m, 24h.
+    /// Simulated time to run: 90, 90s, 15m, 24h. Headless runs default to 24h; given to the
+    /// dashboard, its clock stops there.
     #[arg(long, value_name = "DURATION", default_value = "24h")]
     pub duration: archtui::units::Duration,
 
@@ -43,7 +44,7 @@ pub struct Cli {
     #[arg(long, value_name = "AT=ACTION")]
     pub inject: Vec<String>,
 
-    /// Write one JSON object per simulated second to this file (JSON Lines).
+    /// Write one JSON object per simulated second to this file (JSON Lines); `-` is stdout.
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<std::path::PathBuf>,
 

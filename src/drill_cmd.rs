@@ -57,7 +57,12 @@ pub fn run(args: &DrillArgs) -> Result<ExitCode, Failure> {
         serde_json::to_writer(&mut stdout, &report).map_err(std::io::Error::from)?;
         writeln!(stdout)?;
     } else {
-        write!(stdout, "{}", drill::report::render(&report))?;
+        // Titles, narration and ids come from the drill file: escaped, never sent raw.
+        write!(
+            stdout,
+            "{}",
+            archtui::escape::text(&drill::report::render(&report))
+        )?;
     }
     Ok(if report.as_expected {
         ExitCode::SUCCESS

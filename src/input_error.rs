@@ -1,6 +1,7 @@
 //! Errors in files and command lines written by people: they name the file, the line and the
 //! column, say what is wrong, and show the line. Every loader in the crate reports through here.
 
+use crate::escape;
 use std::fmt;
 use std::ops::Range;
 
@@ -12,6 +13,9 @@ pub struct Location {
     pub source_line: String,
     /// How many characters of the line the caret underlines (at least one).
     pub width: usize,
+    /// Whether messages may show the line. Lines of a file that is not TOML text (a binary,
+    /// `/etc/shadow`, an `.env` named by mistake) are never shown: they may hold secrets.
+    pub quoted: bool,
 }
 
 impl Location {
@@ -33,6 +37,7 @@ impl Location {
                 .trim_end_matches('\r')
                 .to_string(),
             width,
+            quoted: true,
         }
     }
 }
@@ -76,6 +81,15 @@ impl InputError {
         }
     }
 
+    /// The same error without the line's text (see [`Location::quoted`]).
+    pub fn unquoted(mut self) -> Self {
+        if let Some(loc) = &mut self.location {
+            loc.source_line.clear();
+            loc.quoted = false;
+        }
+        self
+    }
+
     /// Turns a TOML parse or type error into one that names the file.
     pub fn from_toml(origin: &str, source: &str, err: &toml::de::Error) -> Self {
         let message = err.message().trim().to_string();
@@ -86,25 +100,48 @@ impl InputError {
     }
 }
 
+/// Characters of a long line shown before the fault, and from the fault on.
+const CONTEXT: usize = 40;
+const SHOWN: usize = 80;
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Names, ids and lines come from files: escaped, so they cannot drive the terminal.
+        let (origin, message) = (escape::line(&self.origin), escape::line(&self.message));
         let Some(loc) = &self.location else {
-            return write!(f, "{}: {}", self.origin, self.message);
+            return write!(f, "{origin}: {message}");
         };
-        writeln!(
-            f,
-            "{}:{}:{}: {}",
-            self.origin, loc.line, loc.column, self.message
-        )?;
+        write!(f, "{origin}:{}:{}: {message}", loc.line, loc.column)?;
+        if !loc.quoted {
+            return Ok(());
+        }
+        // A long line is shown as a window around the fault, with `…` where it is cut.
+        let chars: Vec<char> = loc.source_line.chars().collect();
+        let split = (loc.column - 1).min(chars.len());
+        let start = split.saturating_sub(CONTEXT);
+        let end = chars.len().min(split + SHOWN);
+        let under_end = (split + loc.width).min(end);
+        let text = |range: Range<usize>| -> String { chars[range].iter().collect() };
+        let (cut_left, cut_right) = (
+            if start > 0 { "…" } else { "" },
+            if end < chars.len() { "…" } else { "" },
+        );
+        // The caret moves with the escapes before it and widens with those under it.
+        let before = format!("{cut_left}{}", escape::line(&text(start..split)));
+        let under = escape::line(&text(split..under_end)).into_owned();
+        let after = escape::line(&text(under_end..end)).into_owned();
+        let indent = before.chars().count();
+        let width = under.chars().count().max(1);
         let gutter = loc.line.to_string().len();
+        writeln!(f)?;
         writeln!(f, "{:gutter$} |", "")?;
-        writeln!(f, "{} | {}", loc.line, loc.source_line)?;
+        writeln!(f, "{} | {before}{under}{after}{cut_right}", loc.line)?;
         write!(
             f,
             "{:gutter$} | {}{}",
             "",
-            " ".repeat(loc.column - 1),
-            "^".repeat(loc.width)
+            " ".repeat(indent),
+            "^".repeat(width)
         )
     }
 }
@@ -142,5 +179,38 @@ mod tests {
         assert_eq!(loc.line, 1);
         let loc = Location::of_span("", 0..0);
         assert_eq!((loc.line, loc.column), (1, 1));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_caret_follows() {
+        let src = "id = \"\x1b[2J\"\nto = [\"x\"]";
+        let at = src.find('[').unwrap();
+        let err = InputError::at("p\x07.toml", src, at - 1..at + 1, "bad \x1b id");
+        let text = err.to_string();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text}");
+        assert!(text.contains("1 | id = \"\\u{1b}[2J\""), "{text}");
+        assert!(text.ends_with("|       ^^^^^^^"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_fault() {
+        let src = format!("to = [\"{}\", \"oops\"]", "x".repeat(10_000));
+        let at = src.find("oops").unwrap();
+        let text = InputError::at("p.toml", &src, at..at + 4, "bad").to_string();
+        assert!(text.len() < 400, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let caret = lines[3].chars().position(|c| c == '^').unwrap();
+        let marked: String = lines[2].chars().skip(caret).take(4).collect();
+        assert_eq!(marked, "oops", "{text}");
+        assert!(
+            lines[2].contains("| …xxx") && lines[2].ends_with("oops\"]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unquoted_errors_keep_the_place_but_not_the_line() {
+        let err = InputError::at("x.env", "SECRET=1", 0..6, "not TOML").unquoted();
+        assert_eq!(err.to_string(), "x.env:1:1: not TOML");
     }
 }

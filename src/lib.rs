@@ -8,8 +8,10 @@
 pub mod action;
 pub mod arch;
 pub mod drill;
+pub mod escape;
 pub mod headless;
 pub mod input_error;
+pub mod input_file;
 pub mod preset;
 pub mod report;
 pub mod retry_policy;

@@ -3,6 +3,9 @@
 
 mod cli;
 mod drill_cmd;
+mod metrics_out;
+mod progress;
+mod record_path;
 
 use archtui::arch::Architecture;
 use archtui::drill::{self, Drill};
@@ -13,8 +16,8 @@ use archtui::report::MetricsLine;
 use archtui::tui;
 use archtui::units::Duration;
 
-use clap::Parser;
-use std::io::{BufWriter, Write};
+use clap::{CommandFactory, FromArgMatches};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,20 +26,33 @@ use std::sync::Arc;
 const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match run(cli) {
+    let matches = cli::Cli::command().get_matches();
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // The dashboard runs forever unless --duration is given; headless, 24h is the default.
+    let duration_given =
+        matches.value_source("duration") == Some(clap::parser::ValueSource::CommandLine);
+    match run(cli, duration_given) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {
-            eprintln!("error: {e}");
+            say(&format!("error: {e}"));
             ExitCode::from(BAD_INPUT)
         }
         // `archtui drill --list | head -3`: the reader has all it wanted.
         Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(Failure::Io(e)) => {
-            eprintln!("error: {e}");
+            say(&format!("error: {e}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a line on stderr. `2>/dev/full` loses the message but keeps the exit status
+/// (`eprintln!` would panic).
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Why a command could not do its job: the input was wrong (exit 2), or the machine said no
@@ -58,7 +74,7 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
+fn run(cli: cli::Cli, duration_given: bool) -> Result<ExitCode, Failure> {
     if let Some(cli::Command::Drill(args)) = &cli.command {
         return drill_cmd::run(args);
     }
@@ -67,7 +83,7 @@ fn run(cli: cli::Cli) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if !cli.headless {
-        return run_dashboard(&cli);
+        return run_dashboard(&cli, duration_given.then_some(cli.duration));
     }
     if cli.presenter {
         return Err(InputError::new("--presenter", "only works in the dashboard").into());
@@ -113,7 +129,7 @@ fn replay_plan(path: &Path) -> Result<Plan, InputError> {
 }
 
 /// Opens the dashboard. Flags that only make sense headless are refused rather than ignored.
-fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
+fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Failure> {
     let headless_only = [
         (!cli.inject.is_empty(), "--inject"),
         (cli.metrics.is_some(), "--metrics"),
@@ -138,14 +154,15 @@ fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
         drill,
         presenter: cli.presenter,
         recording: cli.record.is_some(),
+        end: end.map(Duration::secs),
     })?;
-    if cli.record.is_some() && cli.record == cli.replay {
-        return Err(InputError::new(
-            "--record",
-            "would overwrite the recording being replayed: record to another file",
-        )
-        .into());
+    if let Some(record) = &cli.record {
+        record_path::check(
+            record,
+            &record_path::inputs(cli, app.options.drill.as_ref()),
+        )?;
     }
+    check_terminal()?;
     // Fail before the screen changes if the recording cannot be written.
     let recorder = match &cli.record {
         Some(path) => Some(tui::Recorder::create(path, &app)?),
@@ -154,10 +171,26 @@ fn run_dashboard(cli: &cli::Cli) -> Result<ExitCode, Failure> {
     match tui::run(app, recorder) {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("error: {e:?}");
+            say(&format!("error: {e:?}"));
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// The dashboard draws on stdout and reads keys from the terminal: without one (cron, CI,
+/// `> file`) it would fail half-way or fill a file with escape codes.
+fn check_terminal() -> Result<(), InputError> {
+    let why = if !std::io::stdout().is_terminal() {
+        "stdout is not a terminal"
+    } else if !std::io::stdin().is_terminal() && std::fs::File::open("/dev/tty").is_err() {
+        "there is no terminal to read keys from"
+    } else {
+        return Ok(());
+    };
+    Err(InputError::new(
+        "dashboard",
+        format!("{why}: the dashboard needs one; use --headless to run without it"),
+    ))
 }
 
 fn load(cli: &cli::Cli) -> Result<Architecture, InputError> {
@@ -176,18 +209,25 @@ fn run_headless(
     injections: &[Injection],
 ) -> std::io::Result<()> {
     let mut metrics = match &cli.metrics {
-        Some(path) => Some(BufWriter::new(create(path, "metrics")?)),
+        Some(path) => Some(metrics_out::Metrics::open(path)?),
         None => None,
     };
+    // Metrics on the terminal would run through the bar.
+    let metrics_on_terminal =
+        cli.metrics.as_deref() == Some(Path::new("-")) && std::io::stdout().is_terminal();
+    let mut progress = progress::Progress::new(duration.secs()).filter(|_| !metrics_on_terminal);
     let summary = headless::run(arch, seed, duration, injections, |sim| {
         if let Some(out) = &mut metrics {
-            serde_json::to_writer(&mut *out, &MetricsLine::of(sim))?;
-            out.write_all(b"\n")?;
+            out.line(&MetricsLine::of(sim))?;
+        }
+        if let Some(p) = &mut progress {
+            p.update(sim.time());
         }
         Ok::<_, std::io::Error>(())
     })?;
-    if let Some(mut out) = metrics {
-        out.flush()?;
+    drop(progress);
+    if let Some(out) = metrics {
+        out.finish()?;
     }
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
@@ -195,7 +235,12 @@ fn run_headless(
         serde_json::to_writer(&mut stdout, &summary)?;
         writeln!(stdout)?;
     } else {
-        write!(stdout, "{}", headless::render(&summary))?;
+        // The preset's title and ids come from a file: escaped like every echo of input.
+        write!(
+            stdout,
+            "{}",
+            archtui::escape::text(&headless::render(&summary))
+        )?;
     }
     Ok(())
 }

@@ -218,8 +218,8 @@ impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.0;
         match s {
-            _ if s >= 3_600 && s % 3_600 == 0 => write!(f, "{}h", s / 3_600),
-            _ if s >= 60 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            _ if s >= 3_600 && s.is_multiple_of(3_600) => write!(f, "{}h", s / 3_600),
+            _ if s >= 60 && s.is_multiple_of(60) => write!(f, "{}m", s / 60),
             _ => write!(f, "{s}s"),
         }
     }

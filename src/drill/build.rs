@@ -106,19 +106,31 @@ impl Builder<'_> {
         if crate::preset::builtin(name).is_some() {
             return crate::preset::load(name);
         }
-        match base.map(|b| b.join(name)) {
-            Some(path) if path.is_file() => crate::preset::load(&path.to_string_lossy()),
-            _ => {
-                let names: Vec<&str> = crate::preset::BUILTIN.iter().map(|b| b.name).collect();
-                Err(self.err(
-                    preset.span(),
-                    format!(
-                        "unknown preset `{name}`: built-in presets are {}, or give the path of a preset file relative to the drill file",
-                        names.join(", ")
-                    ),
-                ))
-            }
+        let unknown = || {
+            let names: Vec<&str> = crate::preset::BUILTIN.iter().map(|b| b.name).collect();
+            self.err(
+                preset.span(),
+                format!(
+                    "unknown preset `{name}`: built-in presets are {}, or give the path of a .toml preset file relative to the drill file",
+                    names.join(", ")
+                ),
+            )
+        };
+        let Some(path) = base.map(|b| b.join(name)) else {
+            return Err(unknown());
+        };
+        // A drill names presets, not arbitrary files: `/proc/self/environ` is never read.
+        if !crate::input_file::quotable(name) || !path.exists() {
+            return Err(unknown());
         }
+        crate::preset::load(&path.to_string_lossy()).map_err(|e| match e.location {
+            // Errors inside the preset point there; one about the file as a whole points here.
+            Some(_) => e,
+            None => self.err(
+                preset.span(),
+                format!("cannot use preset `{name}`: {}", e.message),
+            ),
+        })
     }
 
     fn action(&self, text: &Spanned<String>, arch: &Architecture) -> Result<Action, InputError> {

@@ -178,9 +178,9 @@ impl Check {
 pub fn span(secs: u64) -> String {
     match secs {
         0..120 => format!("{secs} s"),
-        120..3_600 if secs % 60 == 0 => format!("{}m", secs / 60),
+        120..3_600 if secs.is_multiple_of(60) => format!("{}m", secs / 60),
         120..3_600 => format!("{}m {}s", secs / 60, secs % 60),
-        _ if secs % 3_600 == 0 => format!("{}h", secs / 3_600),
+        _ if secs.is_multiple_of(3_600) => format!("{}h", secs / 3_600),
         _ => format!("{}h {}m", secs / 3_600, secs / 60 % 60),
     }
 }

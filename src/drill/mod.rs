@@ -156,7 +156,14 @@ pub fn load(name_or_path: &str) -> Result<Drill, InputError> {
         || name_or_path.to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    parse(&name, name_or_path, &source, path.parent())
+    parse(&name, name_or_path, &source, path.parent()).map_err(|e| {
+        // Only this file's own errors: a preset it names is judged by its own name.
+        if e.origin != name_or_path || crate::input_file::quotable(name_or_path) {
+            e
+        } else {
+            crate::input_file::redact(e, "drill file")
+        }
+    })
 }
 
 /// Parses and checks drill text. `origin` names the file in errors; a preset given by path is

@@ -199,6 +199,11 @@ impl DrillReport {
     }
 
     fn verdict_line(&self) -> String {
+        // A recording judges nothing: "PASS" would vouch for a run at any availability.
+        if self.steady_state.is_empty() && self.checks.is_empty() {
+            return "NO CHECKS — nothing was judged (add [[check]] tables to make this a drill)"
+                .to_string();
+        }
         let verdict = self.verdict.as_str().to_uppercase();
         let why = match self.verdict {
             Verdict::Invalid => {

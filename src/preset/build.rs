@@ -39,7 +39,7 @@ struct Draft<'s> {
     id: &'s Id,
     label: Option<&'s String>,
     region: Option<&'s Id>,
-    azs: Option<&'s [Id]>,
+    azs: Option<&'s Spanned<Vec<Id>>>,
     to: &'s [Id],
     spec: KindSpec<'s>,
 }
@@ -110,8 +110,10 @@ impl<'a> Builder<'a> {
         let regions = self.regions(&spec.region)?;
         let drafts = drafts(&spec);
         if drafts.is_empty() {
-            return Err(InputError::new(
-                self.origin,
+            // Where the next table would go: after the last line that says anything.
+            let end = self.source.trim_end().len();
+            return Err(self.err(
+                end..end,
                 "the preset has no components: add at least one [[compute]] pool",
             ));
         }
@@ -119,6 +121,7 @@ impl<'a> Builder<'a> {
         let mut graph: DiGraph<Component, Link> = DiGraph::new();
         let mut index: HashMap<&str, NodeId> = HashMap::new();
         for draft in &drafts {
+            self.check_component_id(draft.id, &regions)?;
             if let Some(&first) = index.get(draft.id.get_ref().as_str()) {
                 // Blame the copy further down the file, whatever the kinds' order.
                 let (earlier, later) = {
@@ -384,6 +387,26 @@ impl<'a> Builder<'a> {
         Ok(regions)
     }
 
+    /// Component ids follow the rule for region and AZ ids, and name one thing: an action's
+    /// target (`kill-az:a`, `add-latency:app:50`) must not be ambiguous.
+    fn check_component_id(&self, id: &Id, regions: &[Region]) -> Result<(), InputError> {
+        let name = id.get_ref();
+        check_name(name).map_err(|e| self.err(span(id), e))?;
+        if regions.iter().any(|r| &r.id == name) {
+            return Err(self.err(
+                span(id),
+                format!("`{name}` is already a region's id: ids must be unique"),
+            ));
+        }
+        if regions.iter().any(|r| r.azs.contains(name)) {
+            return Err(self.err(
+                span(id),
+                format!("`{name}` is already an AZ's id: ids must be unique"),
+            ));
+        }
+        Ok(())
+    }
+
     fn region_of(&self, draft: &Draft, regions: &[Region]) -> Result<Option<usize>, InputError> {
         if draft.spec.is_global() {
             return Ok(None);
@@ -438,23 +461,23 @@ impl<'a> Builder<'a> {
         &self,
         region: usize,
         regions: &[Region],
-        azs: Option<&[Id]>,
+        azs: Option<&Spanned<Vec<Id>>>,
     ) -> Result<Vec<AzRef>, InputError> {
         let Some(azs) = azs else {
             return Ok((0..regions[region].azs.len())
                 .map(|az| AzRef { region, az })
                 .collect());
         };
+        if azs.get_ref().is_empty() {
+            return Err(self.err(span(azs), "list at least one AZ"));
+        }
         let mut out = Vec::new();
-        for az in azs {
+        for az in azs.get_ref() {
             let r = self.az(region, regions, az)?;
             if out.contains(&r) {
                 return Err(self.err(span(az), format!("AZ `{}` is listed twice", az.get_ref())));
             }
             out.push(r);
-        }
-        if out.is_empty() {
-            return Err(self.err(span(azs_anchor(azs)), "list at least one AZ"));
         }
         Ok(out)
     }
@@ -788,7 +811,7 @@ impl<'a> Builder<'a> {
                     id: format!("{}-replicas", s.id.get_ref()),
                     count,
                     vcpus: r.vcpus.map_or(s.vcpus.get(), |c| c.get()),
-                    azs: self.az_list(region, regions, r.azs.as_deref())?,
+                    azs: self.az_list(region, regions, r.azs.as_ref())?,
                     min,
                     max,
                     target: positive_fraction(r.target_utilization, d::REPLICA_TARGET_UTILIZATION),
@@ -846,6 +869,8 @@ impl<'a> Builder<'a> {
         graph: &mut DiGraph<Component, Link>,
     ) -> Result<(), InputError> {
         let lookup = |id: &Id| {
+            // Not an id at all (empty, 100,000 characters): say so rather than echo it.
+            check_name(id.get_ref()).map_err(|e| self.err(span(id), e))?;
             index.get(id.get_ref().as_str()).copied().ok_or_else(|| {
                 self.err(
                     span(id),
@@ -1314,7 +1339,7 @@ fn drafts(spec: &PresetSpec) -> Vec<Draft<'_>> {
             id: &s.id,
             label: s.label.as_ref(),
             region: s.region.as_ref(),
-            azs: s.azs.as_deref(),
+            azs: s.azs.as_ref(),
             to: &s.to,
             spec: KindSpec::Compute(s),
         });
@@ -1324,7 +1349,7 @@ fn drafts(spec: &PresetSpec) -> Vec<Draft<'_>> {
             id: &s.id,
             label: s.label.as_ref(),
             region: s.region.as_ref(),
-            azs: s.azs.as_deref(),
+            azs: s.azs.as_ref(),
             to: &s.to,
             spec: KindSpec::Containers(s),
         });
@@ -1334,7 +1359,7 @@ fn drafts(spec: &PresetSpec) -> Vec<Draft<'_>> {
             id: &s.id,
             label: s.label.as_ref(),
             region: s.region.as_ref(),
-            azs: s.azs.as_deref(),
+            azs: s.azs.as_ref(),
             to: &s.to,
             spec: KindSpec::Cache(s),
         });
@@ -1354,7 +1379,7 @@ fn drafts(spec: &PresetSpec) -> Vec<Draft<'_>> {
             id: &s.id,
             label: s.label.as_ref(),
             region: s.region.as_ref(),
-            azs: s.azs.as_deref(),
+            azs: s.azs.as_ref(),
             to: &s.to,
             spec: KindSpec::Workers(s),
         });
@@ -1417,14 +1442,13 @@ fn positive_fraction(value: Option<crate::units::Fraction>, default: f64) -> f64
     value.map_or(default, |v| v.get()).max(0.01)
 }
 
-fn azs_anchor(azs: &[Id]) -> &Id {
-    &azs[0]
-}
+/// The longest id: short enough to fit a box on the dashboard.
+const MAX_ID_LEN: usize = 40;
 
 /// Ids are short names: letters, digits, `-` and `_`.
 fn check_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 40 {
-        return Err("an id must be 1 to 40 characters long".into());
+    if name.is_empty() || name.len() > MAX_ID_LEN {
+        return Err(format!("an id must be 1 to {MAX_ID_LEN} characters long"));
     }
     if !name
         .chars()
@@ -1442,8 +1466,13 @@ fn known<'a>(names: impl Iterator<Item = &'a str>) -> String {
     format!(" (known: {})", names.join(", "))
 }
 
-/// "did you mean" for a mistyped id: the known id with the smallest edit distance.
+/// "did you mean" for a mistyped id: the known id with the smallest edit distance. Ids are
+/// at most 40 characters, so a longer one has no near neighbour and is not compared (edit
+/// distance is quadratic).
 fn suggest<'a>(wrong: &str, names: impl Iterator<Item = &'a str>) -> String {
+    if wrong.len() > 2 * MAX_ID_LEN {
+        return String::new();
+    }
     let best = names
         .map(|n| (edit_distance(wrong, n), n))
         .filter(|&(dist, n)| dist <= 2.max(n.len() / 3))

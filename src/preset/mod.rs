@@ -67,7 +67,13 @@ pub fn load(name_or_path: &str) -> Result<Architecture, InputError> {
         || name_or_path.to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    parse(&name, name_or_path, &source)
+    parse(&name, name_or_path, &source).map_err(|e| {
+        if crate::input_file::quotable(name_or_path) {
+            e
+        } else {
+            crate::input_file::redact(e, "preset")
+        }
+    })
 }
 
 /// How a file that may be read from another folder (a recording) should name this preset: a
@@ -86,15 +92,9 @@ pub fn locator(name_or_path: &str, base: Option<&Path>) -> String {
         .into_owned()
 }
 
-/// Reads a file people wrote; bytes that are not UTF-8 are reported where they are.
+/// Reads a file people wrote (see [`crate::input_file::read`]).
 pub fn read_text(path: &str) -> Result<String, InputError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| InputError::new(path, format!("cannot read it: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(e.as_bytes());
-        InputError::at(path, &text, at..at + 1, "this is not UTF-8 text")
-    })
+    crate::input_file::read(path)
 }
 
 /// Parses and checks preset text. `origin` names the file in error messages.

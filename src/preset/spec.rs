@@ -223,7 +223,7 @@ pub struct ComputeSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub instances: Spanned<Count>,
@@ -268,7 +268,7 @@ pub struct ContainersSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub pods: Spanned<Count>,
@@ -315,7 +315,7 @@ pub struct WorkersSpec {
     pub id: Id,
     pub label: Option<String>,
     pub region: Option<Id>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     pub instances: Spanned<Count>,
@@ -336,7 +336,7 @@ pub struct CacheSpec {
     pub label: Option<String>,
     pub region: Option<Id>,
     /// One node per AZ listed: the first is the primary, the rest are replicas.
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     #[serde(default)]
     pub to: Vec<Id>,
     /// Hit ratio once warm.
@@ -375,7 +375,7 @@ pub struct ReplicasSpec {
     pub count: Spanned<Count>,
     /// Replicas may be a smaller instance class than the writer (default: the writer's).
     pub vcpus: Option<Cpus>,
-    pub azs: Option<Vec<Id>>,
+    pub azs: Option<Spanned<Vec<Id>>>,
     pub min: Option<Spanned<Count>>,
     pub max: Option<Spanned<Count>>,
     pub target_utilization: Option<Fraction>,

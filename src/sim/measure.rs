@@ -246,6 +246,8 @@ impl Simulation {
         let too_many_errors = availability < slo.availability;
         match (too_slow || too_many_errors, self.slo.breached_since) {
             (true, None) => {
+                // The first second counts too, so the total matches the events' durations.
+                self.totals.breached_s += 1;
                 self.slo.breached_since = Some(self.t);
                 let why = if too_many_errors {
                     format!(

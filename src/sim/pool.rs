@@ -527,7 +527,7 @@ impl PoolState {
         };
         *minute_sum += metric;
         *minute_n += 1;
-        if (t as u64 + 1) % d::METRIC_PERIOD_S != 0 {
+        if !(t as u64 + 1).is_multiple_of(d::METRIC_PERIOD_S) {
             return;
         }
         let datapoint = *minute_sum / f64::from((*minute_n).max(1));

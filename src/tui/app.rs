@@ -70,6 +70,8 @@ pub struct Options {
     pub presenter: bool,
     /// Whether the session is being recorded (the shell writes the file; see [`App::recording`]).
     pub recording: bool,
+    /// `--duration`: the clock stops at this simulated second (a drill stops at its own end).
+    pub end: Option<u64>,
 }
 
 impl Options {
@@ -83,6 +85,7 @@ impl Options {
             drill: None,
             presenter: false,
             recording: false,
+            end: None,
         }
     }
 }
@@ -100,6 +103,9 @@ pub struct App {
     pub note: Option<Note>,
     /// Every action taken since the run started, with its simulated second (for `--record`).
     pub taken: Vec<(u64, Action)>,
+    /// Counts restarts and preset or drill switches: each starts a new run, and a new
+    /// recording (the recorder keeps the old one in its own file).
+    pub run_number: u32,
     /// The drill being run, if any.
     pub stage: Option<Stage>,
     pub quit: bool,
@@ -145,6 +151,7 @@ impl App {
             theme,
             note: None,
             taken: Vec::new(),
+            run_number: 1,
             stage,
             quit: false,
             dirty: true,
@@ -169,6 +176,14 @@ impl App {
     /// a presenter's hold stopped it (the dashboard is then paused).
     pub fn step(&mut self) -> bool {
         self.dirty = true;
+        if self.at_end() {
+            self.paused = true;
+            self.note = Some(Note::Info(format!(
+                "--duration {} is over: r runs it again",
+                crate::units::Duration::from_secs(self.sim.time())
+            )));
+            return false;
+        }
         let in_drill = self.stage.as_ref().is_some_and(|s| !s.run.finished());
         if let Some(stage) = &mut self.stage {
             // Checked again after applying: a second step may share the struck one's second.
@@ -202,6 +217,11 @@ impl App {
             }
         }
         true
+    }
+
+    /// Whether the clock has reached `--duration` and stays there.
+    pub fn at_end(&self) -> bool {
+        self.options.end.is_some_and(|end| self.sim.time() >= end)
     }
 
     /// Runs at full speed through the second the drill's next step strikes (after the last
@@ -515,6 +535,7 @@ impl App {
         self.history = History::new(&arch);
         self.history.record(&self.sim);
         self.taken.clear();
+        self.run_number += 1;
         self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));
         self.selected = arch.entry;
         self.scroll = (0, 0);

@@ -243,7 +243,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[":"],
         "command",
-        "type any action: kill-az:b, spike:3x:10m, add-latency:cache:50 …",
+        "type any action: kill-az:b, spike:3x:10m, add-latency:dns:50 …",
         Cmd::CommandLine,
         Group::Faults,
         Hint::Always,

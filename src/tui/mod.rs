@@ -8,6 +8,7 @@ pub mod history;
 pub mod keys;
 pub mod layout;
 pub mod recorder;
+mod signals;
 pub mod stage;
 pub mod theme;
 pub mod ui;
@@ -15,10 +16,17 @@ pub mod view;
 
 pub use app::{App, Options};
 use futures::StreamExt;
-use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers,
+};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::terminal::{
+    BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::{DefaultTerminal, Terminal, prelude::CrosstermBackend};
 pub use recorder::Recorder;
 use std::io::stdout;
 use std::time::Duration;
@@ -28,21 +36,32 @@ use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the dashboard until the user quits, keeping the recording (if any) on disk up to date.
-/// The terminal is restored on every way out: return, error, panic, Ctrl-C, SIGTERM.
+/// The terminal is restored on every way out: return, error, panic, and SIGINT, SIGTERM,
+/// SIGHUP, SIGQUIT; Ctrl-Z and SIGTSTP restore it while the program is stopped.
 pub fn run(mut app: App, mut recorder: Option<Recorder>) -> color_eyre::Result<App> {
     install_hooks()?;
-    let mut terminal = ratatui::init();
-    let _restore = Restore;
-    execute!(stdout(), EnableMouseCapture)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(event_loop(&mut terminal, &mut app, &mut recorder));
+    let result = runtime.block_on(async {
+        // Listening before the screen changes: a signal's default action would leave it broken.
+        let mut signals = signals::Signals::new()?;
+        let _restore = Restore;
+        let mut terminal = enter()?;
+        event_loop(&mut terminal, &mut app, &mut recorder, &mut signals).await
+    });
     // However the loop ended, the recording gets the session's whole length.
     if let Some(r) = recorder {
         r.finish(&app)?;
     }
     result.map(|()| app)
+}
+
+/// Raw mode, the alternate screen and mouse reporting: what the dashboard runs in.
+fn enter() -> std::io::Result<DefaultTerminal> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    Terminal::new(CrosstermBackend::new(stdout()))
 }
 
 /// Puts the terminal back when dropped (also while unwinding from a panic).
@@ -54,9 +73,31 @@ impl Drop for Restore {
     }
 }
 
+/// Undoes [`enter`] and shows the cursor; harmless when the terminal is already restored.
 fn restore() {
     let _ = execute!(stdout(), DisableMouseCapture);
-    ratatui::restore();
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, Show);
+}
+
+/// Ctrl-Z or SIGTSTP: restores the terminal, stops like any full-screen program, and once
+/// continued (`fg`, SIGCONT) takes the terminal back and redraws everything.
+fn suspend(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    restore();
+    signals::stop();
+    resume(terminal, app)
+}
+
+/// Sets the terminal up again after a stop: raw mode (whatever the shell left), the alternate
+/// screen, mouse reporting, and a blank screen redrawn in full by a terminal that knows its
+/// size. (`Terminal::clear` would ask the terminal where its cursor is; not every one answers.)
+fn resume(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    // Forget the raw mode crossterm thinks is on: the shell may have reset the modes.
+    let _ = disable_raw_mode();
+    *terminal = enter()?;
+    execute!(stdout(), Clear(ClearType::All))?;
+    app.dirty = true;
+    Ok(())
 }
 
 /// color-eyre's reports, with the terminal restored before they print.
@@ -75,24 +116,33 @@ fn install_hooks() -> color_eyre::Result<()> {
     Ok(())
 }
 
+fn is_ctrl_z(key: &KeyEvent) -> bool {
+    key.kind == KeyEventKind::Press
+        && key.code == KeyCode::Char('z')
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
 async fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     recorder: &mut Option<Recorder>,
+    signals: &mut signals::Signals,
 ) -> color_eyre::Result<()> {
     let mut events = EventStream::new();
     let mut speed = app.speed();
     let mut sim_clock = sim_interval(speed);
     let mut last_draw = Instant::now() - FRAME;
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    #[cfg(unix)]
-    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     loop {
-        if let Some(r) = recorder
-            && let Err(e) = r.update(app)
-        {
-            app.note = Some(app::Note::Error(e.to_string()));
+        if let Some(r) = recorder {
+            let before = r.path().to_path_buf();
+            match r.update(app) {
+                Err(e) => app.note = Some(app::Note::Error(e.to_string())),
+                Ok(()) if r.path() != before => {
+                    let note = format!("new run: recording to {}", r.path().display());
+                    app.note = Some(app::Note::Info(note));
+                }
+                Ok(()) => {}
+            }
         }
         if app.quit {
             break;
@@ -101,18 +151,10 @@ async fn event_loop(
             speed = app.speed();
             sim_clock = sim_interval(speed);
         }
-        #[cfg(unix)]
-        let signalled = async {
-            tokio::select! {
-                _ = term.recv() => {},
-                _ = hangup.recv() => {},
-                _ = tokio::signal::ctrl_c() => {},
-            }
-        };
-        #[cfg(not(unix))]
-        let signalled = tokio::signal::ctrl_c();
         tokio::select! {
             event = events.next() => match event {
+                // Raw mode turns Ctrl-Z into a key: it suspends as the terminal's would.
+                Some(Ok(Event::Key(key))) if is_ctrl_z(&key) => suspend(terminal, app)?,
                 Some(Ok(Event::Key(key))) => app.handle_key(key),
                 Some(Ok(Event::Mouse(mouse))) => app.handle_mouse(mouse),
                 Some(Ok(Event::Resize(..))) => app.dirty = true,
@@ -127,7 +169,11 @@ async fn event_loop(
                 draw(terminal, app)?;
                 last_draw = Instant::now();
             }
-            _ = signalled => break,
+            signal = signals.next() => match signal {
+                signals::Signal::Suspend => suspend(terminal, app)?,
+                signals::Signal::Continue => resume(terminal, app)?,
+                signals::Signal::Quit => break,
+            },
         }
     }
     Ok(())

@@ -14,7 +14,9 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let sim = &app.sim;
     let arch = sim.arch();
     let hour = sim.hour_of_day();
-    let run = if app.paused {
+    let run = if app.at_end() {
+        Span::styled(" ⏹ end of --duration ", t.hot)
+    } else if app.paused {
         Span::styled(" ⏸ paused ", t.busy)
     } else {
         Span::styled(format!(" ▶ {}× ", app.speed()), t.ok)

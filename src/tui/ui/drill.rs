@@ -123,7 +123,11 @@ fn lines(app: &App, stage: &Stage, w: usize, h: usize) -> Vec<Line<'static>> {
         .count();
     let mut summary = vec![
         Span::styled(format!("{title} · "), t.title),
-        Span::styled(format!("{passed} of {} passed", judged.len()), t.ok),
+        if judged.is_empty() {
+            Span::styled("none", t.dim)
+        } else {
+            Span::styled(format!("{passed} of {} passed", judged.len()), t.ok)
+        },
     ];
     if failed > 0 {
         summary.push(Span::styled(format!(" · {failed} failed"), t.hot));
@@ -154,6 +158,14 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
     let run = &stage.run;
     let steps = stage.drill().steps.len();
     let applied = run.applied().len();
+    if run.verdict().is_some() && run.checks().is_empty() && run.steady_state().is_empty() {
+        // A recording: there was nothing to pass or fail.
+        return Line::from(vec![
+            Span::styled(" NO CHECKS ", t.dim.add_modifier(Modifier::REVERSED)),
+            Span::styled(" nothing was judged", t.dim),
+            Span::styled("  R report", t.dim),
+        ]);
+    }
     if let Some(verdict) = run.verdict() {
         let expected = verdict.meets(stage.drill().expect);
         let style = if verdict == drill::Verdict::Pass {

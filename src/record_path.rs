@@ -1,0 +1,92 @@
+//! `--record` writes its file again and again: it must not be one of the files the session
+//! reads, however the two paths are spelled (`./x.toml`, `../d/x.toml`, a symbolic or hard
+//! link).
+
+use crate::cli::Cli;
+use archtui::drill::{self, Drill};
+use archtui::input_error::InputError;
+use archtui::preset;
+use std::path::{Path, PathBuf};
+
+/// Every file the session reads: the preset, the drill or recording, and a drill's preset.
+pub fn inputs(cli: &Cli, drill: Option<&Drill>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = cli.replay.iter().cloned().collect();
+    if preset::builtin(&cli.preset).is_none() {
+        files.push(PathBuf::from(&cli.preset));
+    }
+    if let Some(name) = &cli.drill
+        && drill::builtin(name).is_none()
+    {
+        files.push(PathBuf::from(name));
+    }
+    if let Some(d) = drill
+        && preset::builtin(&d.preset).is_none()
+    {
+        files.push(PathBuf::from(d.preset_locator()));
+    }
+    files
+}
+
+/// `--record` writes its file again and again: it must not be one the session reads.
+pub fn check(record: &Path, inputs: &[PathBuf]) -> Result<(), InputError> {
+    match inputs.iter().find(|i| same_file(record, i)) {
+        Some(input) => Err(InputError::new(
+            "--record",
+            format!(
+                "{} would overwrite {}, an input of this session: record to another file",
+                record.display(),
+                input.display()
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether two paths name the same file. `output` may not exist yet; `input` does (it has
+/// been read).
+fn same_file(output: &Path, input: &Path) -> bool {
+    #[cfg(unix)]
+    if let (Ok(a), Ok(b)) = (std::fs::metadata(output), std::fs::metadata(input)) {
+        use std::os::unix::fs::MetadataExt;
+        return (a.dev(), a.ino()) == (b.dev(), b.ino());
+    }
+    match (canonical(output), std::fs::canonicalize(input)) {
+        (Some(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The canonical form of a path whose last part may not exist yet.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_and_links_of_one_file_are_the_same() {
+        let dir = std::env::temp_dir().join(format!("archtui-same-file-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let file = dir.join("in.toml");
+        std::fs::write(&file, "x = 1").unwrap();
+        assert!(same_file(&dir.join("sub/../in.toml"), &file));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&file, dir.join("link.toml")).unwrap();
+            std::fs::hard_link(&file, dir.join("hard.toml")).unwrap();
+            assert!(same_file(&dir.join("link.toml"), &file));
+            assert!(same_file(&dir.join("hard.toml"), &file));
+        }
+        assert!(!same_file(&dir.join("new.toml"), &file));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
