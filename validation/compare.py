@@ -1,10 +1,10 @@
-"""Runs archtui (the frozen binary) and the SimPy DES on the same networks and prints a Markdown
+"""Runs archtui (its release binary) and the SimPy DES on the same networks and prints a Markdown
 table comparing them; also writes it to validation/results.md.
 
     python3 validation/compare.py              # everything (about a minute on 2 cores)
     python3 validation/compare.py --only a1 b2 # some scenarios
 
-archtui's binary defaults to /tmp/archtui-v1 (set ARCHTUI to change it). Every run is
+archtui's binary defaults to target/release/archtui (set ARCHTUI to change it). Every run is
 deterministic: archtui with --seed 1, the DES with fixed seeds.
 """
 
@@ -28,7 +28,10 @@ sys.dont_write_bytecode = True  # leave no __pycache__ in the repository
 import des  # noqa: E402
 from des import DatabaseSpec, PoolSpec, RetrySpec, Scenario  # noqa: E402
 
-ARCHTUI = os.environ.get("ARCHTUI", "/tmp/archtui-v1")
+ARCHTUI = os.environ.get(
+    "ARCHTUI",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "archtui"),
+)
 PRESETS = os.path.join(HERE, "presets")
 
 # The users' retry policies, as src/retry_policy.rs defines them.
