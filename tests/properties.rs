@@ -1,5 +1,7 @@
 //! Random fault sequences on every preset, with users switching retry policies: whatever
-//! happens, the numbers stay finite and non-negative, requests and attempts are conserved, and instance counts stay within their bounds.
+//! happens, the numbers stay finite and non-negative, requests and attempts are conserved,
+//! instance counts stay within their bounds, and every second with errors lies under an event
+//! that says where requests fail.
 
 mod common;
 
@@ -187,17 +189,52 @@ fn check_second(sim: &Simulation) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Every second in which more than 0.1 % of requests fail lies under a `failing` event that
+/// names where they fail and how, opened by then and not yet closed.
+#[derive(Default)]
+struct Explained {
+    seen: usize,
+    open: bool,
+}
+
+impl Explained {
+    fn check(&mut self, sim: &Simulation) -> Result<(), TestCaseError> {
+        for e in &sim.events()[self.seen..] {
+            match e.kind.as_str() {
+                "failing" => self.open = true,
+                "recovered" if e.message.starts_with("users' requests succeed again") => {
+                    self.open = false
+                }
+                _ => {}
+            }
+        }
+        self.seen = sim.events().len();
+        let error_rate = sim.last().error_rate();
+        if error_rate > 0.001 && !self.open {
+            return Err(bad(format!(
+                "{:.3}% of requests fail and no event says where",
+                error_rate * 100.0
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn run_plan(arch: &Arc<Architecture>, seed: u64, plan: &[Fault]) -> Result<(), TestCaseError> {
     let mut actions: Vec<(u64, Action)> = plan.iter().map(|f| (f.at, action(arch, f))).collect();
     actions.sort_by_key(|(at, _)| *at);
     let mut sim = Simulation::new(arch.clone(), seed);
     let mut next = actions.into_iter().peekable();
+    let mut cause = Explained::default();
     for _ in 0..1_800 {
         while let Some((_, a)) = next.next_if(|(at, _)| *at <= sim.time()) {
             sim.apply(&a).map_err(|e| bad(format!("{a}: {e}")))?;
         }
         sim.step();
         check_second(&sim).map_err(|e| bad(format!("t={}: {e}", sim.time())))?;
+        cause
+            .check(&sim)
+            .map_err(|e| bad(format!("t={}: {e}", sim.time())))?;
     }
     let summary = archtui::report::Summary::of(&sim, Vec::new());
     check_numbers(&serde_json::to_value(&summary).unwrap(), "summary")

@@ -8,6 +8,11 @@ use super::retry::BreakerState;
 use super::{NodeState, Simulation};
 use crate::arch::Kind;
 
+/// Errors above this share of finished requests need a cause on the event log.
+const ERROR_SHARE: f64 = 0.001;
+/// Seconds without such errors before the failing is over.
+const CALM_S: u64 = 10;
+
 /// Retries above this share of the attempts are a storm.
 const STORM_SHARE: f64 = 0.2;
 /// ...and it has passed when they fall below this share.
@@ -21,6 +26,9 @@ pub struct Alarms {
     shedding: Vec<bool>,
     storm: bool,
     breaker_open: bool,
+    /// Where users' requests fail now (`Some(None)`: in the client), and since when calm.
+    failing: Option<Option<usize>>,
+    calm_since: Option<u64>,
 }
 
 impl Alarms {
@@ -35,6 +43,7 @@ impl Alarms {
 
 impl Simulation {
     pub(super) fn raise_alarms(&mut self) {
+        self.say_where_requests_fail();
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             let (Kind::Pool(spec), NodeState::Pool(pool)) = (&c.kind, &self.nodes[n.index()])
@@ -130,5 +139,75 @@ impl Simulation {
             };
             self.events.push(kind, None, message.into());
         }
+    }
+
+    /// While users' requests fail, the log says where most of them fail and how: the
+    /// component, and whether it does not answer (a dead target), refuses, times out in a
+    /// queue, or answers after its caller gave up. Said again when the place changes.
+    fn say_where_requests_fail(&mut self) {
+        let last = &self.last;
+        if last.error_rate() <= ERROR_SHARE {
+            if self.alarms.failing.is_some() {
+                let calm = *self.alarms.calm_since.get_or_insert(self.t);
+                if self.t >= calm + CALM_S {
+                    self.alarms.failing = None;
+                    self.alarms.calm_since = None;
+                    self.events.push(
+                        EventKind::Recovered,
+                        None,
+                        "users' requests succeed again".into(),
+                    );
+                }
+            }
+            return;
+        }
+        self.alarms.calm_since = None;
+        let sc = &self.scratch;
+        let user = |x: &crate::arch::PerClass<f64>| {
+            crate::arch::USER_CLASSES
+                .iter()
+                .map(|&c| x[c as usize])
+                .sum::<f64>()
+        };
+        let (worst, failed_there) = (0..sc.users_failed_at.len())
+            .map(|i| (i, user(&sc.users_failed_at[i])))
+            .fold(
+                (None, 0.0),
+                |best, (i, f)| if f > best.1 { (Some(i), f) } else { best },
+            );
+        let blocked = user(&last.blocked);
+        let place = if blocked > failed_there { None } else { worst };
+        if self.alarms.failing == Some(place) {
+            return;
+        }
+        self.alarms.failing = Some(place);
+        let share = format!("{:.1}% of requests fail", last.error_rate() * 100.0);
+        let Some(i) = place else {
+            self.events.push(
+                EventKind::Failing,
+                None,
+                format!("{share}: refused in the client by its circuit breaker or retry budget"),
+            );
+            return;
+        };
+        let hard = user(&sc.hard_failed[i]);
+        let hard_s = user(&sc.hard_failed_s[i]);
+        let how = if hard <= 0.5 * failed_there {
+            "answered after the caller gave up (work done for nobody)"
+        } else {
+            match hard_s / hard {
+                s if s >= 0.9 * crate::preset::defaults::DEAD_TARGET_S => {
+                    "no answer: requests hang until their caller's timeout"
+                }
+                s if s <= 0.01 => "refused at once",
+                _ => "timed out waiting in a queue",
+            }
+        };
+        let id = self.arch.graph[crate::arch::NodeId::new(i)].id.clone();
+        self.events.push(
+            EventKind::Failing,
+            Some(&id),
+            format!("{share}, most of them here: {how}"),
+        );
     }
 }

@@ -40,6 +40,8 @@ pub enum EventKind {
     CircuitClose,
     /// A pool refuses requests at once rather than queueing them (load shedding).
     Shed,
+    /// Users' requests fail: where most of them fail, and how.
+    Failing,
 }
 
 impl EventKind {
@@ -65,6 +67,7 @@ impl EventKind {
             EventKind::CircuitOpen => "circuit_open",
             EventKind::CircuitClose => "circuit_close",
             EventKind::Shed => "shed",
+            EventKind::Failing => "failing",
         }
     }
 
@@ -72,7 +75,7 @@ impl EventKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub const ALL: [EventKind; 20] = [
+    pub const ALL: [EventKind; 21] = [
         EventKind::Fault,
         EventKind::Restore,
         EventKind::ScaleOut,
@@ -93,6 +96,7 @@ impl EventKind {
         EventKind::CircuitOpen,
         EventKind::CircuitClose,
         EventKind::Shed,
+        EventKind::Failing,
     ];
 
     pub fn severity(self) -> Severity {
@@ -101,7 +105,8 @@ impl EventKind {
             | EventKind::SloBreach
             | EventKind::HealthCheckFail
             | EventKind::Saturated
-            | EventKind::RetryStorm => Severity::Bad,
+            | EventKind::RetryStorm
+            | EventKind::Failing => Severity::Bad,
             EventKind::FailoverStart
             | EventKind::CacheCold
             | EventKind::CircuitOpen
