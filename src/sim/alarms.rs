@@ -26,6 +26,8 @@ pub struct Alarms {
     shedding: Vec<bool>,
     storm: bool,
     breaker_open: bool,
+    /// Per call edge: its caller's breaker is open.
+    call_breakers: Vec<bool>,
     /// Where users' requests fail now (`Some(None)`: in the client), and since when calm.
     failing: Option<Option<usize>>,
     calm_since: Option<u64>,
@@ -138,6 +140,35 @@ impl Simulation {
                 )
             };
             self.events.push(kind, None, message.into());
+        }
+        self.watch_call_breakers();
+    }
+
+    /// A server pool's breaker on one of its callees opening or closing.
+    fn watch_call_breakers(&mut self) {
+        let arch = self.arch.clone();
+        self.alarms
+            .call_breakers
+            .resize(self.call_retries.len(), false);
+        for (i, e) in self.call_retries.iter().enumerate() {
+            let open = !matches!(e.retrier.breaker, BreakerState::Closed);
+            if open == self.alarms.call_breakers[i] {
+                continue;
+            }
+            self.alarms.call_breakers[i] = open;
+            let (from, to) = (&arch.graph[e.from].id, &arch.graph[e.to].id);
+            let (kind, message) = if open {
+                (
+                    EventKind::CircuitOpen,
+                    format!("breaker on calls to {to} opened: they fail at once here"),
+                )
+            } else {
+                (
+                    EventKind::CircuitClose,
+                    format!("breaker on calls to {to} closed: probes succeeded"),
+                )
+            };
+            self.events.push(kind, Some(from), message);
         }
     }
 

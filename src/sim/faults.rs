@@ -206,7 +206,7 @@ impl Simulation {
                     .map_or("", |(_, _, w)| *w);
                 self.events.push(
                     EventKind::Change,
-                    None,
+                    (caller != crate::action::USERS).then_some(caller.as_str()),
                     format!("{caller} retry with the `{policy}` policy now: {what}"),
                 );
             }
