@@ -47,6 +47,23 @@ impl RetryPolicy {
         breaker: None,
     };
 
+    /// The AWS SDKs' standard mode: 3 attempts, exponential backoff from 1 s with full
+    /// jitter, capped at 20 s.
+    const SDK: RetryPolicy = RetryPolicy {
+        attempts: 3,
+        base_s: 1.0,
+        cap_s: 20.0,
+        jitter: true,
+        budget: None,
+        breaker: None,
+    };
+
+    /// The SDK's policy with retries held to 10 % of requests.
+    const BUDGET: RetryPolicy = RetryPolicy {
+        budget: Some(0.1),
+        ..Self::SDK
+    };
+
     /// The named policies an action can switch a caller to, with what each stands for.
     pub const NAMED: [(&'static str, RetryPolicy, &'static str); 6] = [
         ("none", RetryPolicy::NONE, "never retry"),
@@ -76,42 +93,19 @@ impl RetryPolicy {
         ),
         (
             "sdk",
-            RetryPolicy {
-                attempts: 3,
-                base_s: 1.0,
-                cap_s: 20.0,
-                jitter: true,
-                budget: None,
-                breaker: None,
-            },
+            Self::SDK,
             "AWS SDK standard mode: 3 attempts, exponential backoff with full jitter",
         ),
         (
             "budget",
-            RetryPolicy {
-                attempts: 3,
-                base_s: 1.0,
-                cap_s: 20.0,
-                jitter: true,
-                budget: Some(0.1),
-                breaker: None,
-            },
+            Self::BUDGET,
             "3 attempts, backoff with full jitter, retries at most 10 % of requests",
         ),
         (
             "breaker",
             RetryPolicy {
-                attempts: 3,
-                base_s: 1.0,
-                cap_s: 20.0,
-                jitter: true,
-                budget: Some(0.1),
-                breaker: Some(Breaker {
-                    failure_ratio: 0.5,
-                    window_s: 10,
-                    open_s: 30.0,
-                    probe_share: 0.1,
-                }),
+                breaker: Some(crate::preset::defaults::BREAKER),
+                ..Self::BUDGET
             },
             "the budget policy behind a circuit breaker (opens at 50 % failures over 10 s)",
         ),
@@ -122,14 +116,6 @@ impl RetryPolicy {
             .iter()
             .find(|(n, _, _)| *n == name)
             .map(|(_, p, _)| *p)
-    }
-
-    /// The name of a built-in policy equal to this one, if any.
-    pub fn name(&self) -> Option<&'static str> {
-        Self::NAMED
-            .iter()
-            .find(|(_, p, _)| p == self)
-            .map(|(n, _, _)| *n)
     }
 
     /// The backoff bound before retry `i` (from 1).

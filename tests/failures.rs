@@ -4,20 +4,7 @@
 
 mod common;
 use archtui::drill;
-use common::{run_with_metrics, scratch_file};
-use serde_json::Value;
-
-fn f(v: &Value, path: &[&str]) -> f64 {
-    path.iter()
-        .fold(v, |v, k| &v[*k])
-        .as_f64()
-        .unwrap_or_else(|| panic!("{path:?} in {v}"))
-}
-
-/// Mean of a metric over seconds `from..to`.
-fn mean(lines: &[Value], from: u64, to: u64, path: &[&str]) -> f64 {
-    (from..to).map(|t| f(&lines[t as usize], path)).sum::<f64>() / (to - from) as f64
-}
+use common::{f, mean, run_with_metrics, scratch_file};
 
 fn has_event(s: &archtui::report::Summary, kind: &str, component: Option<&str>) -> bool {
     s.events.iter().any(|e| {

@@ -1,24 +1,12 @@
 //! How each tier reacts to the faults its lessons are about.
 
 mod common;
-use common::run_with_metrics;
+use common::{f, mean, run_with_metrics};
 use serde_json::Value;
 
 /// The metrics line of second `t`.
 fn at(lines: &[Value], t: u64) -> &Value {
     &lines[t as usize]
-}
-
-fn f(v: &Value, path: &[&str]) -> f64 {
-    path.iter()
-        .fold(v, |v, k| &v[*k])
-        .as_f64()
-        .unwrap_or_else(|| panic!("{path:?} in {v}"))
-}
-
-/// Mean of a metric over seconds `from..to`.
-fn mean(lines: &[Value], from: u64, to: u64, path: &[&str]) -> f64 {
-    (from..to).map(|t| f(at(lines, t), path)).sum::<f64>() / (to - from) as f64
 }
 
 fn event<'a>(

@@ -150,3 +150,16 @@ pub fn run_with_metrics(
 }
 
 pub const PRESETS: [&str; 6] = ["100", "1k", "10k", "100k", "1m", "10m"];
+
+/// A number at `path` in a JSON value (a metrics line).
+pub fn f(v: &serde_json::Value, path: &[&str]) -> f64 {
+    path.iter()
+        .fold(v, |v, k| &v[*k])
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path:?} in {v}"))
+}
+
+/// Mean of a metric over the metrics lines of seconds `from..to`.
+pub fn mean(lines: &[serde_json::Value], from: u64, to: u64, path: &[&str]) -> f64 {
+    (from..to).map(|t| f(&lines[t as usize], path)).sum::<f64>() / (to - from) as f64
+}
