@@ -42,17 +42,18 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
     let region = c.region.map(|r| region_health(sim, r));
     let (mut health, figures) = match sim.node(n) {
         NodeState::Pool(p) => {
+            let (busiest, load) = pool_load(p);
             let h = if p.serving() == 0 && p.desired > 0 {
                 Health::Down
             } else {
-                Theme::utilization_health(p.utilization)
+                Theme::utilization_health(busiest)
             };
             let count = if p.serving() == p.desired {
                 p.serving().to_string()
             } else {
                 format!("{}/{}", p.serving(), p.desired)
             };
-            (h, format!("{count} {}", percent(p.utilization)))
+            (h, format!("{count} {load}"))
         }
         NodeState::Database(db) => {
             let (h, state) = match db.writer {
@@ -148,7 +149,7 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
             };
             Status {
                 health,
-                figures: format!("{figures} {}", percent(p.utilization)),
+                figures: format!("{figures} {}", pool_load(p).1),
             }
         }
         NodeState::Cache(c) => {
@@ -250,7 +251,12 @@ pub fn failing_share(sim: &Simulation, n: NodeId) -> f64 {
     let flow = sim.node_flow(n);
     let arrived: f64 = flow.arrived.iter().sum();
     let failed: f64 = flow.failed.iter().sum();
-    if arrived > 0.0 { failed / arrived } else { 0.0 }
+    // Requests that waited from earlier seconds fail too: never more than all of them.
+    if arrived > 0.0 {
+        (failed / arrived).min(1.0)
+    } else {
+        0.0
+    }
 }
 
 /// A component's region and AZs, in words.
@@ -320,6 +326,22 @@ pub fn short_age(s: f64) -> String {
         format!("{:.0}m", s / 60.0)
     } else {
         format!("{:.0}h", s / 3600.0)
+    }
+}
+
+/// How loaded a pool is, and how to say it: a pool whose threads or pooled connections are all
+/// taken is as stuck as one whose CPUs are, so it shows the fuller of the two (`full` when the
+/// slots are).
+fn pool_load(p: &crate::sim::pool::PoolState) -> (f64, String) {
+    let slots = p
+        .holding
+        .threads
+        .utilization()
+        .max(p.holding.connections.utilization());
+    if slots >= 0.99 && slots > p.utilization {
+        (slots, "full".to_string())
+    } else {
+        (p.utilization.max(slots), percent(p.utilization))
     }
 }
 

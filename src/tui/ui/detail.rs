@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 lines.push(kv(
                     "threads",
                     format!(
-                        "{:.0}/{:.0} in use, {:.0} waiting for one",
+                        "{:.0}/{:.0}, {:.0} waiting",
                         h.threads.in_use,
                         h.threads.limit,
                         h.threads.station.queued()
@@ -90,7 +90,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                 lines.push(kv(
                     "db pool",
                     format!(
-                        "{:.0}/{:.0} connections, {:.0} waiting",
+                        "{:.0}/{:.0}, {:.0} waiting",
                         h.connections.in_use,
                         h.connections.limit,
                         h.connections.station.queued()
