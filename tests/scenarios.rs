@@ -186,3 +186,28 @@ fn losing_a_region_at_10m_is_over_in_about_a_minute() {
             .starts_with("shard1-oregon")
     );
 }
+
+#[test]
+fn a_restored_server_takes_traffic_only_after_passing_its_health_checks() {
+    // The ALB's healthy threshold: checks in a row (30 s apart) before a target takes traffic.
+    let back_at = |healthy: u32| {
+        let source = std::fs::read_to_string("presets/1k.toml").unwrap().replace(
+            "[[load_balancer]]\n",
+            &format!("[[load_balancer]]\nhealthy_threshold = {healthy}\n"),
+        );
+        let path = common::scratch_file(&format!("healthy-{healthy}"), "1k.toml", source);
+        let (_, m) = run_with_metrics(
+            path.to_str().unwrap(),
+            1,
+            "40m",
+            &["10m=kill-az:a", "20m=restore-az:a"],
+        );
+        (1_200..2_400)
+            .find(|&t| f(at(&m, t), &["instances", "web"]) == 2.0)
+            .expect("back in service")
+    };
+    let (two, ten) = (back_at(2), back_at(10));
+    // Booting takes 3 minutes either way; then 2 or 10 checks.
+    assert!(two >= 1_200 + 180 + 30, "{two}");
+    assert_eq!(ten - two, 8 * 30, "two checks: {two}, ten: {ten}");
+}

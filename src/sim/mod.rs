@@ -208,6 +208,9 @@ impl Simulation {
                         pushed: true,
                         replace: true,
                         eviction_s: None,
+                        // Assumption: the reader endpoint's DNS takes a replica in once it is
+                        // available; no health-check threshold.
+                        healthy_checks: None,
                     };
                     NodeState::Database(DbState::new(db, detection))
                 }
@@ -399,6 +402,7 @@ fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut Sim
             pushed: false,
             replace,
             eviction_s,
+            healthy_checks: None,
         },
         (_, Some(lb)) => Detection {
             checks: Some((
@@ -409,6 +413,7 @@ fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut Sim
             pushed: true,
             replace,
             eviction_s,
+            healthy_checks: Some(lb.healthy_threshold),
         },
         // Straight from DNS: nothing stops traffic to a dead server.
         (_, None) => Detection {
@@ -416,6 +421,7 @@ fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut Sim
             pushed: true,
             replace,
             eviction_s,
+            healthy_checks: None,
         },
     }
 }

@@ -33,6 +33,24 @@ pub struct Detection {
     pub replace: bool,
     /// Kubernetes keeps pods on a lost node bound to it this long before replacing them.
     pub eviction_s: Option<f64>,
+    /// A load balancer sends traffic to a new or returning target only after it passed this
+    /// many health checks in a row (`None`: it takes traffic once booted).
+    pub healthy_checks: Option<u32>,
+}
+
+impl Detection {
+    /// When an instance that finished booting at `ready` takes traffic: with load balancer
+    /// health checks, at the check that makes it healthy (ELB User Guide: a target is healthy
+    /// after `healthy_threshold` consecutive successful checks).
+    pub fn in_service_at(&self, ready: f64) -> f64 {
+        match (self.checks, self.healthy_checks) {
+            (Some((interval, phase, _)), Some(healthy)) if interval > 0.0 => {
+                let first = phase + ((ready - phase) / interval).ceil().max(0.0) * interval;
+                first + f64::from(healthy.saturating_sub(1)) * interval
+            }
+            _ => ready,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -401,7 +419,9 @@ impl PoolState {
         let mut noticed: Vec<(AzRef, u32)> = Vec::new();
         for slot in &mut self.slots {
             let before = slot.launching.len();
-            slot.launching.retain(|&ready| ready > t);
+            let detection = self.detection;
+            slot.launching
+                .retain(|&ready| detection.in_service_at(ready) > t);
             slot.serving += (before - slot.launching.len()) as u32;
 
             let n = slot
@@ -673,7 +693,7 @@ impl PoolState {
                     format!(
                         "launching {} (in service in {:.0}s)",
                         parts.join(", "),
-                        self.launch_s
+                        self.detection.in_service_at(t + self.launch_s) - t
                     ),
                 );
             }
