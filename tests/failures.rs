@@ -213,3 +213,33 @@ fn a_retry_storm_outlives_its_trigger_and_a_budget_recovers() {
     let after_surge_start = recovered.expect("recovers");
     assert!(after_surge_start <= 120.0 + 300.0, "{after_surge_start}");
 }
+
+#[test]
+fn failover_events_say_which_requests_fail() {
+    // RDS Multi-AZ without replicas: reads go to the writer too, and fail with it.
+    let (s, m) = run_with_metrics("1k", 2, "12m", &["10m=kill-db-primary"]);
+    let start = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "failover_start")
+        .unwrap();
+    assert!(
+        start.message.contains("reads and writes fail"),
+        "{}",
+        start.message
+    );
+    // Dynamic requests are 40 % of the traffic, and 10 % of them write: reads fail too.
+    assert!(f(&m[605], &["error_rate"]) > 0.1, "{}", m[605]);
+    // Aurora with its only reader promoted: reads have nowhere to go either.
+    let (s, _) = run_with_metrics("10k", 1, "12m", &["10m=kill-db-primary"]);
+    let start = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "failover_start")
+        .unwrap();
+    assert!(
+        start.message.contains("reads fail too"),
+        "{}",
+        start.message
+    );
+}

@@ -147,10 +147,19 @@ impl DbState {
                 started: cx.t,
             };
             self.standby = Standby::Lost(lost_az);
+            // Reads go to the writer too when no replica serves them.
+            let failing = if self.readers_serving() > 0 {
+                "writes fail"
+            } else {
+                "reads and writes fail"
+            };
             cx.events.push(
                 EventKind::FailoverStart,
                 Some(cx.id),
-                format!("writer in {here} lost; promoting the Multi-AZ standby in {} (writes fail meanwhile, typically 60–120 s)", cx.events.az_name(az)),
+                format!(
+                    "writer in {here} lost; promoting the Multi-AZ standby in {} ({failing} meanwhile, typically 60–120 s)",
+                    cx.events.az_name(az)
+                ),
             );
             return;
         }
@@ -169,10 +178,20 @@ impl DbState {
                 to: az,
                 started: cx.t,
             };
+            // Aurora User Guide: the other readers keep serving; with a single reader, the one
+            // promoted was the only one, and reads have nowhere to go until it is the writer.
+            let readers = if replicas.serving() > 0 {
+                "the other readers keep serving reads"
+            } else {
+                "it was the only reader: reads fail too until it is promoted"
+            };
             cx.events.push(
                 EventKind::FailoverStart,
                 Some(cx.id),
-                format!("writer in {here} lost; promoting a reader in {} (readers keep serving; typically under 30–60 s)", cx.events.az_name(az)),
+                format!(
+                    "writer in {here} lost; promoting a reader in {} ({readers}; typically under 30–60 s)",
+                    cx.events.az_name(az)
+                ),
             );
             return;
         }
