@@ -211,3 +211,16 @@ fn a_restored_server_takes_traffic_only_after_passing_its_health_checks() {
     assert!(two >= 1_200 + 180 + 30, "{two}");
     assert_eq!(ten - two, 8 * 30, "two checks: {two}, ten: {ten}");
 }
+
+#[test]
+fn a_lost_region_scales_nothing() {
+    let (s, _) = run_with_metrics("10m", 1, "40m", &["10m=kill-region:seoul"]);
+    let seoul: Vec<&str> = ["app", "workers"].into();
+    let scaled: Vec<_> = s
+        .events
+        .iter()
+        .filter(|e| e.t > 600 && matches!(e.kind.as_str(), "scale_in" | "scale_out"))
+        .filter(|e| e.component.as_deref().is_some_and(|c| seoul.contains(&c)))
+        .collect();
+    assert!(scaled.is_empty(), "{scaled:?}");
+}

@@ -19,8 +19,11 @@ impl Simulation {
             if c.region.is_some_and(|r| self.dormant[r]) {
                 continue; // a standby region waits, frozen, until disaster recovery brings it up
             }
-            // Nothing has been observed before the first second's traffic.
-            let metric = (self.t > 0).then(|| self.scaling_metric(n));
+            // Nothing has been observed before the first second's traffic, and a lost region's
+            // scaling rules observe nothing at all (its CloudWatch alarms and controllers are
+            // gone with it): they neither scale in nor out until it is back.
+            let lost = c.region.is_some_and(|r| self.region_down[r]);
+            let metric = (self.t > 0 && !lost).then(|| self.scaling_metric(n));
             match (&c.kind, &mut self.nodes[n.index()]) {
                 (Kind::Pool(_), NodeState::Pool(pool)) => {
                     pool.tick(t, metric, &az_up, &c.id, &mut self.events)
