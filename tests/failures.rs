@@ -216,30 +216,20 @@ fn a_retry_storm_outlives_its_trigger_and_a_budget_recovers() {
 
 #[test]
 fn failover_events_say_which_requests_fail() {
+    let failover = |preset: &str, seed: u64| {
+        let (s, m) = run_with_metrics(preset, seed, "12m", &["10m=kill-db-primary"]);
+        let start = s
+            .events
+            .iter()
+            .find(|e| e.kind.as_str() == "failover_start");
+        (start.expect("a failover starts").message.clone(), m)
+    };
     // RDS Multi-AZ without replicas: reads go to the writer too, and fail with it.
-    let (s, m) = run_with_metrics("1k", 2, "12m", &["10m=kill-db-primary"]);
-    let start = s
-        .events
-        .iter()
-        .find(|e| e.kind.as_str() == "failover_start")
-        .unwrap();
-    assert!(
-        start.message.contains("reads and writes fail"),
-        "{}",
-        start.message
-    );
+    let (said, m) = failover("1k", 2);
+    assert!(said.contains("reads and writes fail"), "{said}");
     // Dynamic requests are 40 % of the traffic, and 10 % of them write: reads fail too.
     assert!(f(&m[605], &["error_rate"]) > 0.1, "{}", m[605]);
     // Aurora with its only reader promoted: reads have nowhere to go either.
-    let (s, _) = run_with_metrics("10k", 1, "12m", &["10m=kill-db-primary"]);
-    let start = s
-        .events
-        .iter()
-        .find(|e| e.kind.as_str() == "failover_start")
-        .unwrap();
-    assert!(
-        start.message.contains("reads fail too"),
-        "{}",
-        start.message
-    );
+    let (said, _) = failover("10k", 1);
+    assert!(said.contains("reads fail too"), "{said}");
 }

@@ -289,11 +289,8 @@ fn continued_after_a_stop_it_cannot_see_it_takes_the_terminal_back() {
     s.assert_restored();
 }
 
-#[test]
-fn without_a_controlling_terminal_the_dashboard_refuses_to_start() {
-    let pty = openpty();
-    let out_file = std::env::temp_dir().join(format!("archtui-noterm-{}", std::process::id()));
-    let out = File::create(&out_file).unwrap();
+/// The binary in a session of its own, with no controlling terminal (as under cron).
+fn detached() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_archtui"));
     // SAFETY: setsid is async-signal-safe.
     unsafe {
@@ -304,6 +301,15 @@ fn without_a_controlling_terminal_the_dashboard_refuses_to_start() {
             Ok(())
         });
     }
+    cmd
+}
+
+#[test]
+fn without_a_controlling_terminal_the_dashboard_refuses_to_start() {
+    let pty = openpty();
+    let out_file = std::env::temp_dir().join(format!("archtui-noterm-{}", std::process::id()));
+    let out = File::create(&out_file).unwrap();
+    let mut cmd = detached();
     // No controlling terminal at all (cron): stdin /dev/null, stdout a file.
     let result = cmd
         .args(["--preset", "1k"])
@@ -320,16 +326,7 @@ fn without_a_controlling_terminal_the_dashboard_refuses_to_start() {
     );
     assert_eq!(std::fs::read(&out_file).unwrap(), b"", "wrote to the file");
     // A terminal on stdout but none to read keys from (stdin /dev/null, no controlling tty).
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_archtui"));
-    // SAFETY: setsid is async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    let mut cmd = detached();
     let result = cmd
         .args(["--preset", "1k"])
         .stdin(Stdio::null())
