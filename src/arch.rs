@@ -28,6 +28,11 @@ pub const CLASSES: [Class; 4] = [Class::Static, Class::Read, Class::Write, Class
 /// Classes a user waits for (a job is acknowledged when it is queued).
 pub const USER_CLASSES: [Class; 3] = [Class::Static, Class::Read, Class::Write];
 
+/// Sums a per-class value over the classes users wait for (jobs left out).
+pub fn users_total(x: &PerClass<f64>) -> f64 {
+    USER_CLASSES.iter().map(|&c| x[c as usize]).sum()
+}
+
 /// A value per request class.
 pub type PerClass<T> = [T; 4];
 

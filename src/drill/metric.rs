@@ -266,17 +266,10 @@ impl Metric {
             MetricKind::RpsServed => plain(Some(last.served)),
             MetricKind::RpsFailed => plain(Some(last.failed)),
             MetricKind::RpsRetries => plain(Some(last.retries_total())),
-            MetricKind::RetryShare => {
-                let attempts = last.offered_total();
-                Sample {
-                    value: Some(if attempts > 0.0 {
-                        last.retries_total() / attempts
-                    } else {
-                        0.0
-                    }),
-                    weight: attempts,
-                }
-            }
+            MetricKind::RetryShare => Sample {
+                value: Some(last.retry_share()),
+                weight: last.offered_total(),
+            },
             MetricKind::Goodput => plain(Some(last.served)),
             MetricKind::RpsWasted => plain(Some(last.wasted)),
             MetricKind::HealthyAzs => plain(Some(

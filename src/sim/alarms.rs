@@ -6,7 +6,7 @@
 use super::events::EventKind;
 use super::retry::BreakerState;
 use super::{NodeState, Simulation};
-use crate::arch::Kind;
+use crate::arch::{Kind, users_total};
 
 /// Errors above this share of finished requests need a cause on the event log.
 const ERROR_SHARE: f64 = 0.001;
@@ -101,12 +101,7 @@ impl Simulation {
                 }
             }
         }
-        let attempts = self.last.offered_total();
-        let share = if attempts > 0.0 {
-            self.last.retries_total() / attempts
-        } else {
-            0.0
-        };
+        let share = self.last.retry_share();
         if !self.alarms.storm && share > STORM_SHARE {
             self.alarms.storm = true;
             self.events.push(
@@ -194,19 +189,13 @@ impl Simulation {
         }
         self.alarms.calm_since = None;
         let sc = &self.scratch;
-        let user = |x: &crate::arch::PerClass<f64>| {
-            crate::arch::USER_CLASSES
-                .iter()
-                .map(|&c| x[c as usize])
-                .sum::<f64>()
-        };
         let (worst, failed_there) = (0..sc.users_failed_at.len())
-            .map(|i| (i, user(&sc.users_failed_at[i])))
+            .map(|i| (i, users_total(&sc.users_failed_at[i])))
             .fold(
                 (None, 0.0),
                 |best, (i, f)| if f > best.1 { (Some(i), f) } else { best },
             );
-        let blocked = user(&last.blocked);
+        let blocked = users_total(&last.blocked);
         let place = if blocked > failed_there { None } else { worst };
         if self.alarms.failing == Some(place) {
             return;
@@ -221,8 +210,8 @@ impl Simulation {
             );
             return;
         };
-        let hard = user(&sc.hard_failed[i]);
-        let hard_s = user(&sc.hard_failed_s[i]);
+        let hard = users_total(&sc.hard_failed[i]);
+        let hard_s = users_total(&sc.hard_failed_s[i]);
         let how = if hard <= 0.5 * failed_there {
             "answered after the caller gave up (work done for nobody)"
         } else {

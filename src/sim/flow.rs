@@ -144,10 +144,18 @@ impl Scratch {
         self.failed[i][class] += amount;
         self.hard_failed[i][class] += amount;
         self.hard_failed_s[i][class] += amount * seconds;
-        let users = amount * (1.0 - orphans);
+        self.users_failed(i, class, amount * (1.0 - orphans), seconds);
+    }
+
+    /// Users' requests that failed at component `i` after `seconds`, or at the caller's
+    /// timeout if that came first.
+    fn users_failed(&mut self, i: usize, class: usize, users: f64, seconds: f64) {
         self.users.failed[class] += users;
         self.users_failed_at[i][class] += users;
-        self.users.failed_s += users * seconds.min(self.steps[i][class].timeout_s);
+        let waited = seconds.min(self.steps[i][class].timeout_s);
+        if waited.is_finite() {
+            self.users.failed_s += users * waited;
+        }
     }
 
     pub(super) fn fail(&mut self, at: NodeId, class: usize, amount: f64, seconds: f64) {
@@ -178,13 +186,8 @@ impl Scratch {
             // deadline, and they cost the users a failure here.
             self.failed[i][k] += tick.late[k];
             let users = tick.late[k] * (1.0 - tick.orphan_share[k]);
-            self.users.failed[k] += users;
-            self.users_failed_at[i][k] += users;
             self.users.wasted += users;
-            let deadline = self.steps[i][k].timeout_s;
-            if deadline.is_finite() {
-                self.users.failed_s += users * deadline;
-            }
+            self.users_failed(i, k, users, f64::INFINITY);
             if tick.ok[k] + tick.failed[k] > 0.0 {
                 self.steps[i][k].delay = tick.delay[k];
             }

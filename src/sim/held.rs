@@ -15,7 +15,7 @@
 
 use super::station::{Capacity, Delay, Station};
 use super::{DT, NodeState, Simulation};
-use crate::arch::{Kind, PerClass};
+use crate::arch::{Kind, NodeId, PerClass};
 
 /// Memory of the smoothed holding times (seconds): callees' answer times reach their callers
 /// over a few seconds, as the requests that saw them finish.
@@ -174,15 +174,13 @@ impl Simulation {
                 if total <= 0.0 {
                     continue; // keep what the last busy second said
                 }
-                let (mut down, mut reach, mut db_time, mut previous) = (0.0, 0.0, 0.0, 0.0);
-                for &(to, cumulative) in &step.hops {
-                    let w = cumulative - previous;
-                    previous = cumulative;
-                    down += w * times.answer_s[to.index()][k];
-                    reach += w * times.reaches_db[to.index()][k];
-                    db_time +=
-                        w * times.reaches_db[to.index()][k] * times.db_answer_s[to.index()][k];
-                }
+                // The hops hold cumulative shares once sealed: each one's own is the step.
+                let shares = step.hops.iter().scan(0.0, |previous, &(to, cumulative)| {
+                    let share = cumulative - *previous;
+                    *previous = cumulative;
+                    Some((to, share))
+                });
+                let (down, reach, db_hold) = callees(shares, k, times);
                 // Nobody waits past the component's timeout, whatever goes on behind it.
                 let limit = step.timeout_s;
                 let own = step.delay.mean_s();
@@ -197,7 +195,7 @@ impl Simulation {
                     // Caches and forwarders pass their misses on; pools hold their own connections.
                     let share = if total > 0.0 { sent / total } else { 0.0 };
                     times.reaches_db[i][k] = share * reach;
-                    times.db_answer_s[i][k] = if reach > 0.0 { db_time / reach } else { 0.0 };
+                    times.db_answer_s[i][k] = db_hold;
                 }
             }
         }
@@ -211,7 +209,8 @@ impl Simulation {
             let mut db_share = [0.0; 4];
             let mut db_hold = [0.0; 4];
             for (k, class) in crate::arch::CLASSES.iter().enumerate() {
-                let (d, share, hold) = callees(routes.of(*class), k, times);
+                let hops = routes.of(*class).iter().map(|h| (h.to, h.share));
+                let (d, share, hold) = callees(hops, k, times);
                 downstream[k] = d;
                 db_share[k] = share;
                 db_hold[k] = hold;
@@ -224,15 +223,19 @@ impl Simulation {
     }
 }
 
-/// Mean answer time of the callees behind `hops` for class `k`, the share of requests that
-/// reach a database, and how long those wait for it.
-fn callees(hops: &[crate::arch::Hop], k: usize, times: &AnswerTimes) -> (f64, f64, f64) {
+/// Mean answer time of the callees behind `hops` (callee and share) for class `k`, the share
+/// of requests that reach a database, and how long those wait for it.
+fn callees(
+    hops: impl Iterator<Item = (NodeId, f64)>,
+    k: usize,
+    times: &AnswerTimes,
+) -> (f64, f64, f64) {
     let (mut down, mut reach, mut db_time) = (0.0, 0.0, 0.0);
-    for h in hops {
-        let i = h.to.index();
-        down += h.share * times.answer_s[i][k];
-        reach += h.share * times.reaches_db[i][k];
-        db_time += h.share * times.reaches_db[i][k] * times.db_answer_s[i][k];
+    for (to, share) in hops {
+        let i = to.index();
+        down += share * times.answer_s[i][k];
+        reach += share * times.reaches_db[i][k];
+        db_time += share * times.reaches_db[i][k] * times.db_answer_s[i][k];
     }
     let hold = if reach > 0.0 { db_time / reach } else { 0.0 };
     (down, reach, hold)

@@ -4,7 +4,7 @@
 use super::events::EventKind;
 use super::latency::{Histogram, SAMPLES_PER_SECOND};
 use super::{NodeState, Simulation};
-use crate::arch::{PerClass, USER_CLASSES};
+use crate::arch::{PerClass, users_total};
 
 /// Failed requests per second below this are rounding, not requests: they take no place in
 /// the latency figures.
@@ -46,15 +46,22 @@ pub struct Second {
 impl Second {
     /// Attempts offered: new requests and retries.
     pub fn offered_total(&self) -> f64 {
-        USER_CLASSES
-            .iter()
-            .map(|&c| self.offered[c as usize] + self.retries[c as usize])
-            .sum()
+        users_total(&self.offered) + users_total(&self.retries)
     }
 
     /// Retries among the attempts offered.
     pub fn retries_total(&self) -> f64 {
-        USER_CLASSES.iter().map(|&c| self.retries[c as usize]).sum()
+        users_total(&self.retries)
+    }
+
+    /// Retries over attempts offered; 0 with no traffic.
+    pub fn retry_share(&self) -> f64 {
+        let attempts = self.offered_total();
+        if attempts > 0.0 {
+            self.retries_total() / attempts
+        } else {
+            0.0
+        }
     }
 
     /// Failed over finished (served + failed); 0 with no traffic.
@@ -146,19 +153,18 @@ impl SloWindow {
 impl Simulation {
     pub(super) fn measure(&mut self, t: f64) {
         let users = self.scratch.users;
-        let sum = |x: &PerClass<f64>| USER_CLASSES.iter().map(|&c| x[c as usize]).sum::<f64>();
         // Failed attempts the clients retry are not failed requests yet.
         let settled = self.user_retries.settle(self.t, t, users.failed);
-        let served = sum(&users.answered);
-        let failed = sum(&settled.gave_up) + sum(&self.last.blocked);
+        let served = users_total(&users.answered);
+        let failed = users_total(&settled.gave_up) + users_total(&self.last.blocked);
         let offered = self.last.offered;
         let mix = [offered[0], offered[1], offered[2]];
         let retries = super::latency::Retries {
             share: self.user_retries.retry_share(&settled),
             blocked: {
-                let sent = sum(&offered) + self.last.retries_total();
+                let sent = users_total(&offered) + self.last.retries_total();
                 if sent > 0.0 {
-                    sum(&self.last.blocked) / sent
+                    users_total(&self.last.blocked) / sent
                 } else {
                     0.0
                 }
@@ -184,7 +190,7 @@ impl Simulation {
             &self.sampler.samples,
             ok_weight,
         );
-        let attempts_failed = sum(&users.failed);
+        let attempts_failed = users_total(&users.failed);
         if self.sampler.failures.is_empty() && failed > FAILURE_DUST && attempts_failed > 0.0 {
             // Failures too rare for the walks to meet still took time: their mean, from the
             // flow. It joins this second's percentiles only when a walk could have met it.
@@ -231,7 +237,7 @@ impl Simulation {
         };
         self.totals.offered += self.last.offered_total();
         self.totals.retries += self.last.retries_total();
-        self.totals.retried += sum(&settled.retried);
+        self.totals.retried += users_total(&settled.retried);
         self.totals.served += served;
         self.totals.failed += failed;
         self.totals.slow += finished * slow_share;
@@ -283,10 +289,7 @@ impl Simulation {
     /// User requests waiting in some queue right now (served or failed later), not counting
     /// work waiting for callers who already gave up.
     pub fn queued_requests(&self) -> f64 {
-        let user = |s: &super::station::Station| {
-            let live = s.queued_live();
-            USER_CLASSES.iter().map(|&c| live[c as usize]).sum::<f64>()
-        };
+        let user = |s: &super::station::Station| users_total(&s.queued_live());
         self.nodes
             .iter()
             .map(|s| match s {

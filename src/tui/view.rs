@@ -230,17 +230,6 @@ pub fn carries_users(sim: &Simulation, from: NodeId, to: NodeId) -> bool {
     })
 }
 
-/// Retries over all attempts users sent in the last second.
-pub fn retry_share(sim: &Simulation) -> f64 {
-    let last = sim.last();
-    let attempts = last.offered_total();
-    if attempts > 0.0 {
-        last.retries_total() / attempts
-    } else {
-        0.0
-    }
-}
-
 /// Requests arriving at a component per second (user classes and jobs).
 pub fn arrivals(sim: &Simulation, n: NodeId) -> f64 {
     sim.node_flow(n).arrived.iter().sum()

@@ -148,7 +148,7 @@ pub fn paint(
     }
     // While retries are a noticeable share of the traffic, the markers on the edges carrying
     // users' requests turn into retry marks: the load failures are adding.
-    let retrying = view::retry_share(sim) > RETRY_MARK_SHARE;
+    let retrying = sim.last().retry_share() > RETRY_MARK_SHARE;
     for e in &scene.edges {
         let rate = view::edge_rate(sim, e.from, e.to);
         let (marker, marker_style) = if retrying && view::carries_users(sim, e.from, e.to) {
