@@ -136,16 +136,24 @@ impl Session {
         String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
     }
 
-    /// Polls `ready` until it holds; fails with `what` at the deadline.
-    fn wait_until(&mut self, what: &str, ready: impl Fn(&Session) -> bool) {
+    /// Polls `found` until it gives something; fails with `what` at the deadline.
+    fn poll<T>(&mut self, what: &str, mut found: impl FnMut(&mut Session) -> Option<T>) -> T {
         let start = Instant::now();
-        while !ready(self) {
+        loop {
+            if let Some(value) = found(self) {
+                return value;
+            }
             if start.elapsed() > DEADLINE {
                 let _ = self.child.kill();
                 panic!("timed out waiting for {what}; output:\n{:?}", self.text());
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// Polls `ready` until it holds; fails with `what` at the deadline.
+    fn wait_until(&mut self, what: &str, ready: impl Fn(&Session) -> bool) {
+        self.poll(what, |s| ready(s).then_some(()));
     }
 
     /// Waits for the dashboard to be up: raw mode, alternate screen, a frame drawn.
@@ -178,17 +186,9 @@ impl Session {
 
     /// Waits for the process to exit and returns its status code.
     fn wait_exit(&mut self) -> Option<i32> {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            if start.elapsed() > DEADLINE {
-                let _ = self.child.kill();
-                panic!("archtui did not exit; output:\n{:?}", self.text());
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        self.poll("archtui to exit", |s| {
+            s.child.try_wait().unwrap().map(|status| status.code())
+        })
     }
 
     /// The terminal is as a shell wants it: cooked, main screen, cursor shown, no mouse. The
