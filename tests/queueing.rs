@@ -3,6 +3,7 @@
 //! matches a discrete-event simulation of an actual M/M/c queue.
 
 use archtui::headless;
+use archtui::sim::queueing::Impatient;
 use archtui::sim::rng::{SimRng, Stream};
 use archtui::units::Duration;
 use std::sync::Arc;
@@ -128,4 +129,129 @@ fn the_example_single_pool_preset_loads() {
         archtui::preset::load("presets/examples/single-pool.toml").expect("the example loads");
     assert_eq!(arch.node_count(), 1);
     assert_eq!(arch.entry.index(), 0);
+}
+
+/// One server of 10 ms whose users and server both give up after 10 s, with threads enough
+/// that only the CPU queues.
+fn impatient_single_server(rho: f64) -> String {
+    let rate = rho / 0.010;
+    format!(
+        r#"
+title = "M/M/1+D check"
+[traffic]
+users = {rate}
+rps_per_user = 1
+[slo]
+p99_ms = 60000
+availability = 0.5
+[network]
+hop_ms = 0.001
+[[region]]
+id = "r"
+azs = ["a"]
+user_rtt_ms = 0.001
+[[compute]]
+id = "pool"
+instances = 1
+vcpus = 1
+service_ms = 10
+timeout_ms = 10000
+queue_timeout_ms = 10000
+max_concurrency = 100000
+"#
+    )
+}
+
+/// An M/M/c queue with a fixed patience, request by request: a request whose service would
+/// start more than `patience` after it arrived leaves then (first come first served, so it
+/// holds nobody up). Returns the mean wait (a dropped request waited its patience) and the
+/// share dropped.
+fn simulated_impatient(c: usize, rho: f64, patience: f64, customers: usize) -> (f64, f64) {
+    let mut rng = SimRng::new(17, Stream::Traffic);
+    let lambda = rho * c as f64 / SERVICE_S;
+    let (mut now, mut waited, mut dropped) = (0.0f64, 0.0, 0usize);
+    let mut free_at = vec![0.0f64; c];
+    for _ in 0..customers {
+        now += rng.exponential(1.0 / lambda);
+        let (i, &earliest) = free_at
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .expect("at least one server");
+        let start = earliest.max(now);
+        if start - now > patience {
+            waited += patience;
+            dropped += 1;
+            continue;
+        }
+        waited += start - now;
+        free_at[i] = start + rng.exponential(SERVICE_S);
+    }
+    (waited / customers as f64, dropped as f64 / customers as f64)
+}
+
+#[test]
+fn the_queue_with_patience_matches_a_simulated_one_through_full_load() {
+    // Patience of a few service times, so the simulation settles in a few million requests.
+    for (c, rho, patience) in [(1, 0.9, 0.1), (1, 1.0, 0.1), (1, 1.5, 0.1), (4, 1.0, 0.05)] {
+        let model = Impatient::new(
+            c as f64,
+            rho * c as f64 / SERVICE_S,
+            SERVICE_S,
+            patience,
+            1.0,
+        );
+        let (wait, dropped) = simulated_impatient(c, rho, patience, 4_000_000);
+        let wait_error = (model.mean_wait_s() - wait).abs() / wait;
+        assert!(
+            wait_error < 0.02,
+            "c={c} ρ={rho}: mean wait {:.5}s vs simulated {wait:.5}s",
+            model.mean_wait_s()
+        );
+        assert!(
+            (model.p_abandon - dropped).abs() < 0.02 * dropped.max(0.01),
+            "c={c} ρ={rho}: dropped {:.4} vs simulated {dropped:.4}",
+            model.p_abandon
+        );
+    }
+}
+
+/// Mean time a user sees at one server of `service_s` with patience `patience_s` on both
+/// sides: a dropped request, or one answered after the patience, counts at the patience.
+/// Integrated over the waits the queue formula gives (midpoint rule on its quantiles).
+fn exact_mean_seen(q: &Impatient, service_s: f64) -> f64 {
+    let (tau, wait) = (q.patience_s, q.served_wait());
+    let n = 1_000_000;
+    let served: f64 = (0..n)
+        .map(|i| {
+            let w = wait.at((i as f64 + 0.5) / n as f64);
+            w + service_s * (1.0 - (-(tau - w) / service_s).exp())
+        })
+        .sum::<f64>()
+        / n as f64;
+    (1.0 - q.p_abandon) * served + q.p_abandon * tau
+}
+
+#[test]
+fn near_and_at_full_load_the_mean_matches_the_exact_queue_with_patience() {
+    for rho in [0.995, 1.0] {
+        let arch = archtui::preset::parse("mm1d", "mm1d.toml", &impatient_single_server(rho))
+            .expect("a valid preset");
+        let summary = headless::run(
+            Arc::new(arch),
+            3,
+            Duration::parse("24h").unwrap(),
+            &[],
+            |_| Ok::<_, ()>(()),
+        )
+        .expect("runs");
+        let model_s = summary.latency_ms.mean.expect("requests were served") / 1e3;
+        let exact = exact_mean_seen(&Impatient::new(1.0, rho * 100.0, 0.010, 10.0, 1.0), 0.010);
+        let error = (model_s - exact).abs() / exact;
+        assert!(
+            error < 0.15,
+            "ρ={rho}: archtui {model_s:.3}s, exact M/M/1+D {exact:.3}s ({:.1}% off)",
+            error * 100.0
+        );
+    }
 }

@@ -67,11 +67,11 @@ fn crashing_the_1k_primary_fails_writes_until_the_standby_takes_over() {
     // During the failover nothing takes writes (and, with no replicas, reads fail too).
     assert!(at(&m, 330)["db_primary"].is_null());
     assert!(
-        f(at(&m, 330), &["error_rate"]) > 0.2,
+        f(at(&m, 310), &["error_rate"]) > 0.2,
         "dynamic requests fail"
     );
     assert!(
-        f(at(&m, 330), &["error_rate"]) < 0.6,
+        f(at(&m, 310), &["error_rate"]) < 0.6,
         "static files from the web servers still work at first"
     );
     // Then the requests waiting for a database connection hold every web thread, and static

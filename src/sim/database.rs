@@ -69,6 +69,9 @@ pub struct DbState {
     pub connection_limit: [f64; 2],
     pub writer_utilization: f64,
     pub writer_response_s: f64,
+    /// Work per second the writer did for clients other than queue workers in the last
+    /// second (seconds of CPU per second): what the workers' writes share it with.
+    pub other_work: f64,
     pub replica_lag_ms: f64,
 }
 
@@ -112,6 +115,7 @@ impl DbState {
             connection_limit: [0.0; 2],
             writer_utilization: 0.0,
             writer_response_s: 0.0,
+            other_work: 0.0,
             replica_lag_ms: spec.replica_lag_ms,
         }
     }

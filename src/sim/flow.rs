@@ -7,6 +7,7 @@
 mod pool;
 
 use super::station::{Capacity, Delay, StationTick};
+use super::worker_loop::{Answer, drain_rate};
 use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
 use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
@@ -298,9 +299,7 @@ impl Simulation {
             _ => 0.0,
         };
         let store_wait_s = match &component.kind {
-            Kind::Pool(p) if p.role == PoolRole::Workers => {
-                self.store_response_s(routes.of(Class::Job))
-            }
+            Kind::Pool(p) if p.role == PoolRole::Workers => self.worker_drain(n).1,
             _ => 0.0,
         };
         let sc = &mut self.scratch;
@@ -435,36 +434,60 @@ impl Simulation {
     /// `1 / (own time + the store's response time)` jobs per second: a slow database slows the
     /// workers down instead of being buried under retries.
     fn worker_capacity(&self, workers: &[Hop]) -> f64 {
-        workers
-            .iter()
-            .map(
-                |h| match (&self.arch.graph[h.to].kind, &self.nodes[h.to.index()]) {
-                    (Kind::Pool(p), NodeState::Pool(state))
-                        if self.arch.graph[h.to]
-                            .region
-                            .is_none_or(|r| self.region_serving(r)) =>
-                    {
-                        let downstream =
-                            self.store_response_s(self.arch.routes[h.to.index()].of(Class::Job));
-                        state.servers() * DT / (p.service_s + downstream)
-                    }
-                    _ => 0.0,
-                },
-            )
-            .sum()
+        workers.iter().map(|h| self.worker_drain(h.to).0 * DT).sum()
     }
 
-    /// Mean response time of the stores behind these hops in the last second, by share.
-    fn store_response_s(&self, hops: &[Hop]) -> f64 {
-        hops.iter()
+    /// Jobs per second the worker pool `n` gets through (see [`super::worker_loop`]), and how
+    /// long each waits for its stores at that rate. Nothing from a pool whose region is lost.
+    fn worker_drain(&self, n: NodeId) -> (f64, f64) {
+        let (Kind::Pool(p), NodeState::Pool(state)) =
+            (&self.arch.graph[n].kind, &self.nodes[n.index()])
+        else {
+            return (0.0, 0.0);
+        };
+        if !self.arch.graph[n]
+            .region
+            .is_none_or(|r| self.region_serving(r))
+        {
+            return (0.0, 0.0);
+        }
+        let hops = self.arch.routes[n.index()].of(Class::Job);
+        let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
+        let stores: Vec<(f64, Answer)> = hops
+            .iter()
             .map(|h| {
-                let response = match &self.nodes[h.to.index()] {
-                    NodeState::Database(db) => db.writer_response_s,
-                    _ => self.base_ms[h.to.index()] / 1e3,
-                };
-                h.share * response
+                let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
+                (share, self.answer_of(h.to))
             })
-            .sum()
+            .collect();
+        let threads = state.servers();
+        let rate = drain_rate(threads, p.service_s, &stores);
+        let wait = if rate > 0.0 && rate.is_finite() {
+            (threads / rate - p.service_s).max(0.0)
+        } else {
+            0.0
+        };
+        (rate, wait)
+    }
+
+    /// How a store behind queue workers answers their writes.
+    fn answer_of(&self, store: NodeId) -> Answer {
+        let c = &self.arch.graph[store];
+        match (&c.kind, &self.nodes[store.index()]) {
+            (Kind::Database(spec), NodeState::Database(db)) => {
+                let up = db.writer_up() && c.region.is_none_or(|r| self.region_serving(r));
+                if !up {
+                    return Answer::Fixed(DEAD_TARGET_S.min(spec.timeout_s));
+                }
+                Answer::Writer {
+                    servers: f64::from(spec.vcpus),
+                    write_s: spec.write_s,
+                    other_work: db.other_work,
+                    patience_s: spec.timeout_s,
+                }
+            }
+            _ => Answer::Fixed(self.base_ms[store.index()] / 1e3),
+        }
     }
 
     fn process_database(
@@ -557,8 +580,12 @@ impl Simulation {
             let tick = db.writer_station.tick(to_writer, orphans, cap, DT);
             db.writer_utilization = tick.utilization;
             db.writer_response_s = tick.mean_response_s;
-            db.replica_lag_ms =
-                spec.replica_lag_ms + tick.delay[WRITE].fixed_s.max(0.0) * 1e3 - fixed_s * 1e3;
+            db.other_work = (0..4)
+                .filter(|&k| k != JOB)
+                .map(|k| to_writer[k] * service[k])
+                .sum::<f64>()
+                / DT;
+            db.replica_lag_ms = spec.replica_lag_ms + tick.delay[WRITE].wait.mean_s() * 1e3;
             for k in [READ, WRITE, JOB] {
                 if to_writer[k] > 0.0 || tick.ok[k] > 0.0 {
                     sc.finish_with(n, k, tick.ok[k], tick.orphan_share[k]);

@@ -13,6 +13,7 @@ use super::retry::Retrier;
 use super::rng::SimRng;
 use super::station::Delay;
 use crate::arch::{NodeId, PerClass, USER_CLASSES};
+use crate::preset::defaults::DELAY_VARIABLE_SHARE;
 
 /// Synthetic requests per simulated second.
 pub const SAMPLES_PER_SECOND: usize = 256;
@@ -71,21 +72,24 @@ impl Step {
     }
 }
 
-/// Draws one component's delay.
+/// Draws one component's delay. Its fixed part (network, injected latency, the mean waits for
+/// a thread or a connection) jitters around its mean: see `DELAY_VARIABLE_SHARE`.
 #[inline]
 fn draw(delay: &Delay, rng: &mut SimRng) -> f64 {
     let mut variable = 0.0;
-    if delay.p_wait > 0.0 {
-        let u = rng.uniform();
-        if u < delay.p_wait {
-            // Reuse the uniform: conditioned on u < p, u/p is uniform on (0, 1].
-            variable += -super::rng::fast_ln(1.0 - u / delay.p_wait) / delay.wait_rate;
-        }
+    if delay.wait.p > 0.0 {
+        variable += delay.wait.at(rng.uniform());
     }
     if delay.service_s > 0.0 {
         variable += rng.exponential(delay.service_s);
     }
-    delay.fixed_s + variable
+    let fixed = if delay.fixed_s > 0.0 {
+        delay.fixed_s * (1.0 - DELAY_VARIABLE_SHARE)
+            + rng.exponential(delay.fixed_s * DELAY_VARIABLE_SHARE)
+    } else {
+        delay.fixed_s
+    };
+    fixed + variable
 }
 
 /// How one synthetic request ended, and after how long (seconds).
@@ -373,6 +377,29 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fixed_delay_keeps_its_mean_and_gets_a_right_skewed_spread() {
+        let mut rng = SimRng::new(5, super::super::rng::Stream::Latency);
+        let delay = Delay::fixed(0.010);
+        let mut draws: Vec<f64> = (0..200_000).map(|_| draw(&delay, &mut rng)).collect();
+        draws.sort_by(f64::total_cmp);
+        let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+        assert!((mean - 0.010).abs() < 0.00002, "{mean}");
+        let at = |q: f64| draws[(q * draws.len() as f64) as usize];
+        // Constant 8 ms plus an exponential of mean 2 ms.
+        assert!((draws[0] - 0.008).abs() < 1e-5, "{}", draws[0]);
+        assert!(
+            (at(0.5) - (0.008 + 0.002 * 2f64.ln())).abs() < 3e-5,
+            "{}",
+            at(0.5)
+        );
+        assert!(
+            (at(0.99) - (0.008 + 0.002 * 100f64.ln())).abs() < 2e-4,
+            "{}",
+            at(0.99)
+        );
+    }
 
     #[test]
     fn histogram_quantiles_are_within_one_percent() {

@@ -32,7 +32,11 @@ pub mod queueing;
 mod react;
 pub mod retry;
 pub mod rng;
+mod roots;
 pub mod station;
+mod transient;
+pub mod wait;
+mod worker_loop;
 
 use crate::arch::{Architecture, AzRef, Kind, NodeId, PerClass, PoolRole};
 use cache::CacheState;

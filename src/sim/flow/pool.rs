@@ -104,10 +104,17 @@ impl PoolNode<'_> {
             spec.service_s,
             spec.service_s,
         ];
+        // With deadline propagation the CPU drops what outlived its deadline, which the wait for
+        // a thread has already eaten into.
+        let cpu_queue_s = if spec.deadline_propagation {
+            (spec.timeout_s - self.fixed_s - thread_wait).max(0.0)
+        } else {
+            queue_s
+        };
         let cap = Capacity {
             servers: pool.servers(),
             service_s,
-            queue_s,
+            queue_s: cpu_queue_s,
             deadline_s,
             fixed_s: self.fixed_s,
         };

@@ -1,0 +1,171 @@
+//! The model's fine print (issue "Model fine print"): near saturation, mixed service times,
+//! jitter. Each test states the reference it is held to.
+
+mod common;
+
+use common::run_with_metrics;
+
+fn per_second(m: &[serde_json::Value], from: usize, to: usize, path: &[&str]) -> Vec<f64> {
+    m[from..to]
+        .iter()
+        .map(|line| common::f(line, path))
+        .collect()
+}
+
+#[test]
+fn percentiles_move_with_conditions_instead_of_sitting_on_a_constant() {
+    // 10k: most requests are static files from the CDN, a fixed-latency path. Its delays vary
+    // from request to request, so the median moves from second to second, and moves with a
+    // fault.
+    let (_, m) = run_with_metrics("10k", 1, "20m", &["10m=kill-az:a"]);
+    let before = per_second(&m, 300, 600, &["latency_ms", "p50"]);
+    let mut distinct = before.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    assert!(
+        distinct.len() > 100,
+        "{} distinct medians in 300 s",
+        distinct.len()
+    );
+    let during = per_second(&m, 600, 660, &["latency_ms", "p50"]);
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    assert!(
+        (mean(&during) - mean(&before)).abs() > 0.02 * mean(&before),
+        "p50 {} before, {} while the AZ is lost",
+        mean(&before),
+        mean(&during)
+    );
+}
+
+/// Users' writes go through an API onto a queue; 40 workers × 2 threads (10 ms each) write them
+/// to a 16-vCPU database (30 ms a write: 533 a second). Far more arrives than that.
+const WORKER_LOOP: &str = r#"
+title = "workers draining onto one writer"
+[traffic]
+users = 2000
+rps_per_user = 1
+static_fraction = 0
+write_fraction = 1
+[slo]
+p99_ms = 1000
+availability = 0.99
+[network]
+hop_ms = 0.001
+[[region]]
+id = "r"
+azs = ["a"]
+user_rtt_ms = 0.001
+[[compute]]
+id = "api"
+instances = 4
+vcpus = 4
+service_ms = 1
+to = ["db", "queue"]    # reads (none here) from the database, writes queued
+[[queue]]
+id = "queue"
+to = ["workers"]
+[[workers]]
+id = "workers"
+instances = 40
+vcpus = 2
+service_ms = 10
+to = ["db"]
+[[database]]
+id = "db"
+engine = "rds"
+primary_az = "a"
+vcpus = 16
+read_ms = 3
+write_ms = 30
+max_connections = 1000
+"#;
+
+/// The closed loop request by request: `threads` each work `own_s` (exponential, on their own
+/// CPU), then queue first come first served for one of `servers` writer vCPUs (`write_s`,
+/// exponential), then take the next job. Returns jobs per second and the writer's busy share.
+fn closed_loop(
+    threads: usize,
+    own_s: f64,
+    servers: usize,
+    write_s: f64,
+    jobs: usize,
+) -> (f64, f64) {
+    use archtui::sim::rng::{SimRng, Stream};
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, VecDeque};
+    /// An event time, ordered as the heap needs.
+    struct At(f64);
+    impl PartialEq for At {
+        fn eq(&self, o: &Self) -> bool {
+            self.cmp(o).is_eq()
+        }
+    }
+    impl Eq for At {}
+    impl PartialOrd for At {
+        fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(o))
+        }
+    }
+    impl Ord for At {
+        fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+            self.0.total_cmp(&o.0)
+        }
+    }
+    let mut rng = SimRng::new(3, Stream::Traffic);
+    // (time, thread, true = its write finished / false = its own work finished)
+    let mut events = BinaryHeap::new();
+    for t in 0..threads {
+        events.push(Reverse((At(rng.exponential(own_s)), t, false)));
+    }
+    let (mut free, mut waiting) = (servers, VecDeque::new());
+    let (mut done, mut busy, mut now, mut last) = (0usize, 0.0, 0.0, 0.0);
+    let warm = jobs / 10;
+    let mut start = 0.0;
+    while done < jobs {
+        let Reverse((At(t), thread, wrote)) = events.pop().unwrap();
+        if done >= warm {
+            busy += (servers - free) as f64 * (t - last);
+        }
+        last = t;
+        now = t;
+        if wrote {
+            done += 1;
+            if done == warm {
+                start = now;
+            }
+            events.push(Reverse((At(now + rng.exponential(own_s)), thread, false)));
+            match waiting.pop_front() {
+                Some(next) => {
+                    events.push(Reverse((At(now + rng.exponential(write_s)), next, true)))
+                }
+                None => free += 1,
+            }
+        } else if free > 0 {
+            free -= 1;
+            events.push(Reverse((At(now + rng.exponential(write_s)), thread, true)));
+        } else {
+            waiting.push_back(thread);
+        }
+    }
+    let span = now - start;
+    ((jobs - warm) as f64 / span, busy / (servers as f64 * span))
+}
+
+#[test]
+fn the_worker_loop_keeps_its_writer_busy_without_oscillating() {
+    let path = common::scratch_file("fine-print", "worker-loop.toml", WORKER_LOOP);
+    let (_, m) = run_with_metrics(path.to_str().unwrap(), 1, "30m", &[]);
+    let busy = per_second(&m, 600, 1_800, &["utilization", "db"]);
+    let mean = busy.iter().sum::<f64>() / busy.len() as f64;
+    let spread = (busy.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / busy.len() as f64).sqrt();
+    assert!(spread / mean < 0.10, "writer busy {mean:.3} ± {spread:.3}");
+    assert!(mean >= 0.95, "writer busy {mean:.3}");
+    let drained = mean * 16.0 / 0.030;
+    let (reference, reference_busy) = closed_loop(80, 0.010, 16, 0.030, 2_000_000);
+    assert!(
+        (drained - reference).abs() < 0.05 * reference,
+        "drains {drained:.0}/s; the closed loop request by request {reference:.0}/s \
+         (writer {:.1}% busy)",
+        reference_busy * 100.0
+    );
+}
