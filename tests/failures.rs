@@ -152,7 +152,8 @@ fn deadlines_and_shedding_stop_work_done_for_nobody() {
     // Dropping expired work leaves room for some in time; what starts with little time left
     // still runs late (the queue is first in, first out).
     let (_, wasted_dp, goodput_dp) = run("deadline", "deadline_propagation = true");
-    assert!(wasted_dp < 0.5 * wasted, "{wasted_dp} vs {wasted}");
+    // (The per-request simulation in validation/ puts it at 61 % of the plain pool's.)
+    assert!(wasted_dp < 0.75 * wasted, "{wasted_dp} vs {wasted}");
     assert!(goodput_dp > goodput, "goodput {goodput_dp} vs {goodput}");
 
     // Refusing what there is no room for serves the whole capacity in time.

@@ -181,18 +181,32 @@ impl Scratch {
     fn absorb_station(&mut self, at: NodeId, tick: &StationTick, queue_s: f64) {
         let i = at.index();
         for k in 0..4 {
-            let dropped = tick.failed[k] - tick.late[k];
-            self.fail_with(at, k, dropped, queue_s, tick.orphan_share[k]);
+            self.fail_with(
+                at,
+                k,
+                tick.dropped[k],
+                queue_s,
+                tick.dropped_orphan_share(k),
+            );
             // Served after the caller gave up: the sampler finds these by drawing past the
-            // deadline, and they cost the users a failure here.
-            self.failed[i][k] += tick.late[k];
-            let users = tick.late[k] * (1.0 - tick.orphan_share[k]);
-            self.users.wasted += users;
-            self.users_failed(i, k, users, f64::INFINITY);
+            // deadline, and they cost the users a failure here (now, or when they gave up).
+            self.failed[i][k] += tick.late[k] + tick.expired[k];
+            self.users.wasted += tick.late[k];
+            self.users_failed(i, k, tick.expired[k] + tick.late_users[k], f64::INFINITY);
             if tick.ok[k] + tick.failed[k] > 0.0 {
                 self.steps[i][k].delay = tick.delay[k];
             }
         }
+    }
+
+    /// Users' requests whose caller gave up on them here (at its deadline): the server may
+    /// still serve them, for nobody.
+    pub(super) fn gave_up(&mut self, at: NodeId, class: usize, users: f64) {
+        if users <= 0.0 {
+            return;
+        }
+        self.failed[at.index()][class] += users;
+        self.users_failed(at.index(), class, users, f64::INFINITY);
     }
 
     fn set_delay(&mut self, at: NodeId, delay: Delay) {
@@ -618,7 +632,8 @@ impl Simulation {
                 sc.absorb_station(n, &tick, cap.queue_s);
             } else {
                 for k in 0..4 {
-                    sc.fail_with(n, k, tick.failed[k], DEAD_TARGET_S, tick.orphan_share[k]);
+                    let share = tick.dropped_orphan_share(k);
+                    sc.fail_with(n, k, tick.dropped[k], DEAD_TARGET_S, share);
                 }
             }
         }

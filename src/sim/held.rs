@@ -45,32 +45,42 @@ pub struct Admission {
     pub refused: PerClass<f64>,
     /// Share of `refused` nobody waited for.
     pub orphan_share: PerClass<f64>,
+    /// Requests whose caller gave up on them while they waited for a slot this second (or
+    /// got one too late to make its deadline).
+    pub gave_up: PerClass<f64>,
+    /// Requests that got their slot only after their caller had given up (part of `orphans`):
+    /// the work they start now is done for nobody.
+    pub late: PerClass<f64>,
     /// The wait for a slot, as a delay to sample from (no service part).
     pub wait: Delay,
 }
 
 impl Slots {
     /// Takes this second's `arrivals` (`orphans` of them abandoned already) onto `limit`
-    /// slots, each held for `hold_s` per class; a request waits at most `queue_s` for one.
+    /// slots, each held for `hold_s` per class; a request waits at most `queue_s` for one,
+    /// its caller `patience_s`.
     pub fn admit(
         &mut self,
         arrivals: PerClass<f64>,
         orphans: PerClass<f64>,
         limit: f64,
         hold_s: PerClass<f64>,
-        queue_s: f64,
+        (queue_s, patience_s): (f64, f64),
     ) -> Admission {
         self.limit = limit;
         let cap = Capacity {
             servers: limit,
             service_s: hold_s,
             queue_s,
-            // Nobody gives up on a slot itself: the caller's deadline covers the whole request.
+            // A slot is never late itself: the caller's deadline covers the whole request. But
+            // a caller gives up on a request still waiting for one.
             deadline_s: [f64::INFINITY; 4],
+            expire_s: [patience_s; 4],
             fixed_s: 0.0,
         };
         let tick = self.station.tick(arrivals, orphans, cap, DT);
-        let admitted = tick.ok;
+        // What got a slot after its caller left goes on, for nobody.
+        let admitted: PerClass<f64> = std::array::from_fn(|k| tick.ok[k] + tick.late[k]);
         self.in_use = ((0..4).map(|k| admitted[k] * hold_s[k]).sum::<f64>() / DT).min(limit);
         let wait = Delay {
             service_s: 0.0,
@@ -84,9 +94,11 @@ impl Slots {
         self.wait_s = wait.mean_s();
         Admission {
             admitted,
-            orphans: std::array::from_fn(|k| admitted[k] * tick.orphan_share[k]),
-            refused: tick.failed,
-            orphan_share: tick.orphan_share,
+            orphans: std::array::from_fn(|k| tick.ok[k] * tick.orphan_share[k] + tick.late[k]),
+            refused: tick.dropped,
+            orphan_share: std::array::from_fn(|k| tick.dropped_orphan_share(k)),
+            gave_up: std::array::from_fn(|k| tick.expired[k] + tick.late_users[k]),
+            late: tick.late,
             wait,
         }
     }

@@ -42,21 +42,42 @@ impl Delay {
 /// What a station did in one second.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StationTick {
-    /// Served within the caller's deadline.
+    /// Served within the caller's deadline (callers who had given up before the request got
+    /// here included: see `orphan_share`).
     pub ok: PerClass<f64>,
-    /// Failed: dropped from the queue after waiting too long, or served too late.
-    pub failed: PerClass<f64>,
-    /// The part of `failed` that was served, but after its caller had given up: work done for
-    /// nobody. A latency sampler finds these itself by drawing past the deadline.
-    pub late: PerClass<f64>,
-    /// Share of this second's served and failed requests whose caller had given up before they
-    /// arrived here (orphans: work done for nobody, not the users' outcomes).
+    /// Share of `ok` whose caller had given up before the request arrived here (orphans: work
+    /// done for nobody, not the users' outcomes).
     pub orphan_share: PerClass<f64>,
+    /// Failed here: dropped, served late, or given up on while waiting.
+    pub failed: PerClass<f64>,
+    /// Dropped after waiting the queue timeout, and the part of them somebody still waited for.
+    pub dropped: PerClass<f64>,
+    pub dropped_users: PerClass<f64>,
+    /// Served after the caller gave up — during the service, or earlier while the request
+    /// waited here: work done for nobody. A latency sampler finds these itself by drawing past
+    /// the deadline.
+    pub late: PerClass<f64>,
+    /// The part of `late` whose caller learns it now (it gave up during the service).
+    pub late_users: PerClass<f64>,
+    /// Requests whose caller gave up while they waited here this second: the caller fails
+    /// them now; the server still has them (they stay queued, for nobody).
+    pub expired: PerClass<f64>,
     /// Offered work divided by capacity: above 1 means overload.
     pub utilization: f64,
     pub delay: PerClass<Delay>,
     /// Mean time in the station (wait + service) of this second's requests.
     pub mean_response_s: f64,
+}
+
+impl StationTick {
+    /// Share of the dropped requests nobody waited for any more.
+    pub fn dropped_orphan_share(&self, k: usize) -> f64 {
+        if self.dropped[k] > 0.0 {
+            (1.0 - self.dropped_users[k] / self.dropped[k]).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -65,6 +86,9 @@ pub struct Station {
     pub backlog: PerClass<f64>,
     /// The part of the backlog nobody waits for any more.
     pub orphans: PerClass<f64>,
+    /// The part of `orphans` whose caller gave up while they waited here (the rest arrived
+    /// orphaned).
+    gone: PerClass<f64>,
 }
 
 /// The fixed part of a station's set-up for one second.
@@ -79,6 +103,10 @@ pub struct Capacity {
     /// The caller's patience for wait + service here, per class (seconds): what it gives this
     /// station of its timeout. A request served past it is late.
     pub deadline_s: PerClass<f64>,
+    /// How long the caller waits for a request still queued here before it gives up, per class
+    /// (seconds; at least `deadline_s`). The caller fails it then; the server only finds out
+    /// when it drops or serves it.
+    pub expire_s: PerClass<f64>,
     /// Latency outside the queue (network hop, injected latency).
     pub fixed_s: f64,
 }
@@ -98,6 +126,7 @@ impl Capacity {
             service_s,
             queue_s: budget,
             deadline_s: [budget; 4],
+            expire_s: [budget; 4],
             fixed_s,
         }
     }
@@ -138,8 +167,7 @@ impl Station {
     /// counting only requests somebody still waited for.
     pub fn drop_all(&mut self) -> PerClass<f64> {
         let live = self.queued_live();
-        self.backlog = [0.0; 4];
-        self.orphans = [0.0; 4];
+        *self = Self::default();
         live
     }
 
@@ -153,19 +181,15 @@ impl Station {
     ) -> StationTick {
         let mut out = StationTick::default();
         let demand: PerClass<f64> = std::array::from_fn(|k| arrivals[k] + self.backlog[k]);
-        for k in 0..4 {
-            out.orphan_share[k] = if demand[k] > 0.0 {
-                ((orphans[k] + self.orphans[k]) / demand[k]).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-        }
         let arrived: f64 = arrivals.iter().sum();
         if cap.servers < 1.0 {
             // No server to take them: everything that arrives or waits fails.
             out.failed = demand;
-            self.backlog = [0.0; 4];
-            self.orphans = [0.0; 4];
+            out.dropped = demand;
+            out.dropped_users = std::array::from_fn(|k| {
+                (demand[k] - orphans[k] - self.orphans[k]).clamp(0.0, demand[k])
+            });
+            *self = Self::default();
             out.utilization = if arrived > 0.0 { f64::INFINITY } else { 0.0 };
             return out;
         }
@@ -183,17 +207,82 @@ impl Station {
             0.0
         };
         let wait = queue.served_wait();
-        let mut left = [0.0; 4];
         let (mut response_sum, mut served_sum) = (0.0, 0.0);
         for k in 0..4 {
-            let gone = demand[k] * leaving;
-            left[k] = demand[k] - gone;
-            let dropped = gone * queue.p_abandon;
-            let served = gone - dropped;
-            let late = wait.response_tail(s[k], cap.deadline_s[k]);
-            out.failed[k] = dropped + served * late;
-            out.late[k] = served * late;
-            out.ok[k] = served * (1.0 - late);
+            if demand[k] <= 0.0 {
+                continue;
+            }
+            // Who waits: callers still waiting (live), callers who gave up on it here (gone),
+            // and requests that arrived orphaned.
+            let orphaned_in = (orphans[k] + self.orphans[k] - self.gone[k]).clamp(0.0, demand[k]);
+            let mut gone = self.gone[k].min(demand[k] - orphaned_in);
+            let mut live = demand[k] - orphaned_in - gone;
+            let mut orphaned = orphaned_in;
+
+            let out_k = demand[k] * leaving;
+            let dropped = out_k * queue.p_abandon;
+            let served = out_k - dropped;
+            // Orphans leave in proportion; of the callers' requests, those served after
+            // waiting past the expiry had been given up on (first come, first served).
+            let expires = cap.expire_s[k] < cap.queue_s;
+            let waited_past = if expires {
+                wait.tail(cap.expire_s[k])
+            } else {
+                0.0
+            };
+            let served_in = served * orphaned / demand[k];
+            let callers_served = served - served_in;
+            let served_live = (callers_served * (1.0 - waited_past)).min(live);
+            let served_gone = (callers_served - served_live).min(gone);
+            let served_live = callers_served - served_gone;
+            let dropped_in = dropped * orphaned / demand[k];
+            let callers_dropped = dropped - dropped_in;
+            let dropped_gone = if expires {
+                callers_dropped.min(gone - served_gone)
+            } else {
+                0.0
+            };
+            let dropped_live = callers_dropped - dropped_gone;
+
+            // Late: served past the deadline, given it had not waited past the expiry.
+            let late_share = {
+                let late = wait.response_tail(s[k], cap.deadline_s[k]);
+                if waited_past < 1.0 {
+                    ((late - waited_past) / (1.0 - waited_past)).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            };
+            let late_users = served_live * late_share;
+            out.ok[k] = served_live - late_users + served_in;
+            out.orphan_share[k] = if out.ok[k] > 0.0 {
+                served_in / out.ok[k]
+            } else {
+                0.0
+            };
+            out.late[k] = late_users + served_gone;
+            out.late_users[k] = late_users;
+            out.dropped[k] = dropped;
+            out.dropped_users[k] = dropped_live;
+
+            live -= served_live + dropped_live;
+            gone -= served_gone + dropped_gone;
+            orphaned -= served_in + dropped_in;
+            // Callers give up on what still waits once it has waited past the expiry: as many
+            // a second as arrive to wait that long.
+            if expires {
+                let arriving_live = (arrivals[k] - orphans[k]).max(0.0);
+                let past = (1.0 - queue.p_abandon) * waited_past + queue.p_abandon;
+                let expired = (arriving_live * past).min(live.max(0.0));
+                out.expired[k] = expired;
+                live -= expired;
+                gone += expired;
+            }
+            out.failed[k] = dropped + out.late[k] + out.expired[k];
+            self.backlog[k] = (live + gone + orphaned).max(0.0);
+            self.orphans[k] = (gone + orphaned).clamp(0.0, self.backlog[k]);
+            self.gone[k] = gone.clamp(0.0, self.orphans[k]);
+
             out.delay[k] = Delay {
                 fixed_s: cap.fixed_s,
                 wait,
@@ -202,8 +291,6 @@ impl Station {
             response_sum += served * (wait.mean_s() + s[k]);
             served_sum += served;
         }
-        self.backlog = left;
-        self.orphans = std::array::from_fn(|k| left[k] * out.orphan_share[k]);
         out.mean_response_s = if served_sum > 0.0 {
             response_sum / served_sum
         } else {
@@ -327,6 +414,41 @@ mod tests {
                 "ρ {rho}: {got} vs {steady}"
             );
         }
+    }
+
+    #[test]
+    fn callers_fail_at_their_deadline_once_and_the_server_works_on_for_nobody() {
+        // The server keeps requests 60 s, callers wait 2 s; twice the capacity arrives.
+        let mut st = Station::default();
+        let c = Capacity {
+            queue_s: 60.0,
+            ..Capacity::with_timeout(10.0, [0.1; 4], 2.0, 0.0)
+        };
+        let (mut arrived, mut outcomes, mut expired_late) = (0.0, 0.0, 0.0);
+        let mut last = StationTick::default();
+        for second in 0..300 {
+            last = st.tick([0.0, 200.0, 0.0, 0.0], [0.0; 4], c, 1.0);
+            arrived += 200.0;
+            let users_ok = last.ok[1] * (1.0 - last.orphan_share[1]);
+            outcomes += users_ok + last.expired[1] + last.late_users[1] + last.dropped_users[1];
+            if second > 120 {
+                expired_late += last.expired[1];
+            }
+        }
+        // Every caller's request has had exactly one outcome, or is still waiting for one.
+        let waiting = st.queued_live()[1];
+        assert!(
+            (arrived - outcomes - waiting).abs() < 1e-6 * arrived,
+            "{arrived} {outcomes} {waiting}"
+        );
+        // Once the queue is longer than 2 s, callers give up at their deadline, as they
+        // arrive; the server serves the queue for nobody and drops what waited 60 s.
+        assert!(expired_late / 179.0 > 190.0, "{}", expired_late / 179.0);
+        assert!(last.late[1] > 99.0 && last.ok[1] < 1.0, "{last:?}");
+        assert!(
+            last.dropped_users[1] < 0.01 && last.dropped[1] > 90.0,
+            "{last:?}"
+        );
     }
 
     #[test]

@@ -71,12 +71,18 @@ impl PoolNode<'_> {
         let threads = f64::from(pool.serving()) * f64::from(spec.max_concurrency);
         let held = spec.role != PoolRole::Workers;
         let admission = if held {
-            let a = pool
-                .holding
-                .threads
-                .admit(arrivals, orphans_in, threads, hold, queue_s);
+            let patience_s = (spec.timeout_s - self.fixed_s).max(0.0);
+            let a = pool.holding.threads.admit(
+                arrivals,
+                orphans_in,
+                threads,
+                hold,
+                (queue_s, patience_s),
+            );
             for k in 0..4 {
                 sc.fail_with(n, k, a.refused[k], refused_after, a.orphan_share[k]);
+                sc.gave_up(n, k, a.gave_up[k]);
+                sc.users.wasted += a.late[k];
             }
             a
         } else {
@@ -116,6 +122,9 @@ impl PoolNode<'_> {
             service_s,
             queue_s: cpu_queue_s,
             deadline_s,
+            // The caller gives up on a request still waiting for a CPU once its timeout, less
+            // the wait for a thread, has passed.
+            expire_s: [(spec.timeout_s - self.fixed_s - thread_wait).max(0.0); 4],
             fixed_s: self.fixed_s,
         };
         let tick = pool
@@ -136,8 +145,8 @@ impl PoolNode<'_> {
             };
         }
         sc.absorb_station(n, &tick, refused_after);
-        pool.holding.refused = admission.refused.iter().sum::<f64>()
-            + (0..4).map(|k| tick.failed[k] - tick.late[k]).sum::<f64>();
+        pool.holding.refused =
+            admission.refused.iter().sum::<f64>() + tick.dropped.iter().sum::<f64>();
 
         // What goes on to the callees: what was served in time, and — unless the pool drops
         // expired work — what was served for a caller who had already left.
@@ -166,14 +175,20 @@ impl PoolNode<'_> {
             } else {
                 DB_POOL_TIMEOUT_S
             };
-            let a =
-                pool.holding
-                    .connections
-                    .admit(wanting, wanting_orphans, limit, hold, conn_queue_s);
+            let patience_s = (spec.timeout_s - self.fixed_s - thread_wait).max(0.0);
+            let a = pool.holding.connections.admit(
+                wanting,
+                wanting_orphans,
+                limit,
+                hold,
+                (conn_queue_s, patience_s),
+            );
             pool.holding.saw_connection_wait(a.wait.mean_s());
             for k in 0..4 {
                 // The pool throws after its connection timeout; the thread learns it then.
                 sc.fail_with(n, k, a.refused[k], conn_queue_s, a.orphan_share[k]);
+                sc.gave_up(n, k, a.gave_up[k]);
+                sc.users.wasted += a.late[k];
                 let through = onward[k] - wanting[k] + a.admitted[k];
                 let through_orphans = onward_orphans[k] - wanting_orphans[k] + a.orphans[k];
                 onward[k] = through.max(0.0);
