@@ -387,6 +387,8 @@ pub struct Cache {
     /// One node per AZ: the first is the primary, the others replicas.
     pub hit_ratio: f64,
     pub working_set: f64,
+    /// Zipf exponent of the hot keys' popularity.
+    pub zipf: f64,
     pub latency_ms: f64,
     pub ops_per_node: f64,
     pub failover_s: f64,

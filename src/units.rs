@@ -126,6 +126,11 @@ bounded_real!(
 );
 
 bounded_real!(
+    /// The exponent of a Zipf law: 0 is evenly popular, about 1 a few keys take most reads.
+    ZipfExponent, 0.0, 3.0, "a Zipf exponent"
+);
+
+bounded_real!(
     /// A bound in a drill check: a rate, a latency, a count, a ratio (never negative).
     Threshold, 0.0, 1e12, "a bound"
 );

@@ -169,3 +169,28 @@ fn the_worker_loop_keeps_its_writer_busy_without_oscillating() {
         reference_busy * 100.0
     );
 }
+
+#[test]
+fn a_flushed_cache_gets_its_hottest_keys_back_first() {
+    let skewed = std::fs::read_to_string("presets/100k.toml").unwrap();
+    assert!(skewed.contains("working_set = 200_000\n"));
+    let even = skewed.replace(
+        "working_set = 200_000\n",
+        "working_set = 200_000\nzipf = 0\n",
+    );
+    let even = common::scratch_file("fine-print", "even-keys.toml", even);
+    let flush = ["10m=drop-cache"];
+    let (_, zipf) = run_with_metrics("100k", 3, "30m", &flush);
+    let (_, uniform) = run_with_metrics(even.to_str().unwrap(), 3, "30m", &flush);
+    let hit = |m: &[serde_json::Value], t: usize| common::f(&m[t], &["cache_hit_ratio"]);
+    // Twenty seconds after the flush the hottest keys are back and carry much of the traffic;
+    // with every key as hot, the cache has barely started.
+    assert!(
+        hit(&zipf, 620) > 2.0 * hit(&uniform, 620),
+        "hit ratio at +20 s: {} with Zipf keys, {} with even ones",
+        hit(&zipf, 620),
+        hit(&uniform, 620)
+    );
+    // Both reach the warm ratio in the end; the long tail of rare keys takes its time.
+    assert!(hit(&zipf, 1_799) > 0.8 && hit(&uniform, 1_799) > 0.8);
+}

@@ -490,8 +490,8 @@ def main():
                 notes.append(
                     "Share of served requests that finish after their deadline in an M/M/c "
                     "at rho 1.2 with deadline propagation (same recursion, 50 ms service): "
-                    + ", ".join(shares) + f"; archtui's station uses e^-1 = "
-                    f"{100 * math.exp(-1):.0f} % whatever c.")
+                    + ", ".join(shares) + "; archtui's station takes it from the M/M/c+D "
+                    "steady state (src/sim/queueing.rs), which depends on c the same way.")
         elif sc["kind"] == "held":
             for (t0, t1, label) in ((0, 300, "before"), (300, 600, "during +3 s"),
                                     (600, 900, "after")):

@@ -537,6 +537,7 @@ impl<'a> Builder<'a> {
             KindSpec::Cache(s) => Kind::Cache(arch::Cache {
                 hit_ratio: s.hit_ratio.map_or(d::CACHE_HIT_RATIO, |v| v.get()),
                 working_set: f64::from(s.working_set.map_or(d::CACHE_WORKING_SET, |k| k.get())),
+                zipf: s.zipf.map_or(d::CACHE_ZIPF, |z| z.get()),
                 latency_ms: s.latency_ms.map_or(d::CACHE_MS, |v| v.get()),
                 ops_per_node: s.ops_per_node.map_or(d::CACHE_OPS_PER_NODE, |v| v.get()),
                 failover_s: s.failover_s.map_or(d::CACHE_FAILOVER_S, Seconds::get),

@@ -162,6 +162,12 @@ pub const CACHE_MS: f64 = 0.5;
 pub const CACHE_OPS_PER_NODE: f64 = 100_000.0;
 /// Assumption: hot keys a cache needs before it is warm.
 pub const CACHE_WORKING_SET: u32 = 100_000;
+/// Reads are Zipf-distributed over the hot keys with exponent 0.99: YCSB's default request
+/// distribution (Cooper et al., "Benchmarking Cloud Serving Systems with YCSB", SoCC 2010), the
+/// usual stand-in for key-value cache traffic, whose measured popularity is Zipf-like
+/// (Atikoglu et al., "Workload Analysis of a Large-Scale Key-Value Store", SIGMETRICS 2012).
+/// Assumption for any given service.
+pub const CACHE_ZIPF: f64 = 0.99;
 /// ElastiCache User Guide (AutoFailover): no official duration, writes pause for a few seconds
 /// while DNS moves to the promoted replica. 10 s.
 pub const CACHE_FAILOVER_S: f64 = 10.0;

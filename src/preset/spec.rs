@@ -7,7 +7,7 @@
 
 use crate::units::{
     Attempts, Availability, Checks, Connections, Count, Cpus, Factor, Fraction, HourOfDay, Keys,
-    Millis, OpsPerSecond, PerUserRate, Seconds, Threads, Users, Weight,
+    Millis, OpsPerSecond, PerUserRate, Seconds, Threads, Users, Weight, ZipfExponent,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -343,6 +343,8 @@ pub struct CacheSpec {
     pub hit_ratio: Option<Fraction>,
     /// Distinct hot keys; a cold cache is warm once it has seen most of them.
     pub working_set: Option<Keys>,
+    /// How skewed reads are over those keys (Zipf exponent).
+    pub zipf: Option<ZipfExponent>,
     pub latency_ms: Option<Millis>,
     pub ops_per_node: Option<OpsPerSecond>,
     /// Replica promotion after the primary node is lost.

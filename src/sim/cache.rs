@@ -1,19 +1,25 @@
 //! A read-through cache (ElastiCache): nodes per AZ, and how warm it is.
 //!
-//! Warmth `w` is the share of the hot working set the cache holds; the hit ratio is the warm hit
-//! ratio `h` times `w`. A flush or the loss of every node empties it. Of the misses, the share
-//! `h(1 − w) / (1 − h·w)` are reads of hot keys that are not cached yet; each one the database
-//! answers brings its key back, so a cache refills as `dw/dt = reads · h · (1 − w) / working_set`
-//! (a time constant of `working_set / (reads · h)`) while the database serves the misses. Misses
-//! the database cannot serve bring nothing back: an overloaded database slows the refill, which
-//! is why a cold cache and its thundering herd can feed each other.
+//! Warmth `w` is the share of the hot keys' traffic the cache holds; the hit ratio is the warm
+//! hit ratio `h` times `w`. A flush or the loss of every node empties it. Of the misses, the
+//! share `h(1 − w) / (1 − h·w)` are reads of hot keys that are not cached yet; each one the
+//! database answers brings its key back, the hottest first, as [`super::popularity`] works out
+//! from the keys' Zipf law — once the answer is back: until then every read of the key misses
+//! too (no request coalescing), so a key is cached now if its first read came more than the
+//! database's answer time ago. Misses the database cannot serve bring nothing back, and a
+//! database slowed by the misses delays the refill: a cold cache and its thundering herd feed
+//! each other.
 
 use super::events::{EventKind, Events};
+use super::popularity::Popularity;
 use super::station::Station;
 use crate::arch::{AzRef, Cache};
+use std::collections::VecDeque;
 
 /// Warmth above which a cache that went cold is reported warm again.
 const WARM: f64 = 0.95;
+/// Longest fill time remembered (seconds): a database slower than that is timing out anyway.
+const FILL_MEMORY_S: usize = 60;
 
 #[derive(Debug, Clone)]
 pub struct CacheState {
@@ -22,6 +28,10 @@ pub struct CacheState {
     /// Index (into `azs`) of the node taking writes.
     pub primary: usize,
     pub warmth: f64,
+    /// Reads of hot keys since the cache was last empty (each brought its key back), at the
+    /// end of each of the last seconds, newest last.
+    hot_reads: VecDeque<f64>,
+    popularity: Popularity,
     /// Replica promotion in progress until then.
     pub failover_until: Option<f64>,
     pub station: Station,
@@ -33,12 +43,14 @@ pub struct CacheState {
 }
 
 impl CacheState {
-    pub fn new(azs: &[AzRef]) -> Self {
+    pub fn new(azs: &[AzRef], spec: &Cache) -> Self {
         Self {
             azs: azs.to_vec(),
             up: vec![true; azs.len()],
             primary: 0,
             warmth: 1.0,
+            hot_reads: VecDeque::from([f64::INFINITY]),
+            popularity: Popularity::new(spec.working_set, spec.zipf),
             failover_until: None,
             station: Station::default(),
             utilization: 0.0,
@@ -66,8 +78,7 @@ impl CacheState {
     }
 
     pub fn flush(&mut self, id: &str, why: &str, events: &mut Events) {
-        self.warmth = 0.0;
-        self.cold = true;
+        self.empty();
         events.push(
             EventKind::CacheCold,
             Some(id),
@@ -99,7 +110,13 @@ impl CacheState {
     /// Every node is gone with the region; the cache will restart empty.
     pub fn lose_all(&mut self) {
         self.up.iter_mut().for_each(|u| *u = false);
+        self.empty();
+    }
+
+    fn empty(&mut self) {
         self.warmth = 0.0;
+        self.hot_reads.clear();
+        self.hot_reads.push_back(0.0);
         self.cold = true;
     }
 
@@ -126,9 +143,16 @@ impl CacheState {
         }
     }
 
-    /// Hot keys brought back by misses the database answered.
-    /// Brings back the hot keys among `answered` misses (misses a store answered).
-    pub fn refill(&mut self, answered: f64, spec: &Cache, id: &str, events: &mut Events) {
+    /// Brings back the hot keys among `answered` misses (misses a store answered), each
+    /// `fill_s` after its first read.
+    pub fn refill(
+        &mut self,
+        answered: f64,
+        fill_s: f64,
+        spec: &Cache,
+        id: &str,
+        events: &mut Events,
+    ) {
         if !self.is_up() {
             return;
         }
@@ -138,7 +162,17 @@ impl CacheState {
         } else {
             0.0
         };
-        self.warmth = (w + answered * hot_share / spec.working_set).min(1.0);
+        // The answered misses were the missing share of the hot reads since the flush.
+        let reads = self.hot_reads.back().copied().unwrap_or(0.0);
+        self.hot_reads
+            .push_back(reads + answered * hot_share / (1.0 - w).max(1e-12));
+        if self.hot_reads.len() > FILL_MEMORY_S + 1 {
+            self.hot_reads.pop_front();
+        }
+        // Keys whose first read came back by now.
+        let back = (fill_s.max(0.0).round() as usize).min(self.hot_reads.len() - 1);
+        let filled = self.hot_reads[self.hot_reads.len() - 1 - back];
+        self.warmth = self.popularity.cached_share(filled).max(w);
 
         if self.cold && self.warmth >= WARM {
             self.cold = false;

@@ -313,7 +313,11 @@ impl Simulation {
             _ => 0.0,
         };
         let store_wait_s = match &component.kind {
-            Kind::Pool(p) if p.role == PoolRole::Workers => self.worker_drain(n).1,
+            Kind::Pool(p) if p.role == PoolRole::Workers => match &self.nodes[n.index()] {
+                // Worked out this second by the queue that feeds them.
+                NodeState::Pool(pool) => pool.drain.1,
+                _ => 0.0,
+            },
             _ => 0.0,
         };
         let sc = &mut self.scratch;
@@ -447,24 +451,20 @@ impl Simulation {
     /// finish before taking the next job, so (Little's law) each of its threads gets through
     /// `1 / (own time + the store's response time)` jobs per second: a slow database slows the
     /// workers down instead of being buried under retries.
-    fn worker_capacity(&self, workers: &[Hop]) -> f64 {
-        workers.iter().map(|h| self.worker_drain(h.to).0 * DT).sum()
+    fn worker_capacity(&mut self, workers: &[Hop]) -> f64 {
+        workers.iter().map(|h| self.worker_drain(h.to) * DT).sum()
     }
 
-    /// Jobs per second the worker pool `n` gets through (see [`super::worker_loop`]), and how
-    /// long each waits for its stores at that rate. Nothing from a pool whose region is lost.
-    fn worker_drain(&self, n: NodeId) -> (f64, f64) {
-        let (Kind::Pool(p), NodeState::Pool(state)) =
-            (&self.arch.graph[n].kind, &self.nodes[n.index()])
-        else {
-            return (0.0, 0.0);
+    /// Jobs per second the worker pool `n` gets through this second (see
+    /// [`super::worker_loop`]), kept with how long each waits for its stores at that rate.
+    /// Nothing from a pool whose region is lost.
+    fn worker_drain(&mut self, n: NodeId) -> f64 {
+        let Kind::Pool(p) = &self.arch.graph[n].kind else {
+            return 0.0;
         };
-        if !self.arch.graph[n]
+        let serving = self.arch.graph[n]
             .region
-            .is_none_or(|r| self.region_serving(r))
-        {
-            return (0.0, 0.0);
-        }
+            .is_none_or(|r| self.region_serving(r));
         let hops = self.arch.routes[n.index()].of(Class::Job);
         let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
         let stores: Vec<(f64, Answer)> = hops
@@ -474,14 +474,19 @@ impl Simulation {
                 (share, self.answer_of(h.to))
             })
             .collect();
-        let threads = state.servers();
-        let rate = drain_rate(threads, p.service_s, &stores);
+        let own_s = p.service_s;
+        let NodeState::Pool(state) = &mut self.nodes[n.index()] else {
+            return 0.0;
+        };
+        let threads = if serving { state.servers() } else { 0.0 };
+        let rate = drain_rate(threads, own_s, &stores, state.drain.0);
         let wait = if rate > 0.0 && rate.is_finite() {
-            (threads / rate - p.service_s).max(0.0)
+            (threads / rate - own_s).max(0.0)
         } else {
             0.0
         };
-        (rate, wait)
+        state.drain = (rate, wait);
+        rate
     }
 
     /// How a store behind queue workers answers their writes.
@@ -696,9 +701,10 @@ impl Simulation {
                 continue;
             }
             let hops = &self.scratch.steps[n.index()][READ].hops;
-            let mut answered = 0.0;
-            let mut previous = 0.0;
+            let (mut answered, mut previous, mut fill_s) = (0.0, 0.0, 0.0);
             for &(store, cumulative) in hops {
+                // How long a miss takes to come back from this store (last second's figure).
+                fill_s += (cumulative - previous) * self.answers.answer_s[store.index()][READ];
                 let flow = &self.scratch;
                 let (done, arrived) = (
                     flow.done[store.index()][READ],
@@ -714,7 +720,7 @@ impl Simulation {
             }
             let id = c.id.clone();
             if let NodeState::Cache(cache) = &mut self.nodes[n.index()] {
-                cache.refill(answered, spec, &id, &mut self.events);
+                cache.refill(answered, fill_s, spec, &id, &mut self.events);
             }
         }
     }

@@ -27,6 +27,7 @@ pub mod held;
 pub mod latency;
 mod measure;
 pub mod pool;
+pub mod popularity;
 pub mod queue;
 pub mod queueing;
 mod react;
@@ -202,7 +203,7 @@ impl Simulation {
                         detection,
                     ))
                 }
-                Kind::Cache(_) => NodeState::Cache(CacheState::new(&c.azs)),
+                Kind::Cache(spec) => NodeState::Cache(CacheState::new(&c.azs, spec)),
                 Kind::Queue(_) => NodeState::Queue(QueueState::default()),
                 Kind::Database(db) => {
                     let detection = Detection {

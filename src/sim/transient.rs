@@ -35,37 +35,44 @@ pub fn step(
     if total <= 0.0 {
         return (0.0, model(0.0));
     }
-    let excess = |rate: f64, q: &Impatient| rate * (q.mean_wait_s() + dt) - total;
-    let tolerance = 1e-10 * total;
+    // The residual in logarithms: the queue's curve is a wall near capacity, its logarithm
+    // about a straight line, which the root finder needs few steps for.
+    let excess = |rate: f64, q: &Impatient| (rate * (q.mean_wait_s() + dt) / total).ln();
+    const TOLERANCE: f64 = 1e-10;
     // At a steady load the answer is the arrival rate itself.
     let x = (arrived / dt).min(total / dt);
     let q = model(x);
-    let h = excess(x, &q);
-    if h.abs() <= tolerance {
+    let h = if x > 0.0 {
+        excess(x, &q)
+    } else {
+        f64::NEG_INFINITY
+    };
+    if h.abs() <= TOLERANCE {
         return (x, q);
     }
-    // Bracket the root. h(0) < 0 and h rises with the rate; a Newton step that takes W as
-    // constant overshoots from below (W only grows), so it gives the other end at once. The
-    // closure keeps the stationary state of the last rate tried: the root's.
-    let (lo, h_lo, hi, h_hi, mut last) = if h < 0.0 {
-        let next = (x - h / (q.mean_wait_s() + dt)).min(total / dt);
-        let q_next = model(next);
-        let h_next = excess(next, &q_next);
-        if h_next <= 0.0 {
-            return (next, q_next); // the root is the upper bound itself (nothing waits)
-        }
-        (x, h, next, h_next, q_next)
+    // Bracket the root: a Newton step that takes W as constant lands on the other side of it
+    // (W only grows with the rate). The closure keeps the stationary state of the last rate
+    // tried: the root's.
+    let next = total / (q.mean_wait_s() + dt);
+    let q_next = model(next);
+    let h_next = excess(next, &q_next);
+    if h_next.abs() <= TOLERANCE {
+        return (next, q_next);
+    }
+    let (lo, hi) = if h < 0.0 {
+        ((x, h), (next, h_next))
     } else {
-        (0.0, -total, x, h, q)
+        ((next, h_next), (x, h))
     };
+    let mut last = q_next;
     let root = increasing_root(
         |rate| {
             last = model(rate);
             excess(rate, &last)
         },
-        (lo, h_lo),
-        (hi, h_hi),
-        tolerance,
+        lo,
+        hi,
+        TOLERANCE,
     );
     (root, last)
 }

@@ -58,8 +58,9 @@ impl Answer {
 }
 
 /// Jobs per second `threads` worker threads get through, each spending `own_s` on a job and
-/// then writing it to the stores: `(share, answer)` pairs, shares summing to 1.
-pub fn drain_rate(threads: f64, own_s: f64, stores: &[(f64, Answer)]) -> f64 {
+/// then writing it to the stores: `(share, answer)` pairs, shares summing to 1. `guess` is
+/// last second's answer: at a steady load the root is found next to it in a few steps.
+pub fn drain_rate(threads: f64, own_s: f64, stores: &[(f64, Answer)], guess: f64) -> f64 {
     if threads <= 0.0 {
         return 0.0;
     }
@@ -68,14 +69,42 @@ pub fn drain_rate(threads: f64, own_s: f64, stores: &[(f64, Answer)]) -> f64 {
     if fastest <= 0.0 {
         return f64::INFINITY; // nothing takes time: the workers take whatever is queued
     }
+    // In logarithms: near the writer's capacity the cycle time is a wall, its logarithm
+    // about a straight line.
+    let excess = |x: f64| (x * cycle(x) / threads).ln();
+    // At `hi` the cycle is at least the fastest, so the residual is ≥ 0.
     let hi = threads / fastest;
-    let excess = |x: f64| x * cycle(x) - threads;
     let at_hi = excess(hi);
-    if at_hi <= 0.0 {
+    if at_hi <= TOLERANCE {
         return hi;
     }
-    increasing_root(excess, (0.0, -threads), (hi, at_hi), 1e-9 * threads)
+    let (mut lo, mut hi) = ((0.0, f64::NEG_INFINITY), (hi, at_hi));
+    if guess > 0.0 && guess < hi.0 {
+        for x in [guess * (1.0 - 1e-4), guess * (1.0 + 1e-4)] {
+            let h = excess(x);
+            if h.abs() <= TOLERANCE {
+                return x;
+            }
+            if h < 0.0 {
+                lo = (x, h);
+            } else if x < hi.0 {
+                hi = (x, h);
+            }
+        }
+    }
+    if lo.0 == 0.0 {
+        // The cycle only grows with the rate, so at `threads / cycle(hi)` the residual is ≤ 0.
+        let x = threads / cycle(hi.0);
+        lo = (x, excess(x));
+        if lo.1.abs() <= TOLERANCE {
+            return x;
+        }
+    }
+    increasing_root(excess, lo, hi, TOLERANCE)
 }
+
+/// How close to Little's law the drain rate is solved (relative).
+const TOLERANCE: f64 = 1e-10;
 
 #[cfg(test)]
 mod tests {
@@ -83,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_fast_store_leaves_the_workers_as_the_limit() {
-        let rate = drain_rate(80.0, 0.01, &[(1.0, Answer::Fixed(0.01))]);
+        let rate = drain_rate(80.0, 0.01, &[(1.0, Answer::Fixed(0.01))], 0.0);
         assert!((rate - 4_000.0).abs() < 1e-6, "{rate}");
     }
 
@@ -96,7 +125,9 @@ mod tests {
             other_work: 0.0,
             patience_s: 5.0,
         };
-        let rate = drain_rate(80.0, 0.001, &[(1.0, writer)]);
+        let rate = drain_rate(80.0, 0.001, &[(1.0, writer)], 0.0);
+        let again = drain_rate(80.0, 0.001, &[(1.0, writer)], rate);
+        assert!((again - rate).abs() < 1e-6 * rate, "{again} vs {rate}");
         assert!(rate > 0.95 * 533.3 && rate < 533.3, "{rate}");
         // Other clients' load on the writer comes off the workers' share.
         let shared = Answer::Writer {
@@ -105,7 +136,15 @@ mod tests {
             other_work: 8.0,
             patience_s: 5.0,
         };
-        let rate = drain_rate(80.0, 0.001, &[(1.0, shared)]);
+        let rate = drain_rate(80.0, 0.001, &[(1.0, shared)], 0.0);
+        // From a stale guess on either side, the same answer.
+        for guess in [100.0, 260.0, 300.0] {
+            let again = drain_rate(80.0, 0.001, &[(1.0, shared)], guess);
+            assert!(
+                (again - rate).abs() < 1e-6 * rate,
+                "{guess}: {again} vs {rate}"
+            );
+        }
         assert!(rate > 0.9 * 266.7 && rate < 266.7, "{rate}");
     }
 }
