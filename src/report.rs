@@ -273,6 +273,9 @@ pub struct Summary {
     pub slo_met: bool,
     /// Seconds during which the SLO was missed over its one-minute window.
     pub slo_breached_s: u64,
+    /// Acknowledged writes lost with a region: the writes of its last replication lag, which
+    /// never reached the copy promoted elsewhere.
+    pub writes_lost: u64,
     pub injections: Vec<Injected>,
     pub events: Vec<Event>,
 }
@@ -310,6 +313,7 @@ impl Summary {
             },
             slo_met: availability >= arch.slo.availability && slow_share <= 0.01,
             slo_breached_s: totals.breached_s,
+            writes_lost: totals.writes_lost.round() as u64,
             injections,
             events: sim.events().to_vec(),
         }

@@ -194,3 +194,33 @@ fn a_flushed_cache_gets_its_hottest_keys_back_first() {
     // Both reach the warm ratio in the end; the long tail of rare keys takes its time.
     assert!(hit(&zipf, 1_799) > 0.8 && hit(&uniform, 1_799) > 0.8);
 }
+
+#[test]
+fn a_lost_region_loses_its_last_second_of_writes_and_fails_back_only_after_a_resync() {
+    let (s, m) = run_with_metrics(
+        "10m",
+        1,
+        "40m",
+        &["10m=kill-region:seoul", "20m=restore-region:seoul"],
+    );
+    // Aurora Global Database replicates in under a second: what the Seoul writers acknowledged
+    // in their last second is lost, about one second of their writes.
+    let lost_events: Vec<_> = s
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "writes_lost")
+        .collect();
+    assert_eq!(lost_events.len(), 2, "one per shard: {lost_events:?}");
+    assert!(lost_events.iter().all(|e| e.t == 600));
+    assert!(s.writes_lost > 1_000, "{}", s.writes_lost);
+    // Restored at 20 min, Seoul copies its data back for 15 minutes: meanwhile Oregon's copies
+    // are the only writers, and Seoul's users stay in Oregon.
+    let writer = |t: usize, db: &str| m[t]["db_writers"][db].as_str().map(str::to_string);
+    for t in [1_210, 1_800, 2_090] {
+        assert_eq!(writer(t, "shard1"), None, "t={t}");
+        assert!(writer(t, "shard1-oregon").is_some(), "t={t}");
+    }
+    assert!(writer(2_110, "shard1").is_some());
+    assert_eq!(writer(2_110, "shard1-oregon"), None);
+    assert!(common::mean(&m, 1_200, 2_100, &["error_rate"]) < 1e-3);
+}

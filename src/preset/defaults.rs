@@ -182,6 +182,17 @@ pub const AURORA_FAILOVER_S: [f64; 2] = [15.0, 45.0];
 /// Same page: without a replica the writer is re-created, typically in under 10 minutes. Used
 /// for any database with nothing to fail over to.
 pub const DB_RECOVERY_S: f64 = 600.0;
+/// Aurora Global Database: cross-region replication lag typically under one second (AWS
+/// Prescriptive Guidance; seeds), DynamoDB global tables likewise. Writes that reached the
+/// lost region less than this long before it went are not in the other region's copy: lost.
+pub const CROSS_REGION_LAG_MS: f64 = 1_000.0;
+/// Failing back to a restored region: its database is rebuilt as a secondary of the promoted
+/// copy and must copy the data back before a switchover gives it the writes again. Aurora
+/// documents the switchover itself as a minute or two; the resynchronisation depends on the
+/// data's size. Assumption: 15 minutes for these presets, during which users stay where they
+/// are.
+pub const FAILBACK_RESYNC_S: f64 = 900.0;
+
 /// AWS News Blog, "Additional Failover Control for Amazon Aurora": replica lag 10–20 ms.
 pub const AURORA_REPLICA_LAG_MS: f64 = 15.0;
 /// Assumption: asynchronous MySQL/PostgreSQL replication on RDS lags ~100 ms when healthy.

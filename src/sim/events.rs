@@ -42,6 +42,8 @@ pub enum EventKind {
     Shed,
     /// Users' requests fail: where most of them fail, and how.
     Failing,
+    /// Acknowledged writes that no surviving copy holds (asynchronous replication).
+    WritesLost,
 }
 
 impl EventKind {
@@ -68,6 +70,7 @@ impl EventKind {
             EventKind::CircuitClose => "circuit_close",
             EventKind::Shed => "shed",
             EventKind::Failing => "failing",
+            EventKind::WritesLost => "writes_lost",
         }
     }
 
@@ -75,7 +78,7 @@ impl EventKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub const ALL: [EventKind; 21] = [
+    pub const ALL: [EventKind; 22] = [
         EventKind::Fault,
         EventKind::Restore,
         EventKind::ScaleOut,
@@ -97,6 +100,7 @@ impl EventKind {
         EventKind::CircuitClose,
         EventKind::Shed,
         EventKind::Failing,
+        EventKind::WritesLost,
     ];
 
     pub fn severity(self) -> Severity {
@@ -106,7 +110,8 @@ impl EventKind {
             | EventKind::HealthCheckFail
             | EventKind::Saturated
             | EventKind::RetryStorm
-            | EventKind::Failing => Severity::Bad,
+            | EventKind::Failing
+            | EventKind::WritesLost => Severity::Bad,
             EventKind::FailoverStart
             | EventKind::CacheCold
             | EventKind::CircuitOpen

@@ -4,7 +4,8 @@ use super::database::Writer;
 use super::events::EventKind;
 use super::{Ctx, NodeState, Simulation, Timed};
 use crate::action::Action;
-use crate::arch::{AzRef, Kind, NodeId};
+use crate::arch::{AzRef, Class, Kind, NodeId};
+use crate::preset::defaults as d;
 
 impl Simulation {
     /// Applies an action now. Fails, changing nothing, if it names something the
@@ -303,6 +304,7 @@ impl Simulation {
     fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
         let arch = self.arch.clone();
         let t = self.t as f64;
+        self.lose_unreplicated_writes(r);
         for (n, c) in arch.nodes() {
             if c.region != Some(r) {
                 continue;
@@ -331,8 +333,83 @@ impl Simulation {
         }
     }
 
-    /// A region is back: its databases take their writes again and copies elsewhere follow them.
+    /// Writers in region `r` whose data other regions copy asynchronously: what reached them in
+    /// their last replication lag is nowhere else (last second's write rate times the lag).
+    fn lose_unreplicated_writes(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        for (n, c) in arch.nodes() {
+            let (Some(region), NodeState::Database(db)) = (c.region, &self.nodes[n.index()]) else {
+                continue;
+            };
+            let copied = arch.nodes().any(|(_, other)| {
+                matches!(&other.kind, Kind::Database(s) if s.replicates_from == Some(n))
+            });
+            if region != r || !copied || !db.owns_writes() || !db.writer_up() {
+                continue;
+            }
+            let inflow = self.scratch.inflow[n.index()];
+            let lost = (inflow[Class::Write as usize] + inflow[Class::Job as usize])
+                * d::CROSS_REGION_LAG_MS
+                / 1e3;
+            if lost <= 0.0 {
+                continue;
+            }
+            self.totals.writes_lost += lost;
+            self.events.push(
+                EventKind::WritesLost,
+                Some(&c.id),
+                format!(
+                    "about {} acknowledged writes lost: the last {:.0} ms of them had not reached the copy in the other region (replication is asynchronous)",
+                    lost.round(),
+                    d::CROSS_REGION_LAG_MS
+                ),
+            );
+        }
+    }
+
+    /// A region is back. Where a copy elsewhere took over its writes, its databases first copy
+    /// the data back (users stay where they are meanwhile); otherwise they take their writes
+    /// again at once.
     fn region_restored(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        let failed_over = arch
+            .nodes()
+            .any(|(n, c)| match (&c.kind, &self.nodes[n.index()]) {
+                (Kind::Database(spec), NodeState::Database(db)) => {
+                    db.owns_writes()
+                        && spec
+                            .replicates_from
+                            .is_some_and(|o| arch.graph[o].region == Some(r))
+                }
+                _ => false,
+            });
+        if failed_over && arch.regions[r].standby.is_none() {
+            // Its writers stay out until the data is back (one writer per shard at a time).
+            for (n, c) in arch.nodes() {
+                if c.region == Some(r)
+                    && let NodeState::Database(db) = &mut self.nodes[n.index()]
+                {
+                    db.writer = Writer::Down { until: None };
+                }
+            }
+            self.dormant[r] = true;
+            self.activating[r] = Some(self.t as f64 + d::FAILBACK_RESYNC_S);
+            self.events.push(
+                EventKind::FailoverStart,
+                None,
+                format!(
+                    "failing back to region {}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
+                    arch.regions[r].id,
+                    d::FAILBACK_RESYNC_S / 60.0
+                ),
+            );
+            return;
+        }
+        self.fail_back(r);
+    }
+
+    /// Region `r`'s databases take their writes again and copies elsewhere follow them.
+    pub(super) fn fail_back(&mut self, r: usize) {
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             let Kind::Database(spec) = &c.kind else {

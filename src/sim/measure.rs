@@ -95,6 +95,8 @@ pub struct Totals {
     pub slow: f64,
     /// Seconds during which the SLO was breached.
     pub breached_s: u64,
+    /// Acknowledged writes lost with a region (not yet replicated elsewhere).
+    pub writes_lost: f64,
 }
 
 impl Totals {

@@ -206,6 +206,19 @@ impl Simulation {
             }
             self.activating[r] = None;
             self.dormant[r] = false;
+            if arch.regions[r].standby.is_none() {
+                // A restored region that failed back: its data is in sync again.
+                self.fail_back(r);
+                self.events.push(
+                    EventKind::FailoverDone,
+                    None,
+                    format!(
+                        "region {} has its data back and takes its writes again; Route 53 sends its users back once health checks pass",
+                        arch.regions[r].id
+                    ),
+                );
+                continue;
+            }
             for (n, c) in arch.nodes() {
                 if c.region == Some(r)
                     && let NodeState::Database(db) = &mut self.nodes[n.index()]

@@ -38,7 +38,7 @@ pub fn step(
     // The residual in logarithms: the queue's curve is a wall near capacity, its logarithm
     // about a straight line, which the root finder needs few steps for.
     let excess = |rate: f64, q: &Impatient| (rate * (q.mean_wait_s() + dt) / total).ln();
-    const TOLERANCE: f64 = 1e-10;
+    const TOLERANCE: f64 = 1e-9;
     // At a steady load the answer is the arrival rate itself.
     let x = (arrived / dt).min(total / dt);
     let q = model(x);

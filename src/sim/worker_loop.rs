@@ -104,7 +104,7 @@ pub fn drain_rate(threads: f64, own_s: f64, stores: &[(f64, Answer)], guess: f64
 }
 
 /// How close to Little's law the drain rate is solved (relative).
-const TOLERANCE: f64 = 1e-10;
+const TOLERANCE: f64 = 1e-9;
 
 #[cfg(test)]
 mod tests {
