@@ -254,3 +254,41 @@ fn invariants_hold_under_random_faults_on_every_preset() {
             .unwrap_or_else(|e| panic!("preset {preset}: {e}"));
     }
 }
+
+/// A case the property test once found: floating-point dust in a second with next to no
+/// requests made the error rate exceed 1.
+#[test]
+fn a_second_of_dust_keeps_its_error_rate_within_one() {
+    let arch = Arc::new(archtui::preset::load("1k").unwrap());
+    let plan = [
+        (
+            716,
+            238,
+            844_805_699_269_346_622,
+            0.928_015_000_964_383_2,
+            8,
+        ),
+        (
+            541,
+            88,
+            15_860_078_590_881_078_060,
+            0.946_402_700_308_361_7,
+            2,
+        ),
+        (
+            637,
+            139,
+            14_231_773_099_152_368_718,
+            0.127_124_091_724_740_62,
+            1,
+        ),
+    ]
+    .map(|(at, kind, pick, size, minutes)| Fault {
+        at,
+        kind,
+        pick,
+        size,
+        minutes,
+    });
+    run_plan(&arch, 12_670_046_682_797_021_781, &plan).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -120,7 +120,8 @@ impl Scratch {
     fn finish_with(&mut self, at: NodeId, class: usize, amount: f64, orphan_share: f64) {
         let amount = amount.max(0.0);
         self.done[at.index()][class] += amount;
-        self.users.answered[class] += amount * (1.0 - orphan_share);
+        // (A share computed as a ratio can round a hair past 1.)
+        self.users.answered[class] += amount * (1.0 - orphan_share.clamp(0.0, 1.0));
     }
 
     fn finish(&mut self, at: NodeId, class: usize, amount: f64) {
