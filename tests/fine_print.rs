@@ -224,3 +224,64 @@ fn a_lost_region_loses_its_last_second_of_writes_and_fails_back_only_after_a_res
     assert_eq!(writer(2_110, "shard1-oregon"), None);
     assert!(common::mean(&m, 1_200, 2_100, &["error_rate"]) < 1e-3);
 }
+
+/// The first number in an event's text ("all 400 threads taken", "4 → 12 instances").
+fn numbers(text: &str) -> Vec<f64> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|w| w.trim_matches('.').parse().ok())
+        .collect()
+}
+
+#[test]
+fn events_say_what_the_metrics_show() {
+    // A slow database: the web tier's threads fill (the event says how many there are).
+    let (s, m) = run_with_metrics("1k", 1, "14m", &["10m=add-latency:db:3000"]);
+    for e in s.events.iter().filter(|e| e.kind.as_str() == "saturated") {
+        let pool = e.component.as_deref().unwrap();
+        let limit = numbers(&e.message)[0];
+        let what = if e.message.contains("threads") {
+            "threads_in_use"
+        } else {
+            "connections_in_use"
+        };
+        let in_use = common::f(&m[e.t as usize], &[what, pool]);
+        assert!(in_use > 0.95 * limit, "{}: {in_use} in use", e.message);
+    }
+    // A flushed cache: cold, then warm at the hit ratio its event gives.
+    let (s, m) = run_with_metrics("100k", 3, "40m", &["10m=drop-cache"]);
+    let warm = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "cache_warm")
+        .unwrap();
+    let said = numbers(&warm.message)[0] / 100.0;
+    let seen = common::f(&m[warm.t as usize], &["cache_hit_ratio"]);
+    assert!(
+        (said - seen).abs() < 0.01,
+        "{}: hit ratio {seen}",
+        warm.message
+    );
+    // A crashed primary: the failover's end is when a writer is back.
+    let (s, m) = run_with_metrics("1k", 2, "20m", &["5m=kill-db-primary"]);
+    let done = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "failover_done")
+        .unwrap();
+    assert!(m[done.t as usize - 2]["db_primary"].is_null());
+    assert!(m[done.t as usize + 1]["db_primary"].is_string());
+    // Scaling out: the group reaches the size its event announced, once the instances boot.
+    let (s, m) = run_with_metrics("10k", 1, "40m", &["10m=spike:5x:20m"]);
+    let out = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "scale_out")
+        .unwrap();
+    let pool = out.component.as_deref().unwrap();
+    let target = numbers(&out.message)[1];
+    let reached = m[out.t as usize..]
+        .iter()
+        .take(600)
+        .any(|line| common::f(line, &["instances", pool]) >= target);
+    assert!(reached, "{}: never reached {target}", out.message);
+}

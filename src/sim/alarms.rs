@@ -59,7 +59,10 @@ impl Simulation {
                 (1, &h.connections, "pooled database connections"),
             ] {
                 let waiting = slots.station.queued();
-                let full = slots.limit > 0.0 && (waiting > 0.5 || slots.utilization() > 0.999);
+                // Requests wait for a slot well before the mean in use reaches the limit (a
+                // queue forms near saturation): "all taken" once nearly all are, on average.
+                let busy = slots.utilization();
+                let full = slots.limit > 0.0 && (busy > 0.999 || (waiting > 0.5 && busy >= 0.95));
                 let was = self.alarms.saturated[i][which];
                 if full && !was {
                     self.events.push(
