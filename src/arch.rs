@@ -286,6 +286,7 @@ pub struct KvStore {
 
 #[derive(Debug, Clone)]
 pub struct LoadBalancer {
+    pub algorithm: crate::preset::spec::Balancing,
     pub latency_ms: f64,
     pub health_interval_s: f64,
     pub unhealthy_threshold: u32,

@@ -255,3 +255,67 @@ fn near_and_at_full_load_the_mean_matches_the_exact_queue_with_patience() {
         );
     }
 }
+
+/// Two instances of 4 vCPUs (20 ms) behind a load balancer at ρ 0.9, with its algorithm.
+fn balanced_pair(algorithm: &str) -> String {
+    let rate = 0.9 * 8.0 / SERVICE_S;
+    format!(
+        r#"
+title = "two instances behind a load balancer"
+[traffic]
+users = {rate}
+rps_per_user = 1
+[slo]
+p99_ms = 60000
+availability = 0.5
+[network]
+hop_ms = 0.001
+[[region]]
+id = "r"
+azs = ["a", "b"]
+user_rtt_ms = 0.001
+[[load_balancer]]
+id = "alb"
+latency_ms = 0.001
+algorithm = "{algorithm}"
+to = ["pool"]
+[[compute]]
+id = "pool"
+instances = 2
+vcpus = 4
+service_ms = {service_ms}
+timeout_ms = 600000
+"#,
+        service_ms = SERVICE_S * 1e3
+    )
+}
+
+#[test]
+fn round_robin_queues_each_instance_alone_and_least_outstanding_pools_them() {
+    let wait = |algorithm: &str| {
+        let arch = archtui::preset::parse("lb", "lb.toml", &balanced_pair(algorithm))
+            .expect("a valid preset");
+        let summary = headless::run(
+            Arc::new(arch),
+            3,
+            Duration::parse("6h").unwrap(),
+            &[],
+            |_| Ok::<_, ()>(()),
+        )
+        .expect("runs");
+        (summary.latency_ms.mean.expect("served") - 0.004) / 1e3 - SERVICE_S
+    };
+    // Round robin: two M/M/4 queues at ρ 0.9. Least outstanding requests: about one M/M/8.
+    let m_m_4 = erlang_c(4, 3.6) * SERVICE_S / (4.0 - 3.6);
+    let m_m_8 = mean_wait(8, 0.9);
+    for (algorithm, want) in [
+        ("round_robin", m_m_4),
+        ("least_outstanding_requests", m_m_8),
+    ] {
+        let got = wait(algorithm);
+        assert!(
+            (got - want).abs() < 0.05 * want,
+            "{algorithm}: waited {got:.5}s, want {want:.5}s"
+        );
+    }
+}

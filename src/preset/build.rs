@@ -520,6 +520,7 @@ impl<'a> Builder<'a> {
                 share: s.share.map_or(1.0, |v| v.get()),
             }),
             KindSpec::LoadBalancer(s) => Kind::LoadBalancer(LoadBalancer {
+                algorithm: s.algorithm.unwrap_or(d::LB_ALGORITHM),
                 latency_ms: s.latency_ms.map_or(d::LB_MS, |v| v.get()),
                 health_interval_s: s
                     .health_check_interval_s

@@ -201,6 +201,18 @@ pub struct LoadBalancerSpec {
     pub health_check_interval_s: Option<Seconds>,
     pub unhealthy_threshold: Option<Checks>,
     pub healthy_threshold: Option<Checks>,
+    /// How it spreads requests over its targets.
+    pub algorithm: Option<Balancing>,
+}
+
+/// An ALB target group's routing algorithm (ELB User Guide, "Routing algorithms").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Balancing {
+    /// Each target in turn, whatever it has on its hands: every instance queues on its own.
+    RoundRobin,
+    /// The target with the fewest requests in flight: the instances act as one queue.
+    LeastOutstandingRequests,
 }
 
 /// Target tracking on average utilisation, as an EC2 Auto Scaling group does it.

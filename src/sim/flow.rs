@@ -11,6 +11,7 @@ use super::worker_loop::{Answer, drain_rate};
 use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
 use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
+use crate::preset::spec::Balancing;
 use pool::PoolNode;
 
 const STATIC: usize = Class::Static as usize;
@@ -398,6 +399,13 @@ impl Simulation {
             }
             (Kind::Pool(spec), NodeState::Pool(pool)) => {
                 let hops: PerClass<&[Hop]> = CLASS.map(|c| routes.of(c));
+                let round_robin = arch
+                    .graph
+                    .neighbors_directed(n, petgraph::Direction::Incoming)
+                    .any(|m| {
+                        matches!(&arch.graph[m].kind,
+                            Kind::LoadBalancer(lb) if lb.algorithm == Balancing::RoundRobin)
+                    });
                 let node = PoolNode {
                     id: n,
                     spec,
@@ -406,6 +414,7 @@ impl Simulation {
                     t,
                     store_wait_s,
                     skew: &self.skew,
+                    round_robin,
                 };
                 node.process(pool, inflow, hops, sc);
             }

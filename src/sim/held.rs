@@ -57,13 +57,14 @@ pub struct Admission {
 
 impl Slots {
     /// Takes this second's `arrivals` (`orphans` of them abandoned already) onto `limit`
-    /// slots, each held for `hold_s` per class; a request waits at most `queue_s` for one,
-    /// its caller `patience_s`.
+    /// slots, each held for `hold_s` per class and split into `queues` equal pools (one per
+    /// instance when requests cannot go where slots are free); a request waits at most
+    /// `queue_s` for one, its caller `patience_s`.
     pub fn admit(
         &mut self,
         arrivals: PerClass<f64>,
         orphans: PerClass<f64>,
-        limit: f64,
+        (limit, queues): (f64, f64),
         hold_s: PerClass<f64>,
         (queue_s, patience_s): (f64, f64),
     ) -> Admission {
@@ -77,6 +78,7 @@ impl Slots {
             deadline_s: [f64::INFINITY; 4],
             expire_s: [patience_s; 4],
             fixed_s: 0.0,
+            queues,
         };
         let tick = self.station.tick(arrivals, orphans, cap, DT);
         // What got a slot after its caller left goes on, for nobody.

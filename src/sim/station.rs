@@ -109,6 +109,9 @@ pub struct Capacity {
     pub expire_s: PerClass<f64>,
     /// Latency outside the queue (network hop, injected latency).
     pub fixed_s: f64,
+    /// Identical queues the servers are split into, each taking an equal share of the
+    /// arrivals: one per instance behind a round-robin load balancer, 1 for a shared queue.
+    pub queues: f64,
 }
 
 impl Capacity {
@@ -128,6 +131,7 @@ impl Capacity {
             deadline_s: [budget; 4],
             expire_s: [budget; 4],
             fixed_s,
+            queues: 1.0,
         }
     }
 }
@@ -198,7 +202,17 @@ impl Station {
         out.utilization = offered_work / (cap.servers * dt);
 
         let (mean_s, scale) = service_mix(&demand, &s);
-        let model = |rate| Impatient::new(cap.servers, rate, mean_s, cap.queue_s, scale);
+        // Each of `queues` identical queues takes its share; a request waits as long in any.
+        let queues = cap.queues.max(1.0);
+        let model = |rate: f64| {
+            Impatient::new(
+                cap.servers / queues,
+                rate / queues,
+                mean_s,
+                cap.queue_s,
+                scale,
+            )
+        };
         let (throughput, queue) = transient::step(self.queued(), arrived, dt, model);
         let total: f64 = demand.iter().sum();
         let leaving = if total > 0.0 {

@@ -25,6 +25,8 @@ pub(super) struct PoolNode<'a> {
     /// Workers: how long the store takes to answer a job.
     pub store_wait_s: f64,
     pub skew: &'a [f64],
+    /// A round-robin load balancer in front: every instance queues on its own.
+    pub round_robin: bool,
 }
 
 impl PoolNode<'_> {
@@ -53,6 +55,13 @@ impl PoolNode<'_> {
         }
         let orphans_in: PerClass<f64> =
             std::array::from_fn(|k| arrivals[k] * sc.orphan_share(n, k));
+        // Round robin splits the pool into one queue per instance (each gets its turn whatever
+        // it has on its hands); otherwise requests go where there is room, as one queue.
+        let queues = if self.round_robin {
+            f64::from(pool.serving()).max(1.0)
+        } else {
+            1.0
+        };
 
         // 1. A thread, held for the whole request.
         let queue_s = if spec.load_shedding {
@@ -75,7 +84,7 @@ impl PoolNode<'_> {
             let a = pool.holding.threads.admit(
                 arrivals,
                 orphans_in,
-                threads,
+                (threads, queues),
                 hold,
                 (queue_s, patience_s),
             );
@@ -125,6 +134,7 @@ impl PoolNode<'_> {
             // The caller gives up on a request still waiting for a CPU once its timeout, less
             // the wait for a thread, has passed.
             expire_s: [(spec.timeout_s - self.fixed_s - thread_wait).max(0.0); 4],
+            queues,
             fixed_s: self.fixed_s,
         };
         let tick = pool
@@ -179,7 +189,7 @@ impl PoolNode<'_> {
             let a = pool.holding.connections.admit(
                 wanting,
                 wanting_orphans,
-                limit,
+                (limit, queues),
                 hold,
                 (conn_queue_s, patience_s),
             );
