@@ -40,6 +40,8 @@ pub struct MetricsLine<'a> {
     pub rps_call_retries: f64,
     /// Requests served after their caller had given up: work done for nobody.
     pub rps_wasted: f64,
+    /// Reads answered from a replica more than a second behind its writer.
+    pub rps_stale: f64,
     pub error_rate: f64,
     /// Every request finished this second, failures at the time they took to fail.
     pub latency_ms: Percentiles,
@@ -62,6 +64,8 @@ pub struct MetricsLine<'a> {
     pub healthy_azs: Vec<String>,
     pub queue_backlog: BTreeMap<&'a str, f64>,
     pub queue_oldest_s: BTreeMap<&'a str, f64>,
+    /// How far each database's read replicas lag behind its writer (milliseconds).
+    pub replica_lag_ms: BTreeMap<&'a str, f64>,
 }
 
 impl<'a> MetricsLine<'a> {
@@ -78,6 +82,7 @@ impl<'a> MetricsLine<'a> {
             goodput: round(last.served, 3),
             rps_call_retries: round(sim.call_retries_last(), 3),
             rps_wasted: round(last.wasted, 3),
+            rps_stale: round(last.stale, 3),
             error_rate: round(last.error_rate(), 6),
             latency_ms: Percentiles {
                 p50: ms(last.p50_ms),
@@ -103,6 +108,7 @@ impl<'a> MetricsLine<'a> {
                 .collect(),
             queue_backlog: BTreeMap::new(),
             queue_oldest_s: BTreeMap::new(),
+            replica_lag_ms: BTreeMap::new(),
         };
         let (mut reads, mut hits) = (0.0, 0.0);
         let mut has_cache = false;
@@ -125,6 +131,10 @@ impl<'a> MetricsLine<'a> {
                 NodeState::Database(db) => {
                     line.utilization
                         .insert(c.id.clone(), round(finite(db.writer_utilization), 4));
+                    if db.replicas.is_some() {
+                        line.replica_lag_ms
+                            .insert(&c.id, round(finite(db.replica_lag_ms), 1));
+                    }
                     if let (Some(r), Kind::Database(spec)) = (&db.replicas, &c.kind)
                         && let Some(group) = &spec.replicas
                     {
@@ -219,6 +229,8 @@ pub struct Requests {
     pub failed: u64,
     /// Still waiting in a queue when the run ended.
     pub in_flight: u64,
+    /// Reads answered from a replica more than a second behind its writer (part of `served`).
+    pub stale: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -303,6 +315,7 @@ impl Summary {
                 served: totals.served.round() as u64,
                 failed: totals.failed.round() as u64,
                 in_flight: sim.queued_requests().round() as u64,
+                stale: totals.stale.round() as u64,
             },
             availability: round(availability, 6),
             latency_ms: Latency::of(&totals.latency),

@@ -285,3 +285,29 @@ fn events_say_what_the_metrics_show() {
         .any(|line| common::f(line, &["instances", pool]) >= target);
     assert!(reached, "{}: never reached {target}", out.message);
 }
+
+#[test]
+fn replicas_fall_behind_a_backed_up_writer_and_serve_stale_reads() {
+    // Five times the traffic: the Aurora writer of 10k runs flat out, its queue grows, and the
+    // replicas, which apply its changes after it commits them, fall seconds behind.
+    let (s, m) = run_with_metrics("10k", 1, "40m", &["10m=spike:5x:20m"]);
+    let lag = |t: usize| common::f(&m[t], &["replica_lag_ms", "db"]);
+    assert!(lag(300) < 100.0, "healthy: {} ms", lag(300));
+    assert_eq!(common::f(&m[300], &["rps_stale"]), 0.0);
+    let behind: Vec<usize> = (600..1_800).filter(|&t| lag(t) > 1_000.0).collect();
+    assert!(
+        !behind.is_empty(),
+        "the replicas never fell a second behind"
+    );
+    let stale: f64 = behind
+        .iter()
+        .map(|&t| common::f(&m[t], &["rps_stale"]))
+        .sum();
+    assert!(stale > 0.0 && s.requests.stale > 0);
+    // Only while they are that far behind.
+    let fresh: f64 = (600..1_800)
+        .filter(|&t| lag(t) <= 1_000.0)
+        .map(|t| common::f(&m[t], &["rps_stale"]))
+        .sum();
+    assert_eq!(fresh, 0.0);
+}

@@ -198,6 +198,11 @@ pub const FAILBACK_RESYNC_S: f64 = 900.0;
 
 /// AWS News Blog, "Additional Failover Control for Amazon Aurora": replica lag 10–20 ms.
 pub const AURORA_REPLICA_LAG_MS: f64 = 15.0;
+/// A read answered by a replica lagging more than this behind its writer is counted stale.
+/// Assumption: one second, the bound Aurora Global Database quotes for a healthy secondary;
+/// within a region replicas normally lag tens of milliseconds, so only a backed-up writer
+/// crosses it.
+pub const STALE_AFTER_MS: f64 = 1_000.0;
 /// Assumption: asynchronous MySQL/PostgreSQL replication on RDS lags ~100 ms when healthy.
 pub const RDS_REPLICA_LAG_MS: f64 = 100.0;
 /// Assumption: a database query gives up after 5 s.

@@ -10,6 +10,7 @@ use super::station::{Capacity, Delay, StationTick};
 use super::worker_loop::{Answer, drain_rate};
 use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
+use crate::preset::defaults::STALE_AFTER_MS;
 use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
 use crate::preset::spec::Balancing;
 use pool::PoolNode;
@@ -644,6 +645,9 @@ impl Simulation {
             pool.response_s = tick.mean_response_s;
             if readers > 0 {
                 sc.finish_with(n, READ, tick.ok[READ], tick.orphan_share[READ]);
+                if db.replica_lag_ms > STALE_AFTER_MS {
+                    sc.users.stale += tick.ok[READ] * (1.0 - tick.orphan_share[READ]).max(0.0);
+                }
                 sc.absorb_station(n, &tick, cap.queue_s);
             } else {
                 for k in 0..4 {

@@ -30,6 +30,8 @@ pub struct Second {
     pub failed: f64,
     /// Requests served after their caller had given up: work done for nobody.
     pub wasted: f64,
+    /// Reads answered from a replica too far behind its writer.
+    pub stale: f64,
     /// Latency percentiles of every request finished this second, failures at the time they
     /// took to fail: what users waited.
     pub p50_ms: Option<f64>,
@@ -97,6 +99,8 @@ pub struct Totals {
     pub breached_s: u64,
     /// Acknowledged writes lost with a region (not yet replicated elsewhere).
     pub writes_lost: f64,
+    /// Reads answered from a replica too far behind its writer.
+    pub stale: f64,
 }
 
 impl Totals {
@@ -229,6 +233,7 @@ impl Simulation {
             served,
             failed,
             wasted: users.wasted,
+            stale: users.stale,
             p50_ms: ms(p50),
             p95_ms: ms(p95),
             p99_ms: ms(p99),
@@ -241,6 +246,7 @@ impl Simulation {
         self.totals.retries += self.last.retries_total();
         self.totals.retried += users_total(&settled.retried);
         self.totals.served += served;
+        self.totals.stale += users.stale;
         self.totals.failed += failed;
         self.totals.slow += finished * slow_share;
         self.judge_slo(served, failed, finished * slow_share);

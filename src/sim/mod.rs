@@ -124,6 +124,8 @@ pub struct UserOutcomes {
     pub failed_s: f64,
     /// The part of `failed` that was served after the caller gave up: work done for nobody.
     pub wasted: f64,
+    /// Reads answered by a replica lagging more than `STALE_AFTER_MS` behind its writer.
+    pub stale: f64,
 }
 
 #[derive(Debug, Clone)]
