@@ -23,6 +23,7 @@ pub mod dns;
 pub mod events;
 mod faults;
 mod flow;
+mod give_up;
 pub mod held;
 pub mod latency;
 mod measure;

@@ -9,6 +9,7 @@
 //! drains. Mixed service times enter through the Allen–Cunneen factor of the class mix.
 //! Everything is continuous in the load, through ρ = 1 and into overload.
 
+use super::give_up::Waiting;
 use super::queueing::Impatient;
 use super::transient;
 use super::wait::Wait;
@@ -87,7 +88,7 @@ pub struct Station {
     /// The part of the backlog nobody waits for any more.
     pub orphans: PerClass<f64>,
     /// The part of `orphans` whose caller gave up while they waited here (the rest arrived
-    /// orphaned).
+    /// orphaned): see [`super::give_up`].
     gone: PerClass<f64>,
 }
 
@@ -226,37 +227,24 @@ impl Station {
             if demand[k] <= 0.0 {
                 continue;
             }
-            // Who waits: callers still waiting (live), callers who gave up on it here (gone),
-            // and requests that arrived orphaned.
-            let orphaned_in = (orphans[k] + self.orphans[k] - self.gone[k]).clamp(0.0, demand[k]);
-            let mut gone = self.gone[k].min(demand[k] - orphaned_in);
-            let mut live = demand[k] - orphaned_in - gone;
-            let mut orphaned = orphaned_in;
-
+            let orphaned = (orphans[k] + self.orphans[k] - self.gone[k]).clamp(0.0, demand[k]);
+            let gone = self.gone[k].min(demand[k] - orphaned);
+            let mut waiting = Waiting {
+                live: demand[k] - orphaned - gone,
+                gone,
+                orphaned,
+            };
             let out_k = demand[k] * leaving;
             let dropped = out_k * queue.p_abandon;
-            let served = out_k - dropped;
-            // Orphans leave in proportion; of the callers' requests, those served after
-            // waiting past the expiry had been given up on (first come, first served).
+            // Callers give up before the server drops: what waited past that is gone.
             let expires = cap.expire_s[k] < cap.queue_s;
             let waited_past = if expires {
                 wait.tail(cap.expire_s[k])
             } else {
                 0.0
             };
-            let served_in = served * orphaned / demand[k];
-            let callers_served = served - served_in;
-            let served_live = (callers_served * (1.0 - waited_past)).min(live);
-            let served_gone = (callers_served - served_live).min(gone);
-            let served_live = callers_served - served_gone;
-            let dropped_in = dropped * orphaned / demand[k];
-            let callers_dropped = dropped - dropped_in;
-            let dropped_gone = if expires {
-                callers_dropped.min(gone - served_gone)
-            } else {
-                0.0
-            };
-            let dropped_live = callers_dropped - dropped_gone;
+            let l = waiting.leave(out_k - dropped, dropped, waited_past, expires);
+            waiting.remove(&l);
 
             // Late: served past the deadline, given it had not waited past the expiry.
             let late_share = {
@@ -267,41 +255,34 @@ impl Station {
                     1.0
                 }
             };
-            let late_users = served_live * late_share;
-            out.ok[k] = served_live - late_users + served_in;
+            let late_users = l.served_live * late_share;
+            out.ok[k] = l.served_live - late_users + l.served_orphaned;
             out.orphan_share[k] = if out.ok[k] > 0.0 {
-                served_in / out.ok[k]
+                l.served_orphaned / out.ok[k]
             } else {
                 0.0
             };
-            out.late[k] = late_users + served_gone;
+            out.late[k] = late_users + l.served_gone;
             out.late_users[k] = late_users;
             out.dropped[k] = dropped;
-            out.dropped_users[k] = dropped_live;
-
-            live -= served_live + dropped_live;
-            gone -= served_gone + dropped_gone;
-            orphaned -= served_in + dropped_in;
-            // Callers give up on what still waits once it has waited past the expiry: as many
-            // a second as arrive to wait that long.
+            out.dropped_users[k] = l.dropped_live;
             if expires {
+                // As many a second as arrive to wait past the expiry (dropped ones included).
                 let arriving_live = (arrivals[k] - orphans[k]).max(0.0);
                 let past = (1.0 - queue.p_abandon) * waited_past + queue.p_abandon;
-                let expired = (arriving_live * past).min(live.max(0.0));
-                out.expired[k] = expired;
-                live -= expired;
-                gone += expired;
+                out.expired[k] = waiting.expire(arriving_live * past);
             }
             out.failed[k] = dropped + out.late[k] + out.expired[k];
-            self.backlog[k] = (live + gone + orphaned).max(0.0);
-            self.orphans[k] = (gone + orphaned).clamp(0.0, self.backlog[k]);
-            self.gone[k] = gone.clamp(0.0, self.orphans[k]);
+            self.backlog[k] = waiting.total().max(0.0);
+            self.orphans[k] = (waiting.gone + waiting.orphaned).clamp(0.0, self.backlog[k]);
+            self.gone[k] = waiting.gone.clamp(0.0, self.orphans[k]);
 
             out.delay[k] = Delay {
                 fixed_s: cap.fixed_s,
                 wait,
                 service_s: s[k],
             };
+            let served = out_k - dropped;
             response_sum += served * (wait.mean_s() + s[k]);
             served_sum += served;
         }
