@@ -333,6 +333,18 @@ fn broken_presets_name_file_line_and_column() {
             "tries",
             "unknown field `tries`",
         ),
+        (
+            "balancing.toml",
+            broken("id = \"alb\"", "id = \"alb\"\nalgorithm = \"random\""),
+            "\"random\"",
+            "unknown variant `random`, expected `round_robin` or `least_outstanding_requests`",
+        ),
+        (
+            "zipf.toml",
+            format!("{GOOD}\n[[cache]]\nid = \"cache\"\nzipf = 7\nto = [\"db\"]\n"),
+            "7\n",
+            "a Zipf exponent must be between 0 and 3, got 7",
+        ),
     ];
     for (name, text, token, message) in &cases {
         expect_error(name, text.as_bytes(), token, message);
