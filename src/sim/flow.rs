@@ -12,7 +12,6 @@ use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
 use crate::preset::defaults::STALE_AFTER_MS;
 use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
-use crate::preset::spec::Balancing;
 use pool::PoolNode;
 
 const STATIC: usize = Class::Static as usize;
@@ -400,13 +399,6 @@ impl Simulation {
             }
             (Kind::Pool(spec), NodeState::Pool(pool)) => {
                 let hops: PerClass<&[Hop]> = CLASS.map(|c| routes.of(c));
-                let round_robin = arch
-                    .graph
-                    .neighbors_directed(n, petgraph::Direction::Incoming)
-                    .any(|m| {
-                        matches!(&arch.graph[m].kind,
-                            Kind::LoadBalancer(lb) if lb.algorithm == Balancing::RoundRobin)
-                    });
                 let node = PoolNode {
                     id: n,
                     spec,
@@ -415,7 +407,6 @@ impl Simulation {
                     t,
                     store_wait_s,
                     skew: &self.skew,
-                    round_robin,
                 };
                 node.process(pool, inflow, hops, sc);
             }

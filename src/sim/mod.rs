@@ -196,7 +196,7 @@ impl Simulation {
                 }
                 Kind::Pool(p) => {
                     let detection = pool_detection(&arch, id, p.role, &mut infra_rng);
-                    NodeState::Pool(PoolState::new(
+                    let mut pool = PoolState::new(
                         &c.azs,
                         p.instances,
                         p.vcpus,
@@ -204,7 +204,11 @@ impl Simulation {
                         p.scaling.clone(),
                         p.nodes.as_ref(),
                         detection,
-                    ))
+                    );
+                    pool.round_robin = balancer_of(&arch, id).is_some_and(|lb| {
+                        lb.algorithm == crate::preset::spec::Balancing::RoundRobin
+                    });
+                    NodeState::Pool(pool)
                 }
                 Kind::Cache(spec) => NodeState::Cache(CacheState::new(&c.azs, spec)),
                 Kind::Queue(_) => NodeState::Queue(QueueState::default()),
@@ -384,20 +388,23 @@ pub struct NodeFlow {
 }
 
 /// How a pool's dead instances are noticed and replaced, from what calls it.
+/// The load balancer in front of component `id`, if any.
+fn balancer_of(arch: &Architecture, id: NodeId) -> Option<&crate::arch::LoadBalancer> {
+    arch.graph
+        .neighbors_directed(id, petgraph::Direction::Incoming)
+        .find_map(|caller| match &arch.graph[caller].kind {
+            Kind::LoadBalancer(lb) => Some(lb),
+            _ => None,
+        })
+}
+
 fn pool_detection(arch: &Architecture, id: NodeId, role: PoolRole, rng: &mut SimRng) -> Detection {
-    use petgraph::Direction::Incoming;
     let replace = matches!(&arch.graph[id].kind, Kind::Pool(p) if p.scaling.is_some());
     let eviction_s = match &arch.graph[id].kind {
         Kind::Pool(p) => p.nodes.as_ref().map(|n| n.eviction_s),
         _ => None,
     };
-    let balancer = arch
-        .graph
-        .neighbors_directed(id, Incoming)
-        .find_map(|caller| match &arch.graph[caller].kind {
-            Kind::LoadBalancer(lb) => Some(lb.clone()),
-            _ => None,
-        });
+    let balancer = balancer_of(arch, id);
     let phase = |interval: f64, rng: &mut SimRng| (rng.uniform() * interval).floor();
     match (role, balancer) {
         // Workers pull jobs: a dead worker takes none, so none fail.

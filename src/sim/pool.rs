@@ -142,6 +142,8 @@ pub struct PoolState {
     pub response_s: f64,
     /// Threads and connections its requests hold, and for how long.
     pub holding: Holding,
+    /// A round-robin load balancer in front: every instance queues on its own.
+    pub round_robin: bool,
     /// Queue workers: jobs per second they get through, and how long each waits for its
     /// store (worked out each second by the queue that feeds them).
     pub drain: (f64, f64),
@@ -223,6 +225,7 @@ impl PoolState {
             utilization: 0.0,
             response_s: 0.0,
             holding: Holding::default(),
+            round_robin: false,
             drain: (0.0, 0.0),
         }
     }

@@ -236,6 +236,7 @@ impl Station {
             };
             let out_k = demand[k] * leaving;
             let dropped = out_k * queue.p_abandon;
+            let served = out_k - dropped;
             // Callers give up before the server drops: what waited past that is gone.
             let expires = cap.expire_s[k] < cap.queue_s;
             let waited_past = if expires {
@@ -243,7 +244,7 @@ impl Station {
             } else {
                 0.0
             };
-            let l = waiting.leave(out_k - dropped, dropped, waited_past, expires);
+            let l = waiting.leave(served, dropped, waited_past, expires);
             waiting.remove(&l);
 
             // Late: served past the deadline, given it had not waited past the expiry.
@@ -282,7 +283,6 @@ impl Station {
                 wait,
                 service_s: s[k],
             };
-            let served = out_k - dropped;
             response_sum += served * (wait.mean_s() + s[k]);
             served_sum += served;
         }

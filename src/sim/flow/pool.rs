@@ -25,8 +25,6 @@ pub(super) struct PoolNode<'a> {
     /// Workers: how long the store takes to answer a job.
     pub store_wait_s: f64,
     pub skew: &'a [f64],
-    /// A round-robin load balancer in front: every instance queues on its own.
-    pub round_robin: bool,
 }
 
 impl PoolNode<'_> {
@@ -57,7 +55,7 @@ impl PoolNode<'_> {
             std::array::from_fn(|k| arrivals[k] * sc.orphan_share(n, k));
         // Round robin splits the pool into one queue per instance (each gets its turn whatever
         // it has on its hands); otherwise requests go where there is room, as one queue.
-        let queues = if self.round_robin {
+        let queues = if pool.round_robin {
             f64::from(pool.serving()).max(1.0)
         } else {
             1.0
