@@ -39,23 +39,13 @@ fn percentiles_move_with_conditions_instead_of_sitting_on_a_constant() {
 
 /// Users' writes go through an API onto a queue; 40 workers × 2 threads (10 ms each) write them
 /// to a 16-vCPU database (30 ms a write: 533 a second). Far more arrives than that.
-const WORKER_LOOP: &str = r#"
-title = "workers draining onto one writer"
-[traffic]
-users = 2000
-rps_per_user = 1
-static_fraction = 0
-write_fraction = 1
-[slo]
-p99_ms = 1000
-availability = 0.99
-[network]
-hop_ms = 0.001
-[[region]]
-id = "r"
-azs = ["a"]
-user_rtt_ms = 0.001
-[[compute]]
+fn worker_loop() -> String {
+    common::measuring_preset(
+        "workers draining onto one writer",
+        2_000.0,
+        "static_fraction = 0\nwrite_fraction = 1",
+        "\"a\"",
+        r#"[[compute]]
 id = "api"
 instances = 4
 vcpus = 4
@@ -78,7 +68,9 @@ vcpus = 16
 read_ms = 3
 write_ms = 30
 max_connections = 1000
-"#;
+"#,
+    )
+}
 
 /// The closed loop request by request: `threads` each work `own_s` (exponential, on their own
 /// CPU), then queue first come first served for one of `servers` writer vCPUs (`write_s`,
@@ -153,7 +145,7 @@ fn closed_loop(
 
 #[test]
 fn the_worker_loop_keeps_its_writer_busy_without_oscillating() {
-    let path = common::scratch_file("fine-print", "worker-loop.toml", WORKER_LOOP);
+    let path = common::scratch_file("fine-print", "worker-loop.toml", worker_loop());
     let (_, m) = run_with_metrics(path.to_str().unwrap(), 1, "30m", &[]);
     let busy = per_second(&m, 600, 1_800, &["utilization", "db"]);
     let mean = busy.iter().sum::<f64>() / busy.len() as f64;

@@ -2,11 +2,10 @@
 //! M/M/c mean waiting time given by Erlang C — and Erlang C, computed here from its definition,
 //! matches a discrete-event simulation of an actual M/M/c queue.
 
-use archtui::headless;
+mod common;
+
 use archtui::sim::queueing::Impatient;
 use archtui::sim::rng::{SimRng, Stream};
-use archtui::units::Duration;
-use std::sync::Arc;
 
 const SERVERS: u32 = 4;
 const SERVICE_S: f64 = 0.020;
@@ -32,45 +31,18 @@ fn mean_wait(c: u32, rho: f64) -> f64 {
 /// The smallest preset the format allows, with network latency made negligible.
 fn single_pool(rho: f64) -> String {
     let rate = rho * f64::from(SERVERS) / SERVICE_S;
-    format!(
-        r#"
-title = "M/M/c check"
-[traffic]
-users = {rate}
-rps_per_user = 1
-[slo]
-p99_ms = 60000
-availability = 0.5
-[network]
-hop_ms = 0.001
-[[region]]
-id = "r"
-azs = ["a"]
-user_rtt_ms = 0.001
-[[compute]]
-id = "pool"
-instances = {SERVERS}
-vcpus = 1
-service_ms = {service_ms}
-timeout_ms = 600000
-"#,
-        service_ms = SERVICE_S * 1e3
-    )
+    let pool = format!(
+        "[[compute]]\nid = \"pool\"\ninstances = {SERVERS}\nvcpus = 1\nservice_ms = {}\n\
+         timeout_ms = 600000\n",
+        SERVICE_S * 1e3
+    );
+    common::measuring_preset("M/M/c check", rate, "", "\"a\"", &pool)
 }
 
 #[test]
 fn the_single_pool_reproduces_the_erlang_c_mean_wait() {
     for rho in [0.5, 0.8, 0.9] {
-        let arch =
-            archtui::preset::parse("mmc", "mmc.toml", &single_pool(rho)).expect("a valid preset");
-        let summary = headless::run(
-            Arc::new(arch),
-            3,
-            Duration::parse("6h").unwrap(),
-            &[],
-            |_| Ok::<_, ()>(()),
-        )
-        .expect("runs");
+        let summary = common::run_text(&single_pool(rho), "6h");
         assert_eq!(
             summary.requests.failed, 0,
             "ρ={rho}: nothing should time out"
@@ -134,32 +106,9 @@ fn the_example_single_pool_preset_loads() {
 /// One server of 10 ms whose users and server both give up after 10 s, with threads enough
 /// that only the CPU queues.
 fn impatient_single_server(rho: f64) -> String {
-    let rate = rho / 0.010;
-    format!(
-        r#"
-title = "M/M/1+D check"
-[traffic]
-users = {rate}
-rps_per_user = 1
-[slo]
-p99_ms = 60000
-availability = 0.5
-[network]
-hop_ms = 0.001
-[[region]]
-id = "r"
-azs = ["a"]
-user_rtt_ms = 0.001
-[[compute]]
-id = "pool"
-instances = 1
-vcpus = 1
-service_ms = 10
-timeout_ms = 10000
-queue_timeout_ms = 10000
-max_concurrency = 100000
-"#
-    )
+    let pool = "[[compute]]\nid = \"pool\"\ninstances = 1\nvcpus = 1\nservice_ms = 10\n\
+                timeout_ms = 10000\nqueue_timeout_ms = 10000\nmax_concurrency = 100000\n";
+    common::measuring_preset("M/M/1+D check", rho / 0.010, "", "\"a\"", pool)
 }
 
 /// An M/M/c queue with a fixed patience, request by request: a request whose service would
@@ -235,16 +184,7 @@ fn exact_mean_seen(q: &Impatient, service_s: f64) -> f64 {
 #[test]
 fn near_and_at_full_load_the_mean_matches_the_exact_queue_with_patience() {
     for rho in [0.995, 1.0] {
-        let arch = archtui::preset::parse("mm1d", "mm1d.toml", &impatient_single_server(rho))
-            .expect("a valid preset");
-        let summary = headless::run(
-            Arc::new(arch),
-            3,
-            Duration::parse("24h").unwrap(),
-            &[],
-            |_| Ok::<_, ()>(()),
-        )
-        .expect("runs");
+        let summary = common::run_text(&impatient_single_server(rho), "24h");
         let model_s = summary.latency_ms.mean.expect("requests were served") / 1e3;
         let exact = exact_mean_seen(&Impatient::new(1.0, rho * 100.0, 0.010, 10.0, 1.0), 0.010);
         let error = (model_s - exact).abs() / exact;
@@ -258,55 +198,30 @@ fn near_and_at_full_load_the_mean_matches_the_exact_queue_with_patience() {
 
 /// Two instances of 4 vCPUs (20 ms) behind a load balancer at ρ 0.9, with its algorithm.
 fn balanced_pair(algorithm: &str) -> String {
+    let components = format!(
+        "[[load_balancer]]\nid = \"alb\"\nlatency_ms = 0.001\nalgorithm = \"{algorithm}\"\n\
+         to = [\"pool\"]\n[[compute]]\nid = \"pool\"\ninstances = 2\nvcpus = 4\n\
+         service_ms = {}\ntimeout_ms = 600000\n",
+        SERVICE_S * 1e3
+    );
     let rate = 0.9 * 8.0 / SERVICE_S;
-    format!(
-        r#"
-title = "two instances behind a load balancer"
-[traffic]
-users = {rate}
-rps_per_user = 1
-[slo]
-p99_ms = 60000
-availability = 0.5
-[network]
-hop_ms = 0.001
-[[region]]
-id = "r"
-azs = ["a", "b"]
-user_rtt_ms = 0.001
-[[load_balancer]]
-id = "alb"
-latency_ms = 0.001
-algorithm = "{algorithm}"
-to = ["pool"]
-[[compute]]
-id = "pool"
-instances = 2
-vcpus = 4
-service_ms = {service_ms}
-timeout_ms = 600000
-"#,
-        service_ms = SERVICE_S * 1e3
+    common::measuring_preset(
+        "two instances behind a load balancer",
+        rate,
+        "",
+        "\"a\", \"b\"",
+        &components,
     )
 }
 
 #[test]
 fn round_robin_queues_each_instance_alone_and_least_outstanding_pools_them() {
     let wait = |algorithm: &str| {
-        let arch = archtui::preset::parse("lb", "lb.toml", &balanced_pair(algorithm))
-            .expect("a valid preset");
-        let summary = headless::run(
-            Arc::new(arch),
-            3,
-            Duration::parse("6h").unwrap(),
-            &[],
-            |_| Ok::<_, ()>(()),
-        )
-        .expect("runs");
+        let summary = common::run_text(&balanced_pair(algorithm), "6h");
         (summary.latency_ms.mean.expect("served") - 0.004) / 1e3 - SERVICE_S
     };
     // Round robin: two M/M/4 queues at ρ 0.9. Least outstanding requests: about one M/M/8.
-    let m_m_4 = erlang_c(4, 3.6) * SERVICE_S / (4.0 - 3.6);
+    let m_m_4 = mean_wait(4, 0.9);
     let m_m_8 = mean_wait(8, 0.9);
     for (algorithm, want) in [
         ("round_robin", m_m_4),

@@ -122,6 +122,42 @@ pub fn run(
     .expect("runs")
 }
 
+/// A preset for measuring queues: `users` requests a second all day (and any further `traffic`
+/// lines), an SLO nothing breaks, negligible network latency and one region `r` with the AZs
+/// `azs` (TOML list items), followed by `components`.
+pub fn measuring_preset(
+    title: &str,
+    users: f64,
+    traffic: &str,
+    azs: &str,
+    components: &str,
+) -> String {
+    format!(
+        r#"title = "{title}"
+[traffic]
+users = {users}
+rps_per_user = 1
+{traffic}
+[slo]
+p99_ms = 60000
+availability = 0.5
+[network]
+hop_ms = 0.001
+[[region]]
+id = "r"
+azs = [{azs}]
+user_rtt_ms = 0.001
+{components}"#
+    )
+}
+
+/// Runs preset text (seed 3) and returns its summary.
+pub fn run_text(text: &str, duration: &str) -> Summary {
+    let arch = archtui::preset::parse("test", "test.toml", text).expect("a valid preset");
+    let duration = Duration::parse(duration).expect("a valid duration");
+    headless::run(Arc::new(arch), 3, duration, &[], |_| Ok::<_, ()>(())).expect("runs")
+}
+
 /// Runs a preset and keeps every second's metrics line as JSON.
 pub fn run_with_metrics(
     preset: &str,
