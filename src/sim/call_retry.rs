@@ -29,29 +29,58 @@ pub struct CallRetry {
     sent: PerClass<f64>,
 }
 
-/// The call edges of every pool, with their policies.
-pub fn call_edges(arch: &Architecture) -> Vec<CallRetry> {
-    let mut edges: Vec<CallRetry> = Vec::new();
-    for (n, c) in arch.nodes() {
-        let Kind::Pool(pool) = &c.kind else { continue };
-        for hops in &arch.routes[n.index()].next {
-            for h in hops {
-                if edges.iter().any(|e| e.from == n && e.to == h.to) {
-                    continue;
+/// The call edges of every pool, with their policies, grouped by caller.
+#[derive(Debug, Clone, Default)]
+pub struct CallEdges {
+    edges: Vec<CallRetry>,
+    /// For each component, where its own edges are in `edges`.
+    by_caller: Vec<std::ops::Range<usize>>,
+}
+
+impl CallEdges {
+    pub fn new(arch: &Architecture) -> Self {
+        let mut edges: Vec<CallRetry> = Vec::new();
+        let mut by_caller = Vec::with_capacity(arch.node_count());
+        for (n, c) in arch.nodes() {
+            let own = edges.len();
+            if let Kind::Pool(pool) = &c.kind {
+                for h in arch.routes[n.index()].next.iter().flatten() {
+                    if edges[own..].iter().any(|e| e.to == h.to) {
+                        continue;
+                    }
+                    let policy = pool
+                        .retry
+                        .unwrap_or_else(|| default_policy(&arch.graph[h.to].kind));
+                    edges.push(CallRetry {
+                        from: n,
+                        to: h.to,
+                        retrier: Retrier::new(policy),
+                        sent: [0.0; 4],
+                    });
                 }
-                let policy = pool
-                    .retry
-                    .unwrap_or_else(|| default_policy(&arch.graph[h.to].kind));
-                edges.push(CallRetry {
-                    from: n,
-                    to: h.to,
-                    retrier: Retrier::new(policy),
-                    sent: [0.0; 4],
-                });
             }
+            by_caller.push(own..edges.len());
         }
+        Self { edges, by_caller }
     }
-    edges
+
+    /// The edges whose caller is `from`.
+    fn of_caller(&mut self, from: NodeId) -> &mut [CallRetry] {
+        &mut self.edges[self.by_caller[from.index()].clone()]
+    }
+}
+
+impl std::ops::Deref for CallEdges {
+    type Target = [CallRetry];
+    fn deref(&self) -> &[CallRetry] {
+        &self.edges
+    }
+}
+
+impl std::ops::DerefMut for CallEdges {
+    fn deref_mut(&mut self) -> &mut [CallRetry] {
+        &mut self.edges
+    }
 }
 
 fn default_policy(callee: &Kind) -> RetryPolicy {
@@ -66,7 +95,7 @@ impl Simulation {
     /// After pool `n` sent this second's calls: its retries now due go too.
     pub(super) fn send_call_retries(&mut self, n: NodeId) {
         let now = self.t;
-        for e in self.call_retries.iter_mut().filter(|e| e.from == n) {
+        for e in self.call_retries.of_caller(n) {
             let steps = &self.scratch.steps[n.index()];
             // Jobs are retried by their queue already (SQS redelivers them).
             let first: PerClass<f64> = std::array::from_fn(|k| {
@@ -109,7 +138,7 @@ impl Simulation {
     pub(super) fn settle_call_retries(&mut self, t: f64) {
         let now = self.t;
         let sc = &mut self.scratch;
-        for e in &mut self.call_retries {
+        for e in self.call_retries.iter_mut() {
             let callee = e.to.index();
             let failed: PerClass<f64> = std::array::from_fn(|k| {
                 let arrived = sc.inflow[callee][k];
@@ -159,7 +188,7 @@ impl Simulation {
 
     /// Switches every call of pool `from` to `policy`.
     pub(super) fn set_call_retry(&mut self, from: NodeId, policy: RetryPolicy) {
-        for e in self.call_retries.iter_mut().filter(|e| e.from == from) {
+        for e in self.call_retries.of_caller(from) {
             e.retrier.policy = policy;
         }
     }
@@ -167,6 +196,6 @@ impl Simulation {
     /// Whether `n` is a pool (that calls something and so can retry).
     pub fn retries_calls(&self, n: NodeId) -> bool {
         matches!(self.nodes[n.index()], NodeState::Pool(_))
-            && self.call_retries.iter().any(|e| e.from == n)
+            && !self.call_retries.by_caller[n.index()].is_empty()
     }
 }

@@ -146,6 +146,8 @@ pub struct Simulation {
     base_ms: Vec<f64>,
     /// Pools whose instances hold connections to each database: writer and reader endpoints.
     db_clients: Vec<[Vec<NodeId>; 2]>,
+    /// The queues whose jobs each component works, for backlog scaling.
+    job_feeders: Vec<Vec<NodeId>>,
     az_down: Vec<Vec<bool>>,
     region_down: Vec<bool>,
     /// Standby regions not (yet) brought up by disaster recovery.
@@ -166,7 +168,7 @@ pub struct Simulation {
     /// How users' clients retry, and their retries waiting for their backoff.
     user_retries: retry::Retrier,
     /// How each server pool retries its calls.
-    call_retries: Vec<call_retry::CallRetry>,
+    call_retries: call_retry::CallEdges,
     alarms: alarms::Alarms,
     sampler: Sampler,
     last: Second,
@@ -251,6 +253,7 @@ impl Simulation {
         Self {
             base_ms: base_latency(&arch),
             db_clients: database_clients(&arch),
+            job_feeders: job_feeders(&arch),
             az_down: arch
                 .regions
                 .iter()
@@ -276,7 +279,7 @@ impl Simulation {
             scratch,
             answers: held::AnswerTimes::new(n),
             user_retries: retry::Retrier::new(arch.traffic.retry),
-            call_retries: call_retry::call_edges(&arch),
+            call_retries: call_retry::CallEdges::new(&arch),
             alarms: alarms::Alarms::new(n),
             sampler: Sampler::default(),
             seed,
@@ -475,6 +478,20 @@ fn base_latency(arch: &Architecture) -> Vec<f64> {
             own + user_rtt
         })
         .collect()
+}
+
+/// For each component, the queues that send it jobs, in component order.
+fn job_feeders(arch: &Architecture) -> Vec<Vec<NodeId>> {
+    let mut feeders: Vec<Vec<NodeId>> = vec![Vec::new(); arch.node_count()];
+    for (q, _) in arch.nodes() {
+        for hop in arch.routes[q.index()].of(crate::arch::Class::Job) {
+            let list = &mut feeders[hop.to.index()];
+            if list.last() != Some(&q) {
+                list.push(q);
+            }
+        }
+    }
+    feeders
 }
 
 /// For each database, the pools holding connections to it: `[writer endpoint, reader endpoint]`.

@@ -61,16 +61,9 @@ impl Simulation {
                 let Some(crate::arch::Scaling::Backlog { per_worker, .. }) = p.scaling else {
                     return pool.utilization.min(1.0);
                 };
-                let backlog: f64 = self
-                    .arch
-                    .nodes()
-                    .filter(|(q, _)| {
-                        self.arch.routes[q.index()]
-                            .of(Class::Job)
-                            .iter()
-                            .any(|h| h.to == n)
-                    })
-                    .map(|(q, _)| match &self.nodes[q.index()] {
+                let backlog: f64 = self.job_feeders[n.index()]
+                    .iter()
+                    .map(|q| match &self.nodes[q.index()] {
                         NodeState::Queue(queue) => queue.backlog,
                         _ => 0.0,
                     })

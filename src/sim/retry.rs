@@ -17,7 +17,8 @@ const HORIZON_S: usize = 128;
 
 /// Retries waiting for their backoff to end: for each attempt number, a ring of future
 /// seconds. Uniform (jittered) backoffs are spread with a difference array, so scheduling
-/// costs the same whatever the window.
+/// costs the same whatever the window. The rings are allocated on first use: most callers
+/// never retry, and thousands of idle 8 KiB rings would crowd the cache.
 #[derive(Debug, Clone)]
 struct DelayLine {
     /// Change of the arrival rate at each future second (jittered retries).
@@ -34,8 +35,8 @@ struct DelayLine {
 impl DelayLine {
     fn new() -> Self {
         Self {
-            delta: vec![[0.0; 4]; HORIZON_S],
-            impulse: vec![[0.0; 4]; HORIZON_S],
+            delta: Vec::new(),
+            impulse: Vec::new(),
             rate: [0.0; 4],
             pending: [0.0; 4],
             busy_until: None,
@@ -47,6 +48,10 @@ impl DelayLine {
         // Seconds from the next one on: a backoff under a second lands next second.
         let span = bound_s.ceil().max(1.0) as u64;
         self.busy_until = self.busy_until.max(Some(now + span + 1));
+        if self.delta.is_empty() {
+            self.delta = vec![[0.0; 4]; HORIZON_S];
+            self.impulse = vec![[0.0; 4]; HORIZON_S];
+        }
         for (k, &x) in amount.iter().enumerate() {
             if x <= 0.0 {
                 continue;
@@ -105,6 +110,9 @@ pub struct Retrier {
     pub policy: RetryPolicy,
     /// Retries waiting, by the attempt they will be (index 0: the second attempt).
     lines: Vec<DelayLine>,
+    /// The last second any line has something scheduled for (the latest of theirs), so an
+    /// idle caller is known without reading its lines.
+    busy_until: Option<u64>,
     /// Attempts sent this second, by attempt number (index 0: first attempts).
     sent: [PerClass<f64>; MAX_ATTEMPTS],
     pub breaker: BreakerState,
@@ -141,6 +149,7 @@ impl Retrier {
         Self {
             policy,
             lines: (1..MAX_ATTEMPTS).map(|_| DelayLine::new()).collect(),
+            busy_until: None,
             sent: [[0.0; 4]; MAX_ATTEMPTS],
             breaker: BreakerState::Closed,
             window: Vec::new(),
@@ -185,7 +194,7 @@ impl Retrier {
             BreakerState::Open { .. } => 0.0,
             BreakerState::HalfOpen => self.policy.breaker.map_or(1.0, |b| b.probe_share),
         };
-        if pass == 1.0 && self.lines.iter().all(|l| l.idle(now)) {
+        if pass == 1.0 && self.busy_until.is_none_or(|until| now > until) {
             // Nothing to retry and nothing stopped: the usual second, kept cheap.
             self.sent = [[0.0; 4]; MAX_ATTEMPTS];
             self.sent[0] = first;
@@ -252,7 +261,9 @@ impl Retrier {
                 let mut amount = [0.0; 4];
                 amount[k] = failed_here;
                 let bound = p.backoff_s(next).min(HORIZON_S as f64 - 1.0);
-                self.lines[next - 1].schedule(now, amount, bound, p.jitter);
+                let line = &mut self.lines[next - 1];
+                line.schedule(now, amount, bound, p.jitter);
+                self.busy_until = self.busy_until.max(line.busy_until);
             }
             // Rounding: what was failed but not attributed to an attempt gives up.
             let attributed = out.retried[k] + out.gave_up[k];
