@@ -27,13 +27,15 @@ fn percentiles_move_with_conditions_instead_of_sitting_on_a_constant() {
         "{} distinct medians in 300 s",
         distinct.len()
     );
-    let during = per_second(&m, 600, 660, &["latency_ms", "p50"]);
+    // While the AZ is lost, requests sent to its dead servers hang until they time out: the
+    // tail moves by orders of magnitude. (The median barely moves at 10k — most requests are
+    // static files — and within a minute its shift is smaller than its noise.)
+    let p99 = |from, to| per_second(&m, from, to, &["latency_ms", "p99"]);
     let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let (before, during) = (mean(&p99(300, 600)), mean(&p99(600, 650)));
     assert!(
-        (mean(&during) - mean(&before)).abs() > 0.02 * mean(&before),
-        "p50 {} before, {} while the AZ is lost",
-        mean(&before),
-        mean(&during)
+        during > 10.0 * before,
+        "p99 {before} ms before, {during} ms while the AZ is lost"
     );
 }
 

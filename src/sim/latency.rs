@@ -7,7 +7,8 @@
 //! waited; the percentiles of the answered ones are kept beside them. A run-wide histogram
 //! weights each sample by the requests it stands for.
 //!
-//! The number of samples is fixed, so the cost does not depend on the request rate.
+//! The number of walks is fixed (see `latency_window`), so the cost does not depend on the
+//! request rate.
 
 use super::retry::Retrier;
 use super::rng::SimRng;
@@ -15,8 +16,6 @@ use super::station::Delay;
 use crate::arch::{NodeId, PerClass, USER_CLASSES};
 use crate::preset::defaults::DELAY_VARIABLE_SHARE;
 
-/// Synthetic requests per simulated second.
-pub const SAMPLES_PER_SECOND: usize = 256;
 /// A request never passes through more components than this (the graph is acyclic).
 const MAX_HOPS: usize = 64;
 
@@ -59,6 +58,19 @@ impl Default for Step {
 }
 
 impl Step {
+    /// `clone_from` that keeps this step's allocation for its hops.
+    pub fn copy_from(&mut self, other: &Step) {
+        self.fail = other.fail;
+        self.fail_s = other.fail_s;
+        self.retry_share = other.retry_share;
+        self.retries = other.retries;
+        self.retry_backoff_s = other.retry_backoff_s;
+        self.timeout_s = other.timeout_s;
+        self.delay = other.delay;
+        self.done = other.done;
+        self.hops.clone_from(&other.hops);
+    }
+
     pub fn reset(&mut self) {
         self.fail = 0.0;
         self.fail_s = 0.0;
@@ -99,9 +111,11 @@ pub enum Outcome {
     Failed(f64),
 }
 
-/// One second's latency samples (seconds).
+/// A set of walks' latencies (seconds).
 #[derive(Debug, Clone, Default)]
 pub struct Sampler {
+    /// Every walk's outcome, in the order drawn.
+    pub outcomes: Vec<Outcome>,
     /// Requests that were answered.
     pub samples: Vec<f64>,
     /// Requests that failed, at the time they took to fail.
@@ -111,8 +125,8 @@ pub struct Sampler {
 }
 
 impl Sampler {
-    /// Walks `SAMPLES_PER_SECOND` requests from `entry`, each of a class drawn from `mix`,
-    /// retried as the users' clients retry.
+    /// Walks `count` requests from `entry`, each of a class drawn from `mix`, retried as the
+    /// users' clients retry.
     pub fn run(
         &mut self,
         entry: NodeId,
@@ -120,7 +134,9 @@ impl Sampler {
         steps: &[PerClass<Step>],
         retries: &Retries,
         rng: &mut SimRng,
+        count: usize,
     ) {
+        self.outcomes.clear();
         self.samples.clear();
         self.all.clear();
         self.failures.clear();
@@ -128,7 +144,7 @@ impl Sampler {
         if total <= 0.0 {
             return;
         }
-        for _ in 0..SAMPLES_PER_SECOND {
+        for _ in 0..count {
             let pick = rng.uniform() * total;
             let class = if pick < mix[0] {
                 USER_CLASSES[0]
@@ -137,7 +153,9 @@ impl Sampler {
             } else {
                 USER_CLASSES[2]
             } as usize;
-            match request(entry, class, steps, retries, rng) {
+            let outcome = request(entry, class, steps, retries, rng);
+            self.outcomes.push(outcome);
+            match outcome {
                 Outcome::Answered(latency) => self.samples.push(latency),
                 Outcome::Failed(latency) => self.failures.push(latency),
             }

@@ -2,7 +2,7 @@
 //! latency percentiles, and whether the SLO holds over the last minute.
 
 use super::events::EventKind;
-use super::latency::{Histogram, SAMPLES_PER_SECOND};
+use super::latency::Histogram;
 use super::{NodeState, Simulation};
 use crate::arch::{PerClass, users_total};
 
@@ -177,7 +177,7 @@ impl Simulation {
             },
             retrier: &self.user_retries,
         };
-        self.sampler.run(
+        let drawn = self.latency_window.draw(
             self.arch.entry,
             mix,
             &self.scratch.steps,
@@ -186,44 +186,45 @@ impl Simulation {
         );
         let target_s = self.arch.slo.p99_ms / 1e3;
         let finished = served + failed;
-        // Each answered walk stands for an equal part of the answered requests, each failed
-        // walk for an equal part of the failed ones.
+        // Each new answered walk stands for an equal part of this second's answered requests,
+        // each new failed walk for an equal part of the failed ones.
         let share = |total: f64, walks: usize| if walks > 0 { total / walks as f64 } else { 0.0 };
-        let ok_weight = share(served, self.sampler.samples.len());
+        let fresh = &self.latency_window.fresh;
+        let ok_weight = share(served, fresh.samples.len());
         let totals = &mut self.totals;
         Histogram::add_to_both(
             [&mut totals.latency_ok, &mut totals.latency],
-            &self.sampler.samples,
+            &fresh.samples,
             ok_weight,
         );
         let attempts_failed = users_total(&users.failed);
-        if self.sampler.failures.is_empty() && failed > FAILURE_DUST && attempts_failed > 0.0 {
+        if fresh.failures.is_empty() && failed > FAILURE_DUST && attempts_failed > 0.0 {
             // Failures too rare for the walks to meet still took time: their mean, from the
-            // flow. It joins this second's percentiles only when a walk could have met it.
+            // flow. It joins the window only when one of this second's walks could have met it.
             let mean = users.failed_s / attempts_failed;
             self.totals.latency.add(mean, failed);
-            if failed * SAMPLES_PER_SECOND as f64 >= finished {
-                self.sampler.failures.push(mean);
-                self.sampler.merge();
+            if failed * drawn as f64 >= finished {
+                self.latency_window.push_failure(mean);
             }
         } else {
-            let fail_weight = share(failed, self.sampler.failures.len());
-            for &s in &self.sampler.failures {
+            let fail_weight = share(failed, fresh.failures.len());
+            for &s in &fresh.failures {
                 self.totals.latency.add(s, fail_weight);
             }
         }
-        let every = self.sampler.every();
+        let sampler = &mut self.latency_window.window;
+        let every = sampler.every();
         let slow_share = if every.is_empty() {
             0.0
         } else {
             every.iter().filter(|&&s| s > target_s).count() as f64 / every.len() as f64
         };
         let ms = |v: Option<f64>| v.map(|s| s * 1e3);
-        let [p50, p95, p99] = self.sampler.percentiles_all();
-        let [ok50, ok95, ok99] = if self.sampler.failures.is_empty() {
+        let [p50, p95, p99] = sampler.percentiles_all();
+        let [ok50, ok95, ok99] = if sampler.failures.is_empty() {
             [p50, p95, p99]
         } else {
-            self.sampler.percentiles()
+            sampler.percentiles()
         };
         self.last = super::Second {
             t: t as u64,

@@ -26,6 +26,7 @@ mod flow;
 mod give_up;
 pub mod held;
 pub mod latency;
+pub mod latency_window;
 mod measure;
 pub mod pool;
 pub mod popularity;
@@ -45,7 +46,8 @@ use cache::CacheState;
 use database::DbState;
 use dns::DnsState;
 use events::{Event, Events};
-use latency::{Sampler, Step};
+use latency::Step;
+use latency_window::LatencyWindow;
 use pool::{Detection, PoolState};
 use queue::QueueState;
 use rng::{SimRng, Stream};
@@ -170,7 +172,7 @@ pub struct Simulation {
     /// How each server pool retries its calls.
     call_retries: call_retry::CallEdges,
     alarms: alarms::Alarms,
-    sampler: Sampler,
+    latency_window: LatencyWindow,
     last: Second,
     totals: Totals,
     slo: SloWindow,
@@ -281,7 +283,7 @@ impl Simulation {
             user_retries: retry::Retrier::new(arch.traffic.retry),
             call_retries: call_retry::CallEdges::new(&arch),
             alarms: alarms::Alarms::new(n),
-            sampler: Sampler::default(),
+            latency_window: LatencyWindow::default(),
             seed,
             t: 0,
             arch,

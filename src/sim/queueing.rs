@@ -32,24 +32,49 @@ const MAX_PATIENCE_S: f64 = 86_400.0;
 /// Erlang B: the probability that all `servers` are busy in an M/M/c/c loss system offered
 /// `load` Erlangs. 1 without servers.
 pub fn erlang_b(servers: f64, load: f64) -> f64 {
+    libm::exp(ln_erlang_b(servers, load))
+}
+
+/// The logarithm of Erlang B, finite however small B is: an overloaded queue with patience
+/// multiplies it by `exp(|θ|·τ)`, which can be as large as B is small.
+pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
     let c = servers.floor();
     if c < 1.0 {
-        return 1.0;
-    }
-    if load <= 0.0 {
         return 0.0;
     }
+    if load <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
     if c > EXACT_UP_TO {
-        return erlang_b_normal(c, load);
+        return libm::log(erlang_b_normal(c, load));
     }
-    // The stable recursion B(k) = a·B(k−1) / (k + a·B(k−1)).
-    let mut b = 1.0;
+    if load < 1e-30 {
+        // Only the last Poisson term counts: B = a^c/c! to every digit a float has.
+        return c * libm::log(load) - libm::lgamma(c + 1.0);
+    }
+    // The stable recursion for 1/B: 1/B(k) = 1 + (k/a)·1/B(k−1), every term positive. Taken
+    // two servers at a time — 1/B(k+1) = 1 + (k+1)/a + 1/B(k−1)·k(k+1)/a² — it is one
+    // multiply-add per two servers on the critical path instead of a division per server.
+    // 1/B is `r·RESCALE^n`: `r` is scaled down before it could overflow, and the terms added
+    // to it with it (`shrink` is RESCALE^−n).
+    const RESCALE: f64 = 1e200;
+    let inv = 1.0 / load;
+    let (mut r, mut shrink, mut n) = (1.0, 1.0, 0.0);
     let mut k = 1.0;
-    while k <= c {
-        b = load * b / (k + load * b);
-        k += 1.0;
+    while k < c {
+        let next = (k + 1.0) * inv;
+        r = r * (k * inv * next) + (1.0 + next) * shrink;
+        if r > RESCALE {
+            r /= RESCALE;
+            shrink /= RESCALE;
+            n += 1.0;
+        }
+        k += 2.0;
     }
-    b
+    if k == c {
+        r = r * (k * inv) + shrink;
+    }
+    -(libm::log(r) + n * RESCALE.ln())
 }
 
 /// Erlang B is P(N = c) / P(N ≤ c) for N ~ Poisson(a). For many servers the Poisson terms are
@@ -123,14 +148,15 @@ impl Impatient {
         let theta = full_rate - arrivals;
         let tau = patience_s / scale;
         // p_{c−1} relative to P(N < c) is Erlang B with c − 1 servers.
-        let ln_density = libm::log(erlang_b(c - 1.0, arrivals * service_s) * arrivals);
+        let ln_density = ln_erlang_b(c - 1.0, arrivals * service_s) + libm::log(arrivals);
         let ln_busy = ln_density + ln_window(theta, tau, full_rate);
         let ln_norm = ln_one_plus_exp(ln_busy);
         let p_busy = libm::exp(ln_busy - ln_norm);
         let p_abandon = libm::exp(ln_density - ln_norm - theta * tau - libm::log(full_rate));
         Self {
             p_busy,
-            p_abandon: p_abandon.min(p_busy),
+            // Without patience everyone who finds the servers busy is refused.
+            p_abandon: if tau > 0.0 { p_abandon.min(p_busy) } else { p_busy },
             rate: theta / scale,
             patience_s,
             service_s,
@@ -218,6 +244,33 @@ mod tests {
                 assert!((got - want).abs() < 1e-12, "c={c} ρ={rho}: {got} vs {want}");
             }
         }
+    }
+
+    #[test]
+    fn the_paired_recursion_matches_the_division_one() {
+        for c in [1u32, 2, 3, 7, 64, 255, 256] {
+            for rho in [0.05, 0.3, 0.7, 0.95, 1.0, 1.5, 4.0] {
+                let a = rho * f64::from(c);
+                let mut want = 1.0;
+                for k in 1..=c {
+                    want = a * want / (f64::from(k) + a * want);
+                }
+                let got = erlang_b(f64::from(c), a);
+                let error = (got - want).abs() / want;
+                assert!(error < 1e-12, "c={c} ρ={rho}: {got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn erlang_b_has_a_logarithm_far_below_the_smallest_float() {
+        // 256 servers offered a thousandth of an Erlang: B = (a^c/c!)/Σ a^k/k! ≈ 10^−1275,
+        // and the sum is e^a to far below the tolerance.
+        let want = 256.0 * 1e-3f64.ln() - libm::lgamma(257.0) - 1e-3;
+        let got = ln_erlang_b(256.0, 1e-3);
+        assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
+        assert!((ln_erlang_b(256.0, 1e-40) - (256.0 * 1e-40f64.ln() - libm::lgamma(257.0))).abs() < 1e-6);
+        assert_eq!(erlang_b(256.0, 1e-3), 0.0);
     }
 
     /// The exact recursion, at any size, for checking the approximation.

@@ -17,6 +17,11 @@ pub struct Wait {
 
 impl Wait {
     pub fn new(p: f64, rate: f64, max_s: f64) -> Self {
+        if max_s <= 0.0 {
+            // No patience, no wait: whoever would wait is refused (rounding may leave a trace
+            // of `p`, which has no distribution to be drawn from).
+            return Self::default();
+        }
         let span = if rate == 0.0 {
             1.0
         } else {

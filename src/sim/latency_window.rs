@@ -1,0 +1,250 @@
+//! Which synthetic requests a second's percentiles are read from.
+//!
+//! Drawing 256 walks every second was most of a step's cost, and in a steady second it only
+//! re-measured what the last second had measured. So the percentiles are read from a window
+//! of the last `WINDOW` walks: each second adds `FRESH` new ones, and the whole window is
+//! redrawn at once whenever what a walk meets changed materially since the last full draw — a
+//! fault, a failover, a queue building, a scaling step, a shift in the traffic mix — so a
+//! strike shows in the second it happens, with every walk drawn after it.
+//!
+//! Approximation: in a steady stretch a second's percentiles cover the last eight seconds
+//! (`WINDOW / FRESH`) of walks drawn under conditions within the tolerances below of each
+//! other. The run-wide histogram takes only each second's new walks, weighted by the requests
+//! they stand for, so it stays unbiased; its accuracy against exact M/M/c results is checked
+//! in `tests/queueing.rs`.
+
+use super::latency::{Outcome, Retries, Sampler, Step};
+use super::rng::SimRng;
+use super::station::Delay;
+use crate::arch::{NodeId, PerClass};
+
+/// Walks the per-second percentiles are read from.
+pub const WINDOW: usize = 256;
+/// New walks in a second where nothing material changed.
+pub const FRESH: usize = 32;
+
+/// Relative change of a time (delay, timeout, backoff) that calls for a full redraw.
+const TIME_TOLERANCE: f64 = 0.02;
+/// Absolute change of a probability (failing, answering here, taking a branch) that does.
+const SHARE_TOLERANCE: f64 = 0.002;
+
+/// The window of walks, and the conditions of its last full draw.
+#[derive(Debug, Clone, Default)]
+pub struct LatencyWindow {
+    ring: Ring,
+    /// What the walks met at the last full draw.
+    reference: Vec<PerClass<Step>>,
+    reference_mix: [f64; 3],
+    reference_retry: [f64; 2],
+    /// This second's new walks.
+    pub fresh: Sampler,
+    /// Every walk in the window, answered and failed apart.
+    pub window: Sampler,
+    /// Seconds in which the whole window was redrawn.
+    pub full_draws: u64,
+}
+
+impl LatencyWindow {
+    /// Draws this second's walks: `FRESH` of them, or the whole window when the conditions
+    /// changed. Returns how many were drawn.
+    pub fn draw(
+        &mut self,
+        entry: NodeId,
+        mix: [f64; 3],
+        steps: &[PerClass<Step>],
+        retries: &Retries,
+        rng: &mut SimRng,
+    ) -> usize {
+        let shares = normalised(mix);
+        let retry = [retries.share, retries.blocked];
+        let full = self.ring.items.len() < WINDOW
+            || shares
+                .iter()
+                .zip(self.reference_mix)
+                .chain(retry.iter().zip(self.reference_retry))
+                .any(|(&a, b)| (a - b).abs() > SHARE_TOLERANCE)
+            || changed(&self.reference, steps);
+        let count = if full { WINDOW } else { FRESH };
+        self.fresh.run(entry, mix, steps, retries, rng, count);
+        if full {
+            self.ring.items.clear();
+            self.ring.head = 0;
+            copy_steps(&mut self.reference, steps);
+            self.reference_mix = shares;
+            self.reference_retry = retry;
+            self.full_draws += 1;
+        }
+        for &outcome in &self.fresh.outcomes {
+            self.ring.push(outcome);
+        }
+        self.read();
+        count
+    }
+
+    /// Adds a failure the walks could not meet (see `Simulation::measure`) to this second's
+    /// walks and the window.
+    pub fn push_failure(&mut self, latency_s: f64) {
+        self.fresh.failures.push(latency_s);
+        self.fresh.merge();
+        self.ring.push(Outcome::Failed(latency_s));
+        self.read();
+    }
+
+    /// Sorts the window into answered and failed walks for its percentiles.
+    fn read(&mut self) {
+        let w = &mut self.window;
+        w.samples.clear();
+        w.failures.clear();
+        for &outcome in &self.ring.items {
+            match outcome {
+                Outcome::Answered(s) => w.samples.push(s),
+                Outcome::Failed(s) => w.failures.push(s),
+            }
+        }
+        w.merge();
+    }
+}
+
+/// The last `WINDOW` walks; once full, each new one replaces the oldest (at `head`).
+#[derive(Debug, Clone, Default)]
+struct Ring {
+    items: Vec<Outcome>,
+    head: usize,
+}
+
+impl Ring {
+    fn push(&mut self, outcome: Outcome) {
+        if self.items.len() < WINDOW {
+            self.items.push(outcome);
+        } else {
+            self.items[self.head] = outcome;
+            self.head = (self.head + 1) % WINDOW;
+        }
+    }
+}
+
+/// Class shares of a mix (zeros when there is no traffic).
+fn normalised(mix: [f64; 3]) -> [f64; 3] {
+    let total: f64 = mix.iter().sum();
+    if total > 0.0 {
+        mix.map(|m| m / total)
+    } else {
+        [0.0; 3]
+    }
+}
+
+/// Whether what a walk meets anywhere changed beyond the tolerances.
+fn changed(reference: &[PerClass<Step>], steps: &[PerClass<Step>]) -> bool {
+    reference.len() != steps.len()
+        || reference
+            .iter()
+            .flatten()
+            .zip(steps.iter().flatten())
+            .any(|(a, b)| step_changed(a, b))
+}
+
+fn step_changed(a: &Step, b: &Step) -> bool {
+    let share = |x: f64, y: f64| (x - y).abs() > SHARE_TOLERANCE;
+    share(a.fail, b.fail)
+        || share(a.done, b.done)
+        || share(a.retry_share, b.retry_share)
+        || a.retries != b.retries
+        || time(a.fail_s, b.fail_s)
+        || time(a.retry_backoff_s, b.retry_backoff_s)
+        || time(a.timeout_s, b.timeout_s)
+        || delay_changed(&a.delay, &b.delay)
+        || a.hops.len() != b.hops.len()
+        || a
+            .hops
+            .iter()
+            .zip(&b.hops)
+            .any(|(x, y)| x.0 != y.0 || share(x.1, y.1))
+}
+
+fn delay_changed(a: &Delay, b: &Delay) -> bool {
+    time(a.fixed_s, b.fixed_s)
+        || time(a.service_s, b.service_s)
+        || (a.wait.p - b.wait.p).abs() > SHARE_TOLERANCE.max(TIME_TOLERANCE * a.wait.p.max(b.wait.p))
+        || ((a.wait.p > 0.0 || b.wait.p > 0.0)
+            && (time(a.wait.rate, b.wait.rate) || time(a.wait.max_s, b.wait.max_s)))
+}
+
+/// Whether two times (or rates) differ by more than `TIME_TOLERANCE` of the larger.
+fn time(x: f64, y: f64) -> bool {
+    if x == y {
+        return false; // infinities included
+    }
+    (x - y).abs() > TIME_TOLERANCE * x.abs().max(y.abs())
+}
+
+/// Copies `from` into `into`, reusing the hops' allocations.
+fn copy_steps(into: &mut Vec<PerClass<Step>>, from: &[PerClass<Step>]) {
+    into.truncate(from.len());
+    for (mine, theirs) in into.iter_mut().zip(from) {
+        for (m, t) in mine.iter_mut().zip(theirs) {
+            m.copy_from(t);
+        }
+    }
+    let have = into.len();
+    into.extend_from_slice(&from[have..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::retry::{Retrier, RetryPolicy};
+    use crate::sim::rng::Stream;
+    use petgraph::graph::NodeIndex;
+
+    /// One component that answers every request after a fixed 10 ms.
+    fn steps(fixed_s: f64, fail: f64) -> Vec<PerClass<Step>> {
+        let step = Step {
+            delay: Delay::fixed(fixed_s),
+            fail,
+            fail_s: 1.0,
+            done: 1.0,
+            ..Step::default()
+        };
+        vec![std::array::from_fn(|_| step.clone())]
+    }
+
+    fn draw(window: &mut LatencyWindow, steps: &[PerClass<Step>], rng: &mut SimRng) -> usize {
+        let retrier = Retrier::new(RetryPolicy::named("none").unwrap());
+        let retries = Retries {
+            share: 0.0,
+            blocked: 0.0,
+            retrier: &retrier,
+        };
+        window.draw(NodeIndex::new(0), [1.0, 1.0, 0.0], steps, &retries, rng)
+    }
+
+    #[test]
+    fn a_steady_second_adds_a_few_walks_and_a_change_redraws_them_all() {
+        let mut rng = SimRng::new(1, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        assert_eq!(draw(&mut w, &steps(0.010, 0.0), &mut rng), WINDOW);
+        for _ in 0..20 {
+            // 1 % slower: within the tolerance.
+            assert_eq!(draw(&mut w, &steps(0.0101, 0.0), &mut rng), FRESH);
+            assert_eq!(w.window.every().len(), WINDOW);
+        }
+        // Half a percent of requests now fail after a second: every walk is redrawn.
+        assert_eq!(draw(&mut w, &steps(0.0101, 0.005), &mut rng), WINDOW);
+        assert_eq!(w.full_draws, 2);
+        // 10 % slower: redrawn too, and the window holds only walks drawn since.
+        assert_eq!(draw(&mut w, &steps(0.0111, 0.005), &mut rng), WINDOW);
+        let fastest = w.window.samples.iter().copied().fold(f64::INFINITY, f64::min);
+        assert!(fastest > 0.0111 * (1.0 - crate::preset::defaults::DELAY_VARIABLE_SHARE) - 1e-12);
+    }
+
+    #[test]
+    fn a_failure_the_walks_missed_joins_the_window() {
+        let mut rng = SimRng::new(2, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        draw(&mut w, &steps(0.010, 0.0), &mut rng);
+        w.push_failure(5.0);
+        assert_eq!(w.window.failures, vec![5.0]);
+        assert_eq!(w.window.every().len(), WINDOW);
+        assert_eq!(w.fresh.failures, vec![5.0]);
+    }
+}
