@@ -12,7 +12,6 @@ use archtui::drill::{self, Drill};
 use archtui::headless::{self, Injection};
 use archtui::input_error::InputError;
 use archtui::preset;
-use archtui::report::MetricsLine;
 use archtui::tui;
 use archtui::units::Duration;
 
@@ -209,7 +208,7 @@ fn run_headless(
     injections: &[Injection],
 ) -> std::io::Result<()> {
     let mut metrics = match &cli.metrics {
-        Some(path) => Some(metrics_out::Metrics::open(path)?),
+        Some(path) => Some(metrics_out::Metrics::open(path, &arch)?),
         None => None,
     };
     // Metrics on the terminal would run through the bar.
@@ -218,7 +217,7 @@ fn run_headless(
     let mut progress = progress::Progress::new(duration.secs()).filter(|_| !metrics_on_terminal);
     let summary = headless::run(arch, seed, duration, injections, |sim| {
         if let Some(out) = &mut metrics {
-            out.line(&MetricsLine::of(sim))?;
+            out.line(sim)?;
         }
         if let Some(p) = &mut progress {
             p.update(sim.time());

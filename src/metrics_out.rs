@@ -1,17 +1,20 @@
 //! `--metrics FILE`: one JSON object per simulated second, to a file or to stdout.
 
-use archtui::report::MetricsLine;
+use archtui::arch::Architecture;
+use archtui::report::MetricsJson;
+use archtui::sim::Simulation;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// `--metrics`: JSON Lines to a file, or to stdout for `-`. Every failure names where.
 pub struct Metrics {
     out: BufWriter<Box<dyn Write>>,
+    json: MetricsJson,
     name: String,
 }
 
 impl Metrics {
-    pub fn open(path: &Path) -> std::io::Result<Self> {
+    pub fn open(path: &Path, arch: &Architecture) -> std::io::Result<Self> {
         let (out, name): (Box<dyn Write>, String) = if path == Path::new("-") {
             (Box::new(std::io::stdout()), "stdout".into())
         } else {
@@ -22,14 +25,15 @@ impl Metrics {
         };
         Ok(Self {
             out: BufWriter::new(out),
+            json: MetricsJson::new(arch),
             name,
         })
     }
 
-    pub fn line(&mut self, line: &MetricsLine) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, line)
-            .map_err(std::io::Error::from)
-            .and_then(|()| self.out.write_all(b"\n"))
+    /// Writes the last second's line.
+    pub fn line(&mut self, sim: &Simulation) -> std::io::Result<()> {
+        self.json
+            .write(sim, &mut self.out)
             .map_err(|e| self.failed(e))
     }
 

@@ -9,6 +9,9 @@ use crate::sim::{NodeState, Simulation};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod metrics_json;
+pub use metrics_json::MetricsJson;
+
 /// Rounds for output: enough digits to read, few enough to diff.
 fn round(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);

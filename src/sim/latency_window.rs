@@ -154,8 +154,7 @@ fn step_changed(a: &Step, b: &Step) -> bool {
         || time(a.timeout_s, b.timeout_s)
         || delay_changed(&a.delay, &b.delay)
         || a.hops.len() != b.hops.len()
-        || a
-            .hops
+        || a.hops
             .iter()
             .zip(&b.hops)
             .any(|(x, y)| x.0 != y.0 || share(x.1, y.1))
@@ -164,7 +163,8 @@ fn step_changed(a: &Step, b: &Step) -> bool {
 fn delay_changed(a: &Delay, b: &Delay) -> bool {
     time(a.fixed_s, b.fixed_s)
         || time(a.service_s, b.service_s)
-        || (a.wait.p - b.wait.p).abs() > SHARE_TOLERANCE.max(TIME_TOLERANCE * a.wait.p.max(b.wait.p))
+        || (a.wait.p - b.wait.p).abs()
+            > SHARE_TOLERANCE.max(TIME_TOLERANCE * a.wait.p.max(b.wait.p))
         || ((a.wait.p > 0.0 || b.wait.p > 0.0)
             && (time(a.wait.rate, b.wait.rate) || time(a.wait.max_s, b.wait.max_s)))
 }
@@ -233,7 +233,12 @@ mod tests {
         assert_eq!(w.full_draws, 2);
         // 10 % slower: redrawn too, and the window holds only walks drawn since.
         assert_eq!(draw(&mut w, &steps(0.0111, 0.005), &mut rng), WINDOW);
-        let fastest = w.window.samples.iter().copied().fold(f64::INFINITY, f64::min);
+        let fastest = w
+            .window
+            .samples
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
         assert!(fastest > 0.0111 * (1.0 - crate::preset::defaults::DELAY_VARIABLE_SHARE) - 1e-12);
     }
 

@@ -156,7 +156,11 @@ impl Impatient {
         Self {
             p_busy,
             // Without patience everyone who finds the servers busy is refused.
-            p_abandon: if tau > 0.0 { p_abandon.min(p_busy) } else { p_busy },
+            p_abandon: if tau > 0.0 {
+                p_abandon.min(p_busy)
+            } else {
+                p_busy
+            },
             rate: theta / scale,
             patience_s,
             service_s,
@@ -269,7 +273,10 @@ mod tests {
         let want = 256.0 * 1e-3f64.ln() - libm::lgamma(257.0) - 1e-3;
         let got = ln_erlang_b(256.0, 1e-3);
         assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
-        assert!((ln_erlang_b(256.0, 1e-40) - (256.0 * 1e-40f64.ln() - libm::lgamma(257.0))).abs() < 1e-6);
+        assert!(
+            (ln_erlang_b(256.0, 1e-40) - (256.0 * 1e-40f64.ln() - libm::lgamma(257.0))).abs()
+                < 1e-6
+        );
         assert_eq!(erlang_b(256.0, 1e-3), 0.0);
     }
 
