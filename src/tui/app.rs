@@ -21,7 +21,10 @@ use ratatui::layout::Rect;
 use std::sync::Arc;
 
 /// Simulated seconds per wall-clock second.
-pub const SPEEDS: [u32; 5] = [1, 2, 5, 10, 60];
+pub const SPEEDS: [u32; 8] = [1, 2, 5, 10, 60, 300, 1_000, AS_FAST_AS_IT_GOES];
+
+/// The last speed: as many simulated seconds as fit between two frames.
+pub const AS_FAST_AS_IT_GOES: u32 = u32::MAX;
 
 /// What the keyboard is talking to.
 #[derive(Debug, Clone)]

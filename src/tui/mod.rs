@@ -5,6 +5,7 @@
 pub mod app;
 pub mod command_line;
 pub mod history;
+mod input;
 pub mod keys;
 pub mod layout;
 pub mod recorder;
@@ -15,25 +16,28 @@ pub mod ui;
 pub mod view;
 
 pub use app::{App, Options};
-use futures::StreamExt;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyCode, KeyEvent, KeyEventKind,
-    KeyModifiers,
+    DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::{DefaultTerminal, Terminal, prelude::CrosstermBackend};
+use ratatui::layout::Rect;
+use ratatui::{DefaultTerminal, Terminal, TerminalOptions, Viewport, prelude::CrosstermBackend};
 pub use recorder::Recorder;
 use std::io::stdout;
 use std::time::Duration;
-use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
+use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
 /// At most this many frames a second: smooth enough for moving markers, cheap when busy.
 const FRAME: Duration = Duration::from_millis(33);
+
+/// The shortest wall-clock time between two turns of the simulation clock; faster speeds take
+/// several simulated seconds a turn.
+const SHORTEST_TICK: Duration = Duration::from_millis(10);
 
 /// Runs the dashboard until the user quits, keeping the recording (if any) on disk up to date.
 /// The terminal is restored on every way out: return, error, panic, and SIGINT, SIGTERM,
@@ -57,11 +61,18 @@ pub fn run(mut app: App, mut recorder: Option<Recorder>) -> color_eyre::Result<A
     result.map(|()| app)
 }
 
-/// Raw mode, the alternate screen and mouse reporting: what the dashboard runs in.
+/// Raw mode, the alternate screen and mouse reporting: what the dashboard runs in. The size is
+/// asked once here; after that it comes from resize events, not from the terminal every frame.
 fn enter() -> std::io::Result<DefaultTerminal> {
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    Terminal::new(CrosstermBackend::new(stdout()))
+    let (width, height) = ratatui::crossterm::terminal::size()?;
+    Terminal::with_options(
+        CrosstermBackend::new(stdout()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+        },
+    )
 }
 
 /// Puts the terminal back when dropped (also while unwinding from a panic).
@@ -128,9 +139,9 @@ async fn event_loop(
     recorder: &mut Option<Recorder>,
     signals: &mut signals::Signals,
 ) -> color_eyre::Result<()> {
-    let mut events = EventStream::new();
+    let mut events = input::spawn();
     let mut speed = app.speed();
-    let mut sim_clock = sim_interval(speed);
+    let mut sim_clock = SimClock::new(speed);
     let mut last_draw = Instant::now() - FRAME;
     loop {
         if let Some(r) = recorder {
@@ -149,22 +160,23 @@ async fn event_loop(
         }
         if speed != app.speed() {
             speed = app.speed();
-            sim_clock = sim_interval(speed);
+            sim_clock = SimClock::new(speed);
         }
         tokio::select! {
-            event = events.next() => match event {
+            event = events.recv() => match event {
                 // Raw mode turns Ctrl-Z into a key: it suspends as the terminal's would.
                 Some(Ok(Event::Key(key))) if is_ctrl_z(&key) => suspend(terminal, app)?,
                 Some(Ok(Event::Key(key))) => app.handle_key(key),
                 Some(Ok(Event::Mouse(mouse))) => app.handle_mouse(mouse),
-                Some(Ok(Event::Resize(..))) => app.dirty = true,
+                Some(Ok(Event::Resize(width, height))) => {
+                    terminal.resize(Rect::new(0, 0, width, height))?;
+                    app.dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            _ = sim_clock.tick(), if !app.paused => {
-                app.step();
-            }
+            _ = sim_clock.interval.tick(), if !app.paused => sim_clock.turn(app),
             _ = sleep_until(last_draw + FRAME), if app.dirty => {
                 draw(terminal, app)?;
                 last_draw = Instant::now();
@@ -179,13 +191,54 @@ async fn event_loop(
     Ok(())
 }
 
-/// One simulated second per tick: `speed` ticks per wall-clock second.
-fn sim_interval(speed: u32) -> tokio::time::Interval {
-    let period = Duration::from_secs(1) / speed.max(1);
-    let mut clock = interval(period);
-    clock.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    clock.reset();
-    clock
+/// The simulation's clock at one speed: `speed` simulated seconds per wall-clock second, in
+/// turns no closer than `SHORTEST_TICK` (several seconds a turn above 100×); as fast as it goes,
+/// it steps for most of a turn.
+struct SimClock {
+    interval: tokio::time::Interval,
+    seconds_per_turn: u32,
+}
+
+impl SimClock {
+    fn new(speed: u32) -> Self {
+        let (period, seconds_per_turn) = turns(speed);
+        let mut interval = tokio::time::interval(period);
+        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
+        interval.reset();
+        Self {
+            interval,
+            seconds_per_turn,
+        }
+    }
+
+    fn turn(&self, app: &mut App) {
+        let budget = std::time::Instant::now() + SHORTEST_TICK.mul_f64(0.8);
+        let mut done = 0;
+        // Stop early when a presenter's hold or the end of the run pauses it.
+        while !app.paused && app.step() {
+            done += 1;
+            let enough = if self.seconds_per_turn == 0 {
+                std::time::Instant::now() >= budget
+            } else {
+                done >= self.seconds_per_turn
+            };
+            if enough {
+                break;
+            }
+        }
+    }
+}
+
+/// How often the clock turns at `speed`, and how many simulated seconds a turn takes (0: as
+/// many as fit in the turn).
+fn turns(speed: u32) -> (Duration, u32) {
+    let period = (Duration::from_secs(1) / speed.max(1)).max(SHORTEST_TICK);
+    let seconds = if speed == app::AS_FAST_AS_IT_GOES {
+        0
+    } else {
+        (f64::from(speed) * period.as_secs_f64()).round().max(1.0) as u32
+    };
+    (period, seconds)
 }
 
 /// Draws one frame inside a synchronized update, so a projector never shows half of it.
@@ -195,4 +248,23 @@ fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     execute!(stdout(), EndSynchronizedUpdate)?;
     app.dirty = false;
     result.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_speed_keeps_its_rate_in_turns_no_closer_than_ten_milliseconds() {
+        for &speed in &app::SPEEDS[..app::SPEEDS.len() - 1] {
+            let (period, seconds) = turns(speed);
+            assert!(period >= SHORTEST_TICK, "{speed}×: {period:?}");
+            let rate = f64::from(seconds) / period.as_secs_f64();
+            assert!(
+                (rate / f64::from(speed) - 1.0).abs() < 0.01,
+                "{speed}×: {rate}/s"
+            );
+        }
+        assert_eq!(turns(app::AS_FAST_AS_IT_GOES), (SHORTEST_TICK, 0));
+    }
 }

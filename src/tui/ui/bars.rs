@@ -19,7 +19,13 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     } else if app.paused {
         Span::styled(" ⏸ paused ", t.busy)
     } else {
-        Span::styled(format!(" ▶ {}× ", app.speed()), t.ok)
+        Span::styled(
+            match app.speed() {
+                crate::tui::app::AS_FAST_AS_IT_GOES => " ▶ max ".to_string(),
+                speed => format!(" ▶ {speed}× "),
+            },
+            t.ok,
+        )
     };
     let last = sim.last();
     let (availability, _) = sim.slo_window().state();
