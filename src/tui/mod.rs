@@ -4,10 +4,14 @@
 
 pub mod app;
 pub mod command_line;
+pub mod config;
+pub mod event_log;
 pub mod history;
 pub mod keys;
 pub mod layout;
+mod modes;
 pub mod recorder;
+pub mod screenshot;
 mod signals;
 pub mod stage;
 pub mod theme;
@@ -151,6 +155,7 @@ async fn event_loop(
             speed = app.speed();
             sim_clock = sim_interval(speed);
         }
+        let note_fades = ui::note_deadline(app).map(Instant::from_std);
         tokio::select! {
             event = events.next() => match event {
                 // Raw mode turns Ctrl-Z into a key: it suspends as the terminal's would.
@@ -164,6 +169,10 @@ async fn event_loop(
             },
             _ = sim_clock.tick(), if !app.paused => {
                 app.step();
+            }
+            // A note fades on its own: one more frame without it.
+            _ = sleep_until(note_fades.unwrap_or(last_draw)), if note_fades.is_some() && !app.dirty => {
+                app.dirty = true;
             }
             _ = sleep_until(last_draw + FRAME), if app.dirty => {
                 draw(terminal, app)?;
