@@ -17,11 +17,11 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let arch = sim.arch();
     let hour = sim.hour_of_day();
     let run = if app.at_end() {
-        Span::styled(" ⏹ end of --duration ", t.hot)
+        Span::styled(" ⏹ end of --duration", t.hot)
     } else if app.paused {
-        Span::styled(" ⏸ paused ", t.busy)
+        Span::styled(" ⏸ paused", t.busy)
     } else {
-        Span::styled(format!(" ▶ {}× ", app.speed()), t.ok)
+        Span::styled(format!(" ▶ {}×", app.speed()), t.ok)
     };
     let last = sim.last();
     let (availability, _) = sim.slo_window().state();
@@ -30,7 +30,13 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let sep = || Span::styled(" │ ", t.dim);
     // What a narrow terminal drops first has the lowest number; the SLO's state stays.
     let mut parts = vec![
-        Part::new(2, vec![Span::styled(" archtui ", t.title), sep()]),
+        Part::new(
+            2,
+            vec![
+                Span::styled(" archtui ", t.title),
+                Span::styled(" │", t.dim),
+            ],
+        ),
         Part::new(7, vec![Span::styled(format!(" {}", arch.name), t.accent)]),
         Part::new(
             3,
@@ -56,7 +62,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         Part::new(9, vec![run]),
         Part::new(
             1,
-            vec![Span::styled(format!("seed {}", app.options.seed), t.dim)],
+            vec![Span::styled(format!(" seed {}", app.options.seed), t.dim)],
         ),
     ];
     if app.options.recording {

@@ -18,7 +18,7 @@ use ratatui::widgets::Paragraph;
 const TIME: usize = 9;
 /// Width of the kind column where there is room for it (the longest kind and a space).
 const KIND: usize = 18;
-/// Below this inner width the kind takes only its own room and lines wrap under the kind.
+/// Below this inner width the kind takes only its own room (no column).
 const ROOMY: usize = 60;
 
 /// The lines one event takes in a pane `w` columns wide.
@@ -30,8 +30,9 @@ pub fn event_lines(e: &Event, w: usize, theme: &Theme, chosen: bool) -> Vec<Line
         .map_or(String::new(), |c| format!("{c}: "));
     let text = format!("{who}{}", e.message);
     let kind = e.kind.as_str();
+    // Continuation lines start under the kind: more of the message per line.
     let (kind_w, indent) = if w >= ROOMY {
-        (KIND, TIME + KIND)
+        (KIND, TIME)
     } else {
         (width(kind) + 1, TIME)
     };

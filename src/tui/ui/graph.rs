@@ -114,7 +114,6 @@ pub fn paint(
     theme: &Theme,
     selected: crate::arch::NodeId,
 ) {
-    let arch = sim.arch();
     for f in &scene.frames {
         let style = frame_style(sim, theme, f.region);
         Block::bordered()
