@@ -91,6 +91,8 @@ pub enum Hint {
     WhenRunning,
     /// While a drill is in progress.
     InDrill,
+    /// Where there is room left after all the others (wide terminals).
+    IfRoom,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -260,7 +262,7 @@ pub const BINDINGS: &[Binding] = &[
         "what every symbol and colour means",
         Cmd::Legend,
         Group::Look,
-        Hint::Never,
+        Hint::IfRoom,
     ),
     bind(
         &["S"],
@@ -276,7 +278,7 @@ pub const BINDINGS: &[Binding] = &[
         "choose an event: Enter shows its causes",
         Cmd::Events,
         Group::Events,
-        Hint::Never,
+        Hint::IfRoom,
     ),
     bind(
         &["/"],
@@ -284,7 +286,7 @@ pub const BINDINGS: &[Binding] = &[
         "filter events by text or kind:NAME",
         Cmd::Filter,
         Group::Events,
-        Hint::Never,
+        Hint::IfRoom,
     ),
     bind(
         &["PgDn"],
@@ -599,15 +601,17 @@ impl Keymap {
             .map_or("?", String::as_str)
     }
 
-    /// The bindings for the hint bar right now.
+    /// The bindings for the hint bar right now, the ones shown only if there is room last.
     pub fn hints(&self, paused: bool, in_drill: bool) -> impl Iterator<Item = &'static Binding> {
-        BINDINGS.iter().filter(move |b| match b.hint {
-            Hint::Never => false,
+        let now = move |b: &&Binding| match b.hint {
+            Hint::Never | Hint::IfRoom => false,
             Hint::Always => true,
             Hint::WhenPaused => paused,
             Hint::WhenRunning => !paused,
             Hint::InDrill => in_drill,
-        })
+        };
+        let if_room = BINDINGS.iter().filter(|b| b.hint == Hint::IfRoom);
+        BINDINGS.iter().filter(now).chain(if_room)
     }
 }
 

@@ -102,7 +102,12 @@ impl App {
                 self.note = Some(Note::Info(if self.log.filter.is_empty() {
                     "every event shown".to_string()
                 } else {
-                    format!("{n} events match `{}`", self.log.filter)
+                    let events = if n == 1 {
+                        "event matches"
+                    } else {
+                        "events match"
+                    };
+                    format!("{n} {events} `{}`", self.log.filter)
                 }));
             }
             _ => {

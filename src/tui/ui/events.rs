@@ -95,7 +95,20 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         block
     };
     let inner = block.inner(area);
-    let (w, h) = (usize::from(inner.width), usize::from(inner.height));
+    let (w, mut h) = (usize::from(inner.width), usize::from(inner.height));
+    // A cause chain opens with its story in one breath: fault → … → recovered.
+    let mut lines: Vec<Line> = Vec::new();
+    if app.log.chain.is_some() && !shown.is_empty() {
+        let story = super::text::wrap(&story(events, &shown), w);
+        let keep = story.len().min(h / 2);
+        lines.extend(
+            story
+                .into_iter()
+                .take(keep)
+                .map(|l| Line::styled(l, t.accent)),
+        );
+        h -= keep;
+    }
 
     // Where the pane starts: the scrolled-to event, moved as little as needed to show the
     // chosen one whole.
@@ -105,6 +118,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         .iter()
         .map(|&i| event_lines(&events[i], w, &t, false).len())
         .collect();
+    // Never scrolled past a full pane: the oldest events end at its bottom.
+    while start > 0 && heights[start - 1..].iter().sum::<usize>() <= h {
+        start -= 1;
+    }
     if let Some(c) = pos(app.log.cursor) {
         if c < start {
             start = c;
@@ -113,19 +130,20 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             start += 1;
         }
     }
-    let mut lines: Vec<Line> = Vec::new();
+    let top_lines = lines.len();
     let mut whole = 0;
     for &i in &shown[start.min(shown.len())..] {
-        if lines.len() >= h {
+        let used = lines.len() - top_lines;
+        if used >= h {
             break;
         }
         let chosen = focused && app.log.cursor == Some(i);
         let mut l = event_lines(&events[i], w, &t, chosen);
-        if lines.len() + l.len() <= h {
+        if used + l.len() <= h {
             whole += 1;
         } else {
             // The last event is cut at a line's end: its last visible line says so.
-            l.truncate(h - lines.len());
+            l.truncate(h - used);
             if let Some(last) = l.last_mut() {
                 mark_cut(last, w, &t);
             }
@@ -157,6 +175,37 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         lines
     };
     frame.render_widget(Paragraph::new(body).block(block), area);
+}
+
+/// A cause chain in one line: each kind once per run of it, with the time since the fault.
+pub fn story(events: &[Event], chain: &[usize]) -> String {
+    let t0 = chain.first().map_or(0, |&i| events[i].t);
+    let mut parts: Vec<String> = Vec::new();
+    let mut last = None;
+    for &i in chain {
+        let e = &events[i];
+        if last == Some(e.kind) {
+            continue;
+        }
+        last = Some(e.kind);
+        let dt = e.t - t0;
+        parts.push(if dt == 0 {
+            e.kind.as_str().to_string()
+        } else {
+            format!("{} +{}", e.kind.as_str(), since(dt))
+        });
+    }
+    parts.join(" → ")
+}
+
+/// 49s, 1m46s, 2h05m.
+fn since(s: u64) -> String {
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 if s % 60 == 0 => format!("{}m", s / 60),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+    }
 }
 
 /// The pane's title: how many events, and what narrows them (filter, scroll, cause chain),
