@@ -240,7 +240,7 @@ pub fn save(buf: &Buffer, dir: &Path) -> std::io::Result<(PathBuf, PathBuf)> {
 mod tests {
     use super::*;
     use ratatui::layout::Rect;
-    use ratatui::style::{Style, Stylize};
+    use ratatui::style::Style;
 
     #[test]
     fn text_and_svg_keep_what_the_frame_shows() {
