@@ -668,3 +668,17 @@ fn completions_and_the_man_page_come_from_the_command_line() {
         "{page}"
     );
 }
+
+#[test]
+fn traffic_marks_never_land_inside_a_label() {
+    // The markers move one cell a simulated second: a dozen seconds cross every phase.
+    let mut a = app("100k");
+    steps(&mut a, 30);
+    for _ in 0..12 {
+        a.step();
+        let s = screen(&mut a, 120, 40);
+        for label in ["regional", "AZ a", "AZ b", "AZ c"] {
+            assert!(s.contains(label), "`{label}` overwritten:\n{s}");
+        }
+    }
+}

@@ -212,8 +212,10 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
     for (k, what) in hints {
         let (k, what) = (format!(" {k}"), format!(" {what} "));
         let w = width(&k) + width(&what);
+        // The table's order is the order of importance: after the first that does not fit,
+        // none does (a shorter, less important one would take its place).
         if used + w > room {
-            continue;
+            break;
         }
         used += w;
         spans.push(Span::styled(k, t.key));

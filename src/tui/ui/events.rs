@@ -114,21 +114,32 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     // chosen one whole.
     let pos = |i: Option<usize>| i.and_then(|i| shown.iter().position(|&s| s == i));
     let mut start = pos(app.log.top).unwrap_or(0);
-    let heights: Vec<usize> = shown
-        .iter()
-        .map(|&i| event_lines(&events[i], w, &t, false).len())
-        .collect();
+    // Heights are wrapped only for the events near the pane: a day's log can be long.
+    let height = |k: usize| event_lines(&events[shown[k]], w, &t, false).len();
+    // Whether the events from `from` to the oldest fit the pane.
+    let fits_from = |from: usize| {
+        let mut sum = 0;
+        (from..shown.len()).all(|k| {
+            sum += height(k);
+            sum <= h
+        })
+    };
     // Never scrolled past a full pane: the oldest events end at its bottom.
-    while start > 0 && heights[start - 1..].iter().sum::<usize>() <= h {
+    while start > 0 && fits_from(start - 1) {
         start -= 1;
     }
     if let Some(c) = pos(app.log.cursor) {
         if c < start {
             start = c;
         }
-        while start < c && heights[start..=c].iter().sum::<usize>() > h {
-            start += 1;
+        // The latest start that still shows the chosen event whole (or at least its top).
+        let mut first = c;
+        let mut sum = height(c);
+        while first > 0 && sum + height(first - 1) <= h {
+            first -= 1;
+            sum += height(first);
         }
+        start = start.max(first);
     }
     let top_lines = lines.len();
     let mut whole = 0;
