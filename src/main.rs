@@ -171,6 +171,11 @@ fn run_dashboard(
         (Some(p), false) => p.clone(),
         _ => cli.preset.clone(),
     };
+    // `--record` must overwrite neither the config file nor a preset file it names.
+    let mut config_inputs: Vec<std::path::PathBuf> = config.path.iter().cloned().collect();
+    if preset != cli.preset && preset::builtin(&preset).is_none() {
+        config_inputs.push(preset.clone().into());
+    }
     let app = tui::App::new(tui::Options {
         preset,
         seed: cli.seed,
@@ -183,10 +188,9 @@ fn run_dashboard(
         config,
     })?;
     if let Some(record) = &cli.record {
-        record_path::check(
-            record,
-            &record_path::inputs(cli, app.options.drill.as_ref()),
-        )?;
+        let mut inputs = record_path::inputs(cli, app.options.drill.as_ref());
+        inputs.extend(config_inputs);
+        record_path::check(record, &inputs)?;
     }
     check_terminal()?;
     // Fail before the screen changes if the recording cannot be written.

@@ -608,6 +608,17 @@ fn a_bad_config_file_is_refused_with_its_place() {
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(err.contains(&*path.to_string_lossy()), "{err}");
     }
+    // `--record` never overwrites the config file.
+    let good = scratch_file("presenter-bad-config", "good.toml", "speed = 5\n");
+    let out = archtui(&[
+        "--config",
+        good.to_str().unwrap(),
+        "--record",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("would overwrite"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), "speed = 5\n");
     // The platform's place: $XDG_CONFIG_HOME/archtui/config.toml.
     let home = dir.join("xdg");
     std::fs::create_dir_all(home.join("archtui")).unwrap();
