@@ -199,8 +199,12 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
         Note::Info(s) => (s.as_str(), t.accent),
         Note::Error(s) => (s.as_str(), t.hot),
     });
-    // The note has its own place on the right, at most half the bar (cut with an ellipsis).
-    let note_w = note.map_or(0, |(s, _)| (width(s) + 2).min(usize::from(area.width) / 2));
+    // The note has its own place on the right for the few seconds it shows: as wide as it
+    // needs, up to all but the first hints (beyond that, cut with an ellipsis).
+    let most = usize::from(area.width)
+        .saturating_sub(24)
+        .max(usize::from(area.width) / 2);
+    let note_w = note.map_or(0, |(s, _)| (width(s) + 2).min(most));
     let room = usize::from(area.width).saturating_sub(note_w + 1);
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
