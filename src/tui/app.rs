@@ -136,7 +136,7 @@ pub struct App {
     pub log: EventLog,
     /// Commands run from the `:` line, oldest first (↑ brings them back).
     pub command_history: Vec<String>,
-    /// When the note on screen appeared (see `ui::note`): notes fade.
+    /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
     pub note_shown: Option<(Note, std::time::Instant)>,
     /// A screenshot is wanted: the next frame drawn is saved.
     pub screenshot: bool,
