@@ -294,7 +294,7 @@ fn draw_box(
         }
     }
     match style {
-        BoxStyle::Boxed => {
+        BoxStyle::Boxed | BoxStyle::Roomy => {
             let border = if selected {
                 theme.selected.patch(health)
             } else {
