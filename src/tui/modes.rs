@@ -4,7 +4,7 @@
 
 use super::app::{App, Mode, Note};
 use super::command_line::CommandLine;
-use super::event_log::{self, EventLog};
+use super::event_log;
 use super::keys::Cmd;
 use super::theme::ThemeName;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
@@ -233,12 +233,5 @@ fn edit(line: &mut CommandLine, key: KeyEvent, history: &[String]) {
         KeyCode::Down if !history.is_empty() => line.browse(history, false),
         KeyCode::Char(c) => line.push(c),
         _ => {}
-    }
-}
-
-impl EventLog {
-    /// Whether the log is scrolled away from its newest event (or filtered, or a chain).
-    pub fn is_narrowed(&self) -> bool {
-        self.top.is_some() || !self.filter.is_empty() || self.chain.is_some()
     }
 }

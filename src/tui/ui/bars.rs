@@ -158,18 +158,26 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
         }
         Mode::Events => {
             title = Some((" events: ".into(), t.title));
-            push("↑↓", "choose");
             push(
-                "Enter",
-                if app.log.chain.is_some() {
-                    "all events"
-                } else {
-                    "why"
-                },
+                &format!("{}{}", map.first(Cmd::Up), map.first(Cmd::Down)),
+                "choose",
             );
+            let why = if app.log.chain.is_some() {
+                "all events"
+            } else {
+                "why"
+            };
+            push(map.first(Cmd::Open), why);
             push(map.first(Cmd::Filter), "filter");
-            push("PgUp PgDn", "page");
-            push("Esc", "back");
+            push(
+                &format!(
+                    "{} {}",
+                    map.first(Cmd::NewerEvents),
+                    map.first(Cmd::OlderEvents)
+                ),
+                "page",
+            );
+            push(map.first(Cmd::Close), "back");
             let pause = keys::BINDINGS.iter().find(|b| b.cmd == Cmd::Pause);
             push(
                 map.first(Cmd::Pause),
