@@ -92,6 +92,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", conflicts_with = "headless")]
     pub record: Option<std::path::PathBuf>,
 
+    /// Dashboard: read settings (default preset, speed, theme, colours, keys) from FILE
+    /// instead of the config file in the platform's config folder
+    /// ($XDG_CONFIG_HOME/archtui/config.toml on Linux). Flags given here win over it.
+    #[arg(long, value_name = "FILE", conflicts_with = "headless")]
+    pub config: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -104,6 +110,14 @@ pub enum Command {
                       2 on a bad drill file."
     )]
     Drill(DrillArgs),
+    /// Print a shell completion script, e.g. `archtui completions bash > ~/.local/share/bash-completion/completions/archtui`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `archtui man > ~/.local/share/man/man1/archtui.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]

@@ -31,9 +31,10 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     // The dashboard runs forever unless --duration is given; headless, 24h is the default.
-    let duration_given =
-        matches.value_source("duration") == Some(clap::parser::ValueSource::CommandLine);
-    match run(cli, duration_given) {
+    let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    let duration_given = given("duration");
+    let preset_given = given("preset");
+    match run(cli, duration_given, preset_given) {
         Ok(code) => code,
         Err(Failure::Input(e)) => {
             say(&format!("error: {e}"));
@@ -73,16 +74,29 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn run(cli: cli::Cli, duration_given: bool) -> Result<ExitCode, Failure> {
-    if let Some(cli::Command::Drill(args)) = &cli.command {
-        return drill_cmd::run(args);
+fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCode, Failure> {
+    match &cli.command {
+        Some(cli::Command::Drill(args)) => return drill_cmd::run(args),
+        Some(cli::Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut cli::Cli::command(), "archtui", &mut out);
+            std::io::stdout().write_all(&out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(cli::Command::Man) => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
+            std::io::stdout().write_all(&out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        None => {}
     }
     if cli.list_presets {
         list_presets()?;
         return Ok(ExitCode::SUCCESS);
     }
     if !cli.headless {
-        return run_dashboard(&cli, duration_given.then_some(cli.duration));
+        return run_dashboard(&cli, duration_given.then_some(cli.duration), preset_given);
     }
     if cli.presenter {
         return Err(InputError::new("--presenter", "only works in the dashboard").into());
@@ -128,7 +142,11 @@ fn replay_plan(path: &Path) -> Result<Plan, InputError> {
 }
 
 /// Opens the dashboard. Flags that only make sense headless are refused rather than ignored.
-fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Failure> {
+fn run_dashboard(
+    cli: &cli::Cli,
+    end: Option<Duration>,
+    preset_given: bool,
+) -> Result<ExitCode, Failure> {
     let headless_only = [
         (!cli.inject.is_empty(), "--inject"),
         (cli.metrics.is_some(), "--metrics"),
@@ -145,8 +163,20 @@ fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Fail
         }
         (None, None) => None,
     };
+    // The config file (before anything else: a bad one is bad input, exit 2, even without a
+    // terminal). A preset on the command line wins over the file's.
+    let config = tui::config::Config::load(cli.config.as_deref())?;
+    let preset = match (&config.preset, preset_given) {
+        (Some(p), false) => p.clone(),
+        _ => cli.preset.clone(),
+    };
+    // `--record` must overwrite neither the config file nor a preset file it names.
+    let mut config_inputs: Vec<std::path::PathBuf> = config.path.iter().cloned().collect();
+    if preset != cli.preset && preset::builtin(&preset).is_none() {
+        config_inputs.push(preset.clone().into());
+    }
     let app = tui::App::new(tui::Options {
-        preset: cli.preset.clone(),
+        preset,
         seed: cli.seed,
         users: cli.users,
         high_contrast: cli.high_contrast,
@@ -154,12 +184,12 @@ fn run_dashboard(cli: &cli::Cli, end: Option<Duration>) -> Result<ExitCode, Fail
         presenter: cli.presenter,
         recording: cli.record.is_some(),
         end: end.map(Duration::secs),
+        config,
     })?;
     if let Some(record) = &cli.record {
-        record_path::check(
-            record,
-            &record_path::inputs(cli, app.options.drill.as_ref()),
-        )?;
+        let mut inputs = record_path::inputs(cli, app.options.drill.as_ref());
+        inputs.extend(config_inputs);
+        record_path::check(record, &inputs)?;
     }
     check_terminal()?;
     // Fail before the screen changes if the recording cannot be written.

@@ -3,8 +3,10 @@
 //! drawing code only reads this state. No terminal and no wall clock here, so tests drive it.
 
 use super::command_line::CommandLine;
+use super::config::Config;
+use super::event_log::EventLog;
 use super::history::History;
-use super::keys::{self, Cmd};
+use super::keys::{Cmd, Keymap};
 use super::layout::{Layering, Place, Scene, Sugiyama};
 use super::stage::Stage;
 use super::theme::Theme;
@@ -50,6 +52,14 @@ pub enum Mode {
     Report {
         scroll: u16,
     },
+    /// The event log has the keyboard: choose an event, see its cause chain.
+    Events,
+    /// Typing the event log's filter.
+    Filter(CommandLine),
+    /// What every symbol and colour means, scrolled down this many lines.
+    Legend {
+        scroll: u16,
+    },
 }
 
 /// A line of feedback under the graph: what the last action did, or why it could not.
@@ -75,6 +85,8 @@ pub struct Options {
     pub recording: bool,
     /// `--duration`: the clock stops at this simulated second (a drill stops at its own end).
     pub end: Option<u64>,
+    /// The config file's settings: speed, colours, keys, where screenshots go.
+    pub config: Config,
 }
 
 impl Options {
@@ -89,6 +101,7 @@ impl Options {
             presenter: false,
             recording: false,
             end: None,
+            config: Config::default(),
         }
     }
 }
@@ -120,6 +133,19 @@ pub struct App {
     /// Where the graph pane was last drawn, and its scroll offset, for mouse clicks.
     pub graph_area: Rect,
     pub scroll: (u16, u16),
+    /// The keys in force (the table's, or the config file's).
+    pub keymap: Keymap,
+    /// The event log's scroll, filter, chosen event and cause chain.
+    pub log: EventLog,
+    /// Commands run from the `:` line, oldest first (↑ brings them back).
+    pub command_history: Vec<String>,
+    /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
+    pub note_shown: Option<(Note, std::time::Instant)>,
+    /// A screenshot is wanted: the next frame drawn is saved.
+    pub screenshot: bool,
+    /// The graph was scrolled by the mouse wheel while this component was selected: the view
+    /// stays where the wheel put it until the selection moves.
+    pub wheeled: Option<NodeId>,
 }
 
 impl App {
@@ -137,7 +163,10 @@ impl App {
                 arch
             }
         };
-        let theme = Theme::from_env(options.high_contrast);
+        let theme = options.config.theme(options.high_contrast);
+        let speed = (options.config.speed)
+            .and_then(|s| SPEEDS.iter().position(|&x| x == s))
+            .unwrap_or(0);
         let stage = options
             .drill
             .as_ref()
@@ -145,8 +174,14 @@ impl App {
         let mut app = App {
             sim: Simulation::new(arch.clone(), options.seed),
             history: History::new(&arch),
+            keymap: options.config.keymap.clone(),
+            log: EventLog::default(),
+            command_history: Vec::new(),
+            note_shown: None,
+            screenshot: false,
+            wheeled: None,
             options,
-            speed: 0,
+            speed,
             paused: false,
             selected: arch.entry,
             mode: Mode::Normal,
@@ -278,16 +313,19 @@ impl App {
         }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
-                if let Some(cmd) = keys::command(&key) {
+                if let Some(cmd) = self.keymap.command(&key) {
                     self.run(cmd);
                 }
             }
-            Mode::Help => match keys::command(&key) {
+            Mode::Events => self.events_key(key),
+            Mode::Filter(line) => self.filter_key(line, key),
+            Mode::Legend { scroll } => self.legend_key(scroll, key),
+            Mode::Help => match self.keymap.command(&key) {
                 Some(Cmd::Quit) => self.quit = true,
                 Some(Cmd::Help | Cmd::Close) | None => {}
                 Some(cmd) => self.run(cmd),
             },
-            Mode::Report { scroll } => match keys::command(&key) {
+            Mode::Report { scroll } => match self.keymap.command(&key) {
                 Some(Cmd::Quit) => self.quit = true,
                 Some(Cmd::Report | Cmd::Close | Cmd::Open) => {}
                 // The drawing clamps it to what the report hides.
@@ -306,39 +344,17 @@ impl App {
             },
             Mode::PickDrill { index } => {
                 let last = drill::BUILTIN.len() - 1;
-                let index = match (key.code, keys::command(&key)) {
+                let index = match (key.code, self.keymap.command(&key)) {
                     (KeyCode::Enter, _) => return self.start_drill(drill::BUILTIN[index].name),
                     (KeyCode::Esc, _) | (_, Some(Cmd::Drills)) => return,
+                    (_, Some(Cmd::Quit)) => return self.quit = true,
                     (_, Some(Cmd::Down | Cmd::Next)) => (index + 1).min(last),
                     (_, Some(Cmd::Up | Cmd::Previous)) => index.saturating_sub(1),
                     _ => index,
                 };
                 self.mode = Mode::PickDrill { index };
             }
-            Mode::Command(mut line) => match key.code {
-                KeyCode::Esc => {}
-                KeyCode::Enter => match line.submit(self.sim.arch()) {
-                    Ok(action) => self.act(action),
-                    Err(e) => {
-                        self.note = Some(Note::Error(e));
-                        self.mode = Mode::Command(line);
-                    }
-                },
-                KeyCode::Tab => {
-                    line.complete();
-                    self.mode = Mode::Command(line);
-                }
-                KeyCode::Backspace => {
-                    line.backspace();
-                    self.mode = Mode::Command(line);
-                }
-                KeyCode::Char(c) => {
-                    line.push(c);
-                    self.note = None;
-                    self.mode = Mode::Command(line);
-                }
-                _ => self.mode = Mode::Command(line),
-            },
+            Mode::Command(line) => self.command_key(line, key),
             Mode::PickAz { restore, region } => {
                 if let KeyCode::Char(c) = key.code {
                     let r = &self.sim.arch().regions[region];
@@ -383,6 +399,12 @@ impl App {
     }
 
     pub fn handle_mouse(&mut self, mouse: MouseEvent) {
+        if matches!(
+            mouse.kind,
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown
+        ) {
+            return self.wheel(mouse);
+        }
         if mouse.kind != MouseEventKind::Down(MouseButton::Left)
             || !matches!(self.mode, Mode::Normal)
         {
@@ -429,7 +451,12 @@ impl App {
                 Some(_) => self.mode = Mode::Report { scroll: 0 },
                 None => self.note = Some(Note::Error("no drill is running: D picks one".into())),
             },
-            Cmd::Theme => self.theme = self.theme.toggled(),
+            Cmd::Theme => self.toggle_theme(),
+            Cmd::Events | Cmd::Filter | Cmd::OlderEvents | Cmd::NewerEvents => {
+                self.log_command(cmd)
+            }
+            Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
+            Cmd::Screenshot => self.screenshot = true,
             Cmd::Next | Cmd::Previous => self.cycle(cmd == Cmd::Next),
             Cmd::Left => self.go(-1, 0),
             Cmd::Right => self.go(1, 0),
@@ -542,7 +569,13 @@ impl App {
         self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));
         self.selected = arch.entry;
         self.scroll = (0, 0);
+        self.log = EventLog::default();
         self.note = Some(Note::Info("run restarted".into()));
+        // Paused, the first second is played at once: the screen shows the new run's figures
+        // rather than zeros until it is resumed.
+        if self.paused {
+            self.step();
+        }
     }
 
     /// The presenter lets the step that is waiting strike.

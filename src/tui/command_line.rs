@@ -10,24 +10,110 @@ pub const SHOWN: usize = 6;
 #[derive(Debug, Clone, Default)]
 pub struct CommandLine {
     pub input: String,
+    /// Where the cursor stands, in characters from the start of the input.
+    pub cursor: usize,
     /// Every complete command this architecture accepts (for completion).
     candidates: Vec<String>,
+    /// While browsing the history with ↑↓: how far back (1 is the last command), and what
+    /// was typed before browsing began.
+    browsing: Option<(usize, String)>,
 }
 
 impl CommandLine {
     pub fn new(arch: &Architecture) -> Self {
+        Self::with_candidates(candidates(arch))
+    }
+
+    /// A line that completes from these candidates (the event filter's kinds).
+    pub fn with_candidates(candidates: Vec<String>) -> Self {
         Self {
-            input: String::new(),
-            candidates: candidates(arch),
+            candidates,
+            ..Self::default()
         }
     }
 
-    pub fn push(&mut self, c: char) {
-        self.input.push(c);
+    /// A line that starts with `text`, the cursor at its end.
+    pub fn starting_with(mut self, text: &str) -> Self {
+        self.set(text.to_string());
+        self
     }
 
+    fn set(&mut self, text: String) {
+        self.cursor = text.chars().count();
+        self.input = text;
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        self.input
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.input.len(), |(i, _)| i)
+    }
+
+    /// Types a character where the cursor is.
+    pub fn push(&mut self, c: char) {
+        let at = self.byte(self.cursor);
+        self.input.insert(at, c);
+        self.cursor += 1;
+        self.browsing = None;
+    }
+
+    /// Deletes the character before the cursor.
     pub fn backspace(&mut self) {
-        self.input.pop();
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            let at = self.byte(self.cursor);
+            self.input.remove(at);
+        }
+    }
+
+    /// Deletes the character under the cursor.
+    pub fn delete(&mut self) {
+        if self.cursor < self.input.chars().count() {
+            let at = self.byte(self.cursor);
+            self.input.remove(at);
+        }
+    }
+
+    pub fn left(&mut self) {
+        self.cursor = self.cursor.saturating_sub(1);
+    }
+
+    pub fn right(&mut self) {
+        self.cursor = (self.cursor + 1).min(self.input.chars().count());
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.input.chars().count();
+    }
+
+    /// The input split at the cursor: before it, and from it on.
+    pub fn split(&self) -> (&str, &str) {
+        self.input.split_at(self.byte(self.cursor))
+    }
+
+    /// ↑ (`back`) or ↓ through `history` (oldest first): the line shows an earlier command,
+    /// and ↓ past the newest brings back what was being typed.
+    pub fn browse(&mut self, history: &[String], back: bool) {
+        let (depth, typed) = self
+            .browsing
+            .take()
+            .unwrap_or_else(|| (0, self.input.clone()));
+        let depth = if back {
+            (depth + 1).min(history.len())
+        } else {
+            depth.saturating_sub(1)
+        };
+        if depth == 0 {
+            self.set(typed);
+            return;
+        }
+        self.set(history[history.len() - depth].clone());
+        self.browsing = Some((depth, typed));
     }
 
     /// Candidates that start with what is typed.
@@ -58,15 +144,25 @@ impl CommandLine {
             );
         }
         if common.len() > self.input.trim().len() {
-            self.input = common;
+            self.set(common);
         }
     }
 
-    /// Enter: the action typed, checked against the architecture.
+    /// Enter: the action typed, checked against the architecture. Case does not matter:
+    /// `KILL-AZ:B` is `kill-az:b` (ids keep their case when they match as typed).
     pub fn submit(&self, arch: &Architecture) -> Result<Action, String> {
-        let action = Action::parse(&self.input)?;
-        action.check(arch)?;
-        Ok(action)
+        let parse = |text: &str| -> Result<Action, String> {
+            let action = Action::parse(text.trim())?;
+            action.check(arch)?;
+            Ok(action)
+        };
+        let typed = self.input.trim();
+        // The verb in lower case, ids as typed; then everything in lower case.
+        let verb_lowered = match typed.split_once(':') {
+            Some((verb, rest)) => format!("{}:{rest}", verb.to_lowercase()),
+            None => typed.to_lowercase(),
+        };
+        parse(&verb_lowered).or_else(|e| parse(&typed.to_lowercase()).map_err(|_| e))
     }
 }
 
@@ -160,6 +256,44 @@ mod tests {
         assert_eq!(c.suggestions().count(), 0, "the 100 tier has no cache");
         let (c, _) = line("100k", "drop");
         assert!(c.suggestions().any(|s| s == "drop-cache:cache"));
+    }
+
+    #[test]
+    fn the_cursor_edits_inside_the_line_and_history_comes_back() {
+        let (mut c, _) = line("1k", "kil-az:b");
+        c.home();
+        c.right();
+        c.right();
+        c.push('l');
+        assert_eq!(c.input, "kill-az:b");
+        c.end();
+        c.backspace();
+        c.push('a');
+        c.home();
+        c.delete();
+        assert_eq!((c.input.as_str(), c.cursor), ("ill-az:a", 0));
+        let history = vec!["spike:2x:10m".to_string(), "kill-az:a".to_string()];
+        let (mut c, _) = line("1k", "dr");
+        c.browse(&history, true);
+        assert_eq!(c.input, "kill-az:a");
+        c.browse(&history, true);
+        c.browse(&history, true);
+        assert_eq!(c.input, "spike:2x:10m", "the oldest stays");
+        c.browse(&history, false);
+        c.browse(&history, false);
+        assert_eq!(
+            (c.input.as_str(), c.cursor),
+            ("dr", 2),
+            "back to what was typed"
+        );
+    }
+
+    #[test]
+    fn actions_ignore_case() {
+        let (c, arch) = line("1k", "KILL-AZ:B");
+        assert_eq!(c.submit(&arch), Ok(Action::KillAz("b".into())));
+        let (c, arch) = line("1k", "Restore-All");
+        assert_eq!(c.submit(&arch), Ok(Action::RestoreAll));
     }
 
     #[test]

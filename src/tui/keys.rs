@@ -36,6 +36,17 @@ pub enum Cmd {
     Drills,
     NextStep,
     Report,
+    /// Move into the event log: choose an event, see its cause chain.
+    Events,
+    /// Filter the event log by text or kind.
+    Filter,
+    /// Scroll the event log towards older / newer events.
+    OlderEvents,
+    NewerEvents,
+    /// Show or hide the legend: what every symbol and colour means.
+    Legend,
+    /// Save the screen as text and SVG.
+    Screenshot,
 }
 
 /// Groups in the help overlay.
@@ -43,15 +54,17 @@ pub enum Cmd {
 pub enum Group {
     Run,
     Look,
+    Events,
     Faults,
     Drills,
     Presets,
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [
+    pub const ALL: [Group; 6] = [
         Group::Run,
         Group::Look,
+        Group::Events,
         Group::Faults,
         Group::Drills,
         Group::Presets,
@@ -61,6 +74,7 @@ impl Group {
         match self {
             Group::Run => "Run",
             Group::Look => "Look around",
+            Group::Events => "Event log",
             Group::Faults => "Faults",
             Group::Drills => "Drills",
             Group::Presets => "Presets",
@@ -77,6 +91,8 @@ pub enum Hint {
     WhenRunning,
     /// While a drill is in progress.
     InDrill,
+    /// Where there is room left after all the others (wide terminals).
+    IfRoom,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +139,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["n"],
         "next step",
-        "skip ahead to the drill's next step (a presenter still strikes it)",
+        "skip to the drill's next step",
         Cmd::NextStep,
         Group::Drills,
         Hint::InDrill,
@@ -131,7 +147,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["."],
         "step",
-        "advance one simulated second (while paused)",
+        "step one simulated second (when paused)",
         Cmd::Step,
         Group::Run,
         Hint::WhenPaused,
@@ -155,7 +171,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["r"],
         "reset",
-        "start the run again from second zero, same seed",
+        "start the run again, same seed",
         Cmd::Reset,
         Group::Run,
         Hint::Never,
@@ -163,7 +179,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["t"],
         "theme",
-        "switch to or from the high-contrast theme (projectors)",
+        "high-contrast theme on/off (projectors)",
         Cmd::Theme,
         Group::Run,
         Hint::Never,
@@ -241,9 +257,57 @@ pub const BINDINGS: &[Binding] = &[
         Hint::Always,
     ),
     bind(
+        &["L"],
+        "legend",
+        "what every symbol and colour means",
+        Cmd::Legend,
+        Group::Look,
+        Hint::IfRoom,
+    ),
+    bind(
+        &["S"],
+        "screenshot",
+        "save the screen as text and SVG",
+        Cmd::Screenshot,
+        Group::Look,
+        Hint::Never,
+    ),
+    bind(
+        &["e"],
+        "events",
+        "choose an event: Enter shows its causes",
+        Cmd::Events,
+        Group::Events,
+        Hint::IfRoom,
+    ),
+    bind(
+        &["/"],
+        "filter",
+        "filter events by text or kind:NAME",
+        Cmd::Filter,
+        Group::Events,
+        Hint::IfRoom,
+    ),
+    bind(
+        &["PgDn"],
+        "older",
+        "scroll the event log to older events",
+        Cmd::OlderEvents,
+        Group::Events,
+        Hint::Never,
+    ),
+    bind(
+        &["PgUp"],
+        "newer",
+        "scroll the event log to newer events",
+        Cmd::NewerEvents,
+        Group::Events,
+        Hint::Never,
+    ),
+    bind(
         &[":"],
         "command",
-        "type any action: kill-az:b, spike:3x:10m, add-latency:dns:50 …",
+        "type an action: kill-az:b, spike:3x:10m…",
         Cmd::CommandLine,
         Group::Faults,
         Hint::Always,
@@ -283,7 +347,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["s"],
         "spike",
-        "traffic spike: five times the traffic for ten minutes",
+        "spike: 5× the traffic for ten minutes",
         Cmd::Spike,
         Group::Faults,
         Hint::Always,
@@ -299,7 +363,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["d"],
         "crash DB",
-        "crash the database primary (the selected database, or the main one)",
+        "crash the selected or main DB's primary",
         Cmd::KillDb,
         Group::Faults,
         Hint::Always,
@@ -307,7 +371,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["x"],
         "kill instance",
-        "crash one instance of the selected group (or the first group)",
+        "crash one instance of the selected group",
         Cmd::KillInstance,
         Group::Faults,
         Hint::Never,
@@ -387,7 +451,7 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 /// How a key event is written in the table.
-fn name(key: &KeyEvent) -> Option<String> {
+pub fn name(key: &KeyEvent) -> Option<String> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
         KeyCode::Char(c) if ctrl => format!("Ctrl-{}", c.to_ascii_uppercase()),
@@ -401,30 +465,192 @@ fn name(key: &KeyEvent) -> Option<String> {
         KeyCode::Right => "→".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Delete => "Delete".into(),
+        KeyCode::Backspace => "Backspace".into(),
         _ => return None,
     })
 }
 
-/// The command a key press asks for in the dashboard's normal state.
+/// The command a key press asks for in the dashboard's normal state, with the default keys.
 pub fn command(key: &KeyEvent) -> Option<Cmd> {
-    let name = name(key)?;
-    let binding = BINDINGS.iter().find(|b| b.keys.contains(&name.as_str()))?;
-    // One binding covers both directions of Tab.
-    Some(match (binding.cmd, name.as_str()) {
-        (Cmd::Next, "Shift-Tab") => Cmd::Previous,
-        (cmd, _) => cmd,
-    })
+    Keymap::default().command(key)
 }
 
-/// The bindings for the hint bar right now.
-pub fn hints(paused: bool, in_drill: bool) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| match b.hint {
-        Hint::Never => false,
-        Hint::Always => true,
-        Hint::WhenPaused => paused,
-        Hint::WhenRunning => !paused,
-        Hint::InDrill => in_drill,
-    })
+impl Binding {
+    /// What the hint bar says for this binding now (`space resume` while paused).
+    pub fn short_now(&self, paused: bool) -> &'static str {
+        match self.cmd {
+            Cmd::Pause if paused => "resume",
+            _ => self.short,
+        }
+    }
+
+    /// The binding's name in the config file's `[keys]` table: `pause`, `kill-az`, `preset-1k`.
+    pub fn name(&self) -> String {
+        if let Cmd::Preset(_) = self.cmd {
+            return format!("preset-{}", self.short);
+        }
+        let debug = format!("{:?}", self.cmd);
+        let mut out = String::new();
+        for (i, c) in debug.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+}
+
+/// The keys in force: the table's, with a config file's `[keys]` put in place of some.
+/// Dispatch, the hint bar and the help all read it.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    /// The keys of each binding, in the order of [`BINDINGS`].
+    keys: Vec<Vec<String>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self {
+            keys: BINDINGS
+                .iter()
+                .map(|b| b.keys.iter().map(|k| k.to_string()).collect())
+                .collect(),
+        }
+    }
+}
+
+/// Keys no binding may take: they suspend or quit whatever the table says.
+pub const RESERVED: [&str; 2] = ["Ctrl-C", "Ctrl-Z"];
+
+impl Keymap {
+    /// Gives the binding named `name` (see [`Binding::name`]) these keys instead of its own.
+    pub fn rebind(&mut self, name: &str, keys: &[&str]) -> Result<(), String> {
+        let Some(i) = BINDINGS.iter().position(|b| b.name() == name) else {
+            return Err(format!(
+                "no action `{name}` to bind: one of {}",
+                BINDINGS
+                    .iter()
+                    .map(Binding::name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        if keys.is_empty() {
+            return Err(format!("`{name}` needs at least one key"));
+        }
+        let mut named = Vec::new();
+        for k in keys {
+            let Some(key) = normalize(k) else {
+                return Err(format!(
+                    "`{k}` is not a key: a single character, or one of space, Tab, Enter, Esc, \
+                     Left, Right, Up, Down, PgUp, PgDn, Home, End, Ctrl-<letter>"
+                ));
+            };
+            if RESERVED.contains(&key.as_str()) && BINDINGS[i].cmd != Cmd::Quit {
+                return Err(format!("`{key}` is kept for quitting and suspending"));
+            }
+            named.push(key);
+        }
+        self.keys[i] = named;
+        Ok(())
+    }
+
+    /// The first binding that has a key twice, with the key: two actions cannot share one.
+    pub fn clash(&self) -> Option<(String, &'static Binding, &'static Binding)> {
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        for (i, keys) in self.keys.iter().enumerate() {
+            for k in keys {
+                if let Some(&(_, j)) = seen.iter().find(|(s, _)| s == k) {
+                    return Some((k.clone(), &BINDINGS[j], &BINDINGS[i]));
+                }
+                seen.push((k, i));
+            }
+        }
+        None
+    }
+
+    /// The command a key press asks for in the dashboard's normal state.
+    pub fn command(&self, key: &KeyEvent) -> Option<Cmd> {
+        let name = name(key)?;
+        let i = self.keys.iter().position(|ks| ks.contains(&name))?;
+        // One binding covers both directions of Tab.
+        Some(match (BINDINGS[i].cmd, name.as_str()) {
+            (Cmd::Next, "Shift-Tab") => Cmd::Previous,
+            (cmd, _) => cmd,
+        })
+    }
+
+    /// The keys of a binding of the table.
+    pub fn keys(&self, b: &Binding) -> &[String] {
+        let i = BINDINGS.iter().position(|x| x.cmd == b.cmd).unwrap_or(0);
+        &self.keys[i]
+    }
+
+    /// The first key of the binding for `cmd`, as shown in hints.
+    pub fn first(&self, cmd: Cmd) -> &str {
+        BINDINGS
+            .iter()
+            .position(|b| b.cmd == cmd)
+            .and_then(|i| self.keys[i].first())
+            .map_or("?", String::as_str)
+    }
+
+    /// The bindings for the hint bar right now, the ones shown only if there is room last.
+    pub fn hints(&self, paused: bool, in_drill: bool) -> impl Iterator<Item = &'static Binding> {
+        let now = move |b: &&Binding| match b.hint {
+            Hint::Never | Hint::IfRoom => false,
+            Hint::Always => true,
+            Hint::WhenPaused => paused,
+            Hint::WhenRunning => !paused,
+            Hint::InDrill => in_drill,
+        };
+        let if_room = BINDINGS.iter().filter(|b| b.hint == Hint::IfRoom);
+        BINDINGS.iter().filter(now).chain(if_room)
+    }
+}
+
+/// A key as a person writes it in the config file, in the table's spelling: `p`, `space`,
+/// `Left` or `←`, `pgdn`, `ctrl-x`.
+pub fn normalize(key: &str) -> Option<String> {
+    let mut chars = key.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return (!c.is_control() && c != ' ').then(|| c.to_string());
+    }
+    let lower = key.to_ascii_lowercase();
+    Some(
+        match lower.as_str() {
+            "space" => "space",
+            "tab" => "Tab",
+            "shift-tab" | "backtab" => "Shift-Tab",
+            "enter" | "return" => "Enter",
+            "esc" | "escape" => "Esc",
+            "left" => "←",
+            "right" => "→",
+            "up" => "↑",
+            "down" => "↓",
+            "pgup" | "pageup" => "PgUp",
+            "pgdn" | "pagedown" => "PgDn",
+            "home" => "Home",
+            "end" => "End",
+            _ => {
+                let letter = lower.strip_prefix("ctrl-")?;
+                let mut l = letter.chars();
+                return match (l.next(), l.next()) {
+                    (Some(c), None) if c.is_ascii_alphabetic() => {
+                        Some(format!("Ctrl-{}", c.to_ascii_uppercase()))
+                    }
+                    _ => None,
+                };
+            }
+        }
+        .to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -459,5 +685,45 @@ mod tests {
         assert_eq!(command(&key(KeyCode::Down)), Some(Cmd::Down));
         assert_eq!(command(&key(KeyCode::Char('4'))), Some(Cmd::Preset(3)));
         assert_eq!(command(&key(KeyCode::Char('Z'))), None);
+        assert_eq!(command(&key(KeyCode::PageDown)), Some(Cmd::OlderEvents));
+    }
+
+    #[test]
+    fn a_keymap_takes_new_keys_and_refuses_clashes() {
+        let mut map = Keymap::default();
+        map.rebind("pause", &["p"]).unwrap();
+        assert_eq!(map.command(&key(KeyCode::Char('p'))), Some(Cmd::Pause));
+        assert_eq!(map.command(&key(KeyCode::Char(' '))), None);
+        assert_eq!(map.first(Cmd::Pause), "p");
+        map.rebind("kill-az", &["Left"]).unwrap();
+        let (k, a, b) = map.clash().unwrap();
+        assert_eq!((k.as_str(), a.cmd, b.cmd), ("←", Cmd::Left, Cmd::KillAz));
+        assert!(
+            map.rebind("explode", &["x"])
+                .unwrap_err()
+                .contains("no action")
+        );
+        assert!(
+            map.rebind("pause", &["F13"])
+                .unwrap_err()
+                .contains("not a key")
+        );
+        assert!(map.rebind("pause", &["ctrl-c"]).is_err());
+        assert!(Keymap::default().clash().is_none());
+    }
+
+    #[test]
+    fn binding_names_read_as_config_keys() {
+        let names: Vec<String> = BINDINGS.iter().map(Binding::name).collect();
+        for n in [
+            "pause",
+            "kill-az",
+            "restore-all",
+            "preset-1k",
+            "command-line",
+            "legend",
+        ] {
+            assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
+        }
     }
 }

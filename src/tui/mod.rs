@@ -4,11 +4,15 @@
 
 pub mod app;
 pub mod command_line;
+pub mod config;
+pub mod event_log;
 pub mod history;
 mod input;
 pub mod keys;
 pub mod layout;
+mod modes;
 pub mod recorder;
+pub mod screenshot;
 mod signals;
 pub mod stage;
 pub mod theme;
@@ -162,6 +166,7 @@ async fn event_loop(
             speed = app.speed();
             sim_clock = SimClock::new(speed);
         }
+        let note_fades = ui::note_deadline(app).map(Instant::from_std);
         tokio::select! {
             event = events.recv() => match event {
                 // Raw mode turns Ctrl-Z into a key: it suspends as the terminal's would.
@@ -177,6 +182,10 @@ async fn event_loop(
                 None => break,
             },
             _ = sim_clock.interval.tick(), if !app.paused => sim_clock.turn(app),
+            // A note fades on its own: one more frame without it.
+            _ = sleep_until(note_fades.unwrap_or(last_draw)), if note_fades.is_some() && !app.dirty => {
+                app.dirty = true;
+            }
             _ = sleep_until(last_draw + FRAME), if app.dirty => {
                 draw(terminal, app)?;
                 last_draw = Instant::now();

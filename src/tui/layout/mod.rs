@@ -31,16 +31,31 @@ pub enum BoxStyle {
     Boxed,
     /// One line: the name and its figures.
     Compact,
+    /// Boxed, wider and further apart: for large terminals, where the graph has room to
+    /// spare (only chosen for a pane of at least [`ROOMY_PANE`]).
+    Roomy,
 }
 
 impl BoxStyle {
     fn height(self) -> u16 {
         match self {
-            BoxStyle::Boxed => 3,
+            BoxStyle::Boxed | BoxStyle::Roomy => 3,
             BoxStyle::Compact => 1,
         }
     }
+
+    /// Lines between one row of boxes and the next (edges run along them).
+    fn gap(self) -> u16 {
+        match self {
+            BoxStyle::Roomy => 2,
+            _ => 1,
+        }
+    }
 }
+
+/// The smallest graph pane (columns, lines) that may get the roomy style: a 200×60 terminal's
+/// is 158×43, a 120×40 one's 78×27.
+pub const ROOMY_PANE: (u16, u16) = (140, 40);
 
 /// A region's frame, and in the expanded view the x-range of each of its AZ lanes.
 #[derive(Debug, Clone)]
@@ -83,6 +98,21 @@ impl Scene {
     /// (the view scrolls).
     pub fn fit(arch: &Architecture, places: &[Place], width: u16, height: u16) -> Scene {
         let mut smallest: Option<Scene> = None;
+        // A large pane first tries wider boxes further apart, with every AZ drawn.
+        if width >= ROOMY_PANE.0 && height >= ROOMY_PANE.1 {
+            for side_by_side in [true, false] {
+                let scene = Scene::build(
+                    arch,
+                    places,
+                    Detail::Expanded,
+                    BoxStyle::Roomy,
+                    side_by_side,
+                );
+                if scene.width <= width && scene.height <= height {
+                    return scene;
+                }
+            }
+        }
         // Readable boxes matter more than per-AZ parts: three-line boxes first.
         for style in [BoxStyle::Boxed, BoxStyle::Compact] {
             for detail in [Detail::Expanded, Detail::Collapsed] {
@@ -126,7 +156,11 @@ impl Scene {
             .map(|&n| box_width(&arch.graph[n].id, style) + GAP)
             .sum::<u16>()
             .saturating_sub(GAP);
-        let top = if global.is_empty() { 0 } else { h + 1 };
+        let top = if global.is_empty() {
+            0
+        } else {
+            h + style.gap()
+        };
 
         // Each region on its own, then arranged.
         let plans: Vec<RegionPlan> = (0..arch.regions.len())
@@ -384,7 +418,7 @@ impl RegionPlan {
             })
         };
         // Header line (AZ names) then a gap line for edges coming in from above.
-        let mut row_y = y + 3;
+        let mut row_y = y + 2 + style.gap();
         for (l, row) in self.rows.iter().enumerate() {
             for sub in row {
                 let width_of = |n: NodeId| box_width(&short_name(arch, n), style);
@@ -424,10 +458,10 @@ impl RegionPlan {
                         push(n, None, rx + rw.saturating_sub(w) / 2, row_y, w);
                     }
                 }
-                row_y += h + 1;
+                row_y += h + style.gap();
             }
             let wanted = align.and_then(|a| a.get(l)).copied().unwrap_or(row.len());
-            row_y += (h + 1) * wanted.saturating_sub(row.len()) as u16;
+            row_y += (h + style.gap()) * wanted.saturating_sub(row.len()) as u16;
         }
         let rect = Rect::new(x, y, self.inner_width + 2, row_y - y);
         RegionFrame {
@@ -520,6 +554,7 @@ fn box_width(name: &str, style: BoxStyle) -> u16 {
     let name = name.chars().count() as u16;
     match style {
         BoxStyle::Boxed => (name + 4).max(FIGURES + 2),
+        BoxStyle::Roomy => (name + 6).max(FIGURES + 8),
         BoxStyle::Compact => name + 1 + FIGURES.min(8),
     }
 }
@@ -548,7 +583,7 @@ mod tests {
             let arch = crate::preset::load(b.name).unwrap();
             let places = Sugiyama.places(&arch);
             for detail in [Detail::Expanded, Detail::Collapsed] {
-                for style in [BoxStyle::Boxed, BoxStyle::Compact] {
+                for style in [BoxStyle::Boxed, BoxStyle::Compact, BoxStyle::Roomy] {
                     for side in [true, false] {
                         let s = Scene::build(&arch, &places, detail, style, side);
                         for (i, a) in s.boxes.iter().enumerate() {
@@ -593,6 +628,21 @@ mod tests {
             );
         }
         assert!(s.boxes.iter().filter(|b| b.az.is_some()).count() >= 4);
+    }
+
+    #[test]
+    fn a_large_pane_gets_roomy_boxes_and_a_120_by_40_one_never_does() {
+        let arch = crate::preset::load("1k").unwrap();
+        let places = Sugiyama.places(&arch);
+        let big = Scene::fit(&arch, &places, 158, 43);
+        assert_eq!((big.style, big.detail), (BoxStyle::Roomy, Detail::Expanded));
+        let normal = Scene::fit(&arch, &places, 78, 27);
+        assert!(big.width > normal.width && big.height > normal.height);
+        for b in crate::preset::BUILTIN {
+            let arch = crate::preset::load(b.name).unwrap();
+            let s = Scene::fit(&arch, &Sugiyama.places(&arch), 78, 27);
+            assert_ne!(s.style, BoxStyle::Roomy, "{}", b.name);
+        }
     }
 
     #[test]

@@ -2,10 +2,12 @@
 
 use super::super::app::{App, Mode, Note};
 use super::super::command_line::{CommandLine, SHOWN};
-use super::super::keys;
+use super::super::keys::{self, Cmd};
+use super::text::{Part, fit, fit_parts, width};
 use crate::headless::{clock, count, millis};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
 
@@ -15,14 +17,14 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let arch = sim.arch();
     let hour = sim.hour_of_day();
     let run = if app.at_end() {
-        Span::styled(" ⏹ end of --duration ", t.hot)
+        Span::styled(" ⏹ end of --duration", t.hot)
     } else if app.paused {
-        Span::styled(" ⏸ paused ", t.busy)
+        Span::styled(" ⏸ paused", t.busy)
     } else {
         Span::styled(
             match app.speed() {
-                crate::tui::app::AS_FAST_AS_IT_GOES => " ▶ max ".to_string(),
-                speed => format!(" ▶ {speed}× "),
+                crate::tui::app::AS_FAST_AS_IT_GOES => " ▶ max".to_string(),
+                speed => format!(" ▶ {speed}×"),
             },
             t.ok,
         )
@@ -32,142 +34,244 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let slo_ok = sim.slo_window().breached_since.is_none();
 
     let sep = || Span::styled(" │ ", t.dim);
-    let mut spans = vec![
-        Span::styled(" archtui ", t.title),
-        sep(),
-        Span::styled(arch.name.clone(), t.accent),
-        Span::styled(
-            format!(" · {} users", count(arch.traffic.users.round() as u64)),
-            t.text,
+    // What a narrow terminal drops first has the lowest number; the SLO's state stays.
+    let mut parts = vec![
+        Part::new(
+            2,
+            vec![
+                Span::styled(" archtui ", t.title),
+                Span::styled(" │", t.dim),
+            ],
         ),
-        sep(),
-        Span::styled(
-            format!(
-                "t+{}  {:02}:{:02}",
-                clock(sim.time()),
-                hour as u32,
-                (hour.fract() * 60.0) as u32
-            ),
-            t.title,
+        Part::new(7, vec![Span::styled(format!(" {}", arch.name), t.accent)]),
+        Part::new(
+            3,
+            vec![Span::styled(
+                format!(" · {} users", count(arch.traffic.users.round() as u64)),
+                t.text,
+            )],
         ),
-        run,
-        Span::styled(format!("seed {}", app.options.seed), t.dim),
+        Part::new(
+            8,
+            vec![
+                sep(),
+                Span::styled(format!("t+{}", clock(sim.time())), t.title),
+            ],
+        ),
+        Part::new(
+            4,
+            vec![Span::styled(
+                format!("  {:02}:{:02}", hour as u32, (hour.fract() * 60.0) as u32),
+                t.title,
+            )],
+        ),
+        Part::new(9, vec![run]),
+        Part::new(
+            1,
+            vec![Span::styled(format!(" seed {}", app.options.seed), t.dim)],
+        ),
     ];
     if app.options.recording {
-        spans.push(Span::styled("  ● rec", t.hot));
+        parts.push(Part::new(5, vec![Span::styled("  ● rec", t.hot)]));
     }
-    spans.extend([
-        sep(),
-        Span::styled(format!("p99 {}", millis(last.p99_ms)), t.text),
-        Span::styled(format!("  avail {:.3}%", availability * 100.0), t.text),
-        Span::raw("  "),
-        if slo_ok {
-            Span::styled("SLO ok", t.ok)
-        } else {
-            Span::styled(" SLO BREACHED ", t.hot)
-        },
+    parts.extend([
+        Part::new(
+            6,
+            vec![
+                sep(),
+                Span::styled(format!("p99 {}", millis(last.p99_ms)), t.text),
+            ],
+        ),
+        Part::new(
+            5,
+            vec![Span::styled(
+                format!("  avail {:.3}%", availability * 100.0),
+                t.text,
+            )],
+        ),
+        Part::new(
+            10,
+            vec![
+                Span::raw("  "),
+                if slo_ok {
+                    Span::styled("SLO ok", t.ok)
+                } else {
+                    Span::styled(" SLO BREACHED ", t.hot)
+                },
+            ],
+        ),
     ]);
     if sim.spike_factor() > 1.0 {
-        spans.push(Span::styled(
-            format!("  spike {:.0}×", sim.spike_factor()),
-            t.busy,
+        parts.push(Part::new(
+            6,
+            vec![Span::styled(
+                format!("  spike {:.0}×", sim.spike_factor()),
+                t.busy,
+            )],
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar), area);
+    let line = fit_parts(parts, usize::from(area.width));
+    frame.render_widget(Paragraph::new(line).style(t.bar), area);
 }
 
+/// The hint bar: whole hints, as many as fit beside the note (if one shows); a hint that
+/// does not fit is left out, never cut.
 pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
-    let mut spans = Vec::new();
-    let key = |spans: &mut Vec<Span<'static>>, k: &str, what: &str| {
-        spans.push(Span::styled(format!(" {k}"), t.key));
-        spans.push(Span::styled(format!(" {what} "), t.text));
-    };
+    let map = &app.keymap;
+    let mut hints: Vec<(String, String)> = Vec::new();
+    let mut title: Option<(String, Style)> = None;
+    let mut push = |k: &str, what: &str| hints.push((k.to_string(), what.to_string()));
     match &app.mode {
         Mode::PickAz { restore, region } => {
             let r = &app.sim.arch().regions[*region];
             let verb = if *restore { "restore" } else { "kill" };
-            spans.push(Span::styled(
-                format!(" {verb} which AZ of {}? ", r.id),
-                t.title,
-            ));
+            title = Some((format!(" {verb} which AZ of {}? ", r.id), t.title));
             for az in &r.azs {
-                key(&mut spans, az, "");
+                push(az, "");
             }
-            key(&mut spans, "Esc", "cancel");
+            push("Esc", "cancel");
         }
         Mode::PickRegion { restore } => {
             let verb = if *restore { "restore" } else { "kill" };
-            spans.push(Span::styled(format!(" {verb} which region? "), t.title));
+            title = Some((format!(" {verb} which region? "), t.title));
             for (i, r) in app.sim.arch().regions.iter().enumerate() {
-                key(&mut spans, &(i + 1).to_string(), &r.id);
+                push(&(i + 1).to_string(), &r.id);
             }
-            key(&mut spans, "Esc", "cancel");
+            push("Esc", "cancel");
         }
-        Mode::Help => key(&mut spans, "? Esc", "close help"),
+        Mode::Help => {
+            push(&format!("{} Esc", map.first(Cmd::Help)), "close help");
+            push(map.first(Cmd::Legend), "legend");
+        }
+        Mode::Legend { .. } => {
+            push(&format!("{} Esc", map.first(Cmd::Legend)), "close legend");
+            push("↑↓", "scroll");
+        }
         Mode::Report { .. } => {
-            key(&mut spans, "R Esc", "close report");
-            key(&mut spans, "↑↓", "scroll");
-            key(&mut spans, "r", "run it again");
-            key(&mut spans, "D", "another drill");
-            key(&mut spans, "q", "quit");
+            push(&format!("{} Esc", map.first(Cmd::Report)), "close report");
+            push("↑↓", "scroll");
+            push(map.first(Cmd::Reset), "run it again");
+            push(map.first(Cmd::Drills), "another drill");
+            push(map.first(Cmd::Quit), "quit");
         }
         Mode::PickDrill { .. } => {
-            spans.push(Span::styled(" run which drill? ", t.title));
-            key(&mut spans, "↑↓", "choose");
-            key(&mut spans, "Enter", "run");
-            key(&mut spans, "Esc", "cancel");
+            title = Some((" run which drill? ".into(), t.title));
+            push("↑↓", "choose");
+            push("Enter", "run");
+            push("Esc", "cancel");
+            push(map.first(Cmd::Quit), "quit");
+        }
+        Mode::Events => {
+            title = Some((" events: ".into(), t.title));
+            push(
+                &format!("{}{}", map.first(Cmd::Up), map.first(Cmd::Down)),
+                "choose",
+            );
+            let why = if app.log.chain.is_some() {
+                "all events"
+            } else {
+                "why"
+            };
+            push(map.first(Cmd::Open), why);
+            push(map.first(Cmd::Filter), "filter");
+            push(
+                &format!(
+                    "{} {}",
+                    map.first(Cmd::NewerEvents),
+                    map.first(Cmd::OlderEvents)
+                ),
+                "page",
+            );
+            push(map.first(Cmd::Close), "back");
+            let pause = keys::BINDINGS.iter().find(|b| b.cmd == Cmd::Pause);
+            push(
+                map.first(Cmd::Pause),
+                pause.map_or("pause", |b| b.short_now(app.paused)),
+            );
         }
         _ => {
             let stage = app.stage.as_ref();
             let held = stage.and_then(|s| s.holding(app.sim.time()));
             if let Some(step) = held {
-                spans.push(Span::styled(" next: ", t.title));
-                spans.push(Span::styled(format!("{} ", step.action), t.hot));
-                key(&mut spans, "space", "strike");
+                title = Some((format!(" next: {} ", step.action), t.hot));
+                push(map.first(Cmd::Pause), "strike");
             }
             let in_drill = stage.is_some_and(|s| !s.run.finished());
-            let hints = keys::hints(app.paused, in_drill);
             // While a step waits, space strikes it and there is no next step to skip to.
             let waiting =
                 |b: &&keys::Binding| matches!(b.cmd, keys::Cmd::Pause | keys::Cmd::NextStep);
-            for b in hints.filter(|b| held.is_none() || !waiting(b)) {
-                key(&mut spans, b.keys[0], b.short);
+            for b in map
+                .hints(app.paused, in_drill)
+                .filter(|b| held.is_none() || !waiting(b))
+            {
+                push(map.first(b.cmd), b.short_now(app.paused));
             }
         }
     }
-    let left = Line::from(spans);
-    frame.render_widget(Paragraph::new(left).style(t.bar), area);
-    if let Some(note) = &app.note {
-        let (text, style) = match note {
-            Note::Info(s) => (s.as_str(), t.accent),
-            Note::Error(s) => (s.as_str(), t.hot),
-        };
-        let w = (text.chars().count() as u16 + 2).min(area.width / 2);
-        let right = Rect::new(area.right() - w, area.y, w, 1);
-        frame.render_widget(
-            Paragraph::new(format!(" {text} "))
-                .style(style)
-                .right_aligned(),
-            right,
-        );
+    let note = app.note.as_ref().map(|note| match note {
+        Note::Info(s) => (s.as_str(), t.accent),
+        Note::Error(s) => (s.as_str(), t.hot),
+    });
+    // The note has its own place on the right for the few seconds it shows: as wide as it
+    // needs, up to all but the first hints (beyond that, cut with an ellipsis).
+    let most = usize::from(area.width)
+        .saturating_sub(24)
+        .max(usize::from(area.width) / 2);
+    let note_w = note.map_or(0, |(s, _)| (width(s) + 2).min(most));
+    let room = usize::from(area.width).saturating_sub(note_w + 1);
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    if let Some((text, style)) = title {
+        let text = fit(&text, room);
+        used += width(&text);
+        spans.push(Span::styled(text, style));
+    }
+    for (k, what) in hints {
+        let (k, what) = (format!(" {k}"), format!(" {what} "));
+        let w = width(&k) + width(&what);
+        // The table's order is the order of importance: after the first that does not fit,
+        // none does (a shorter, less important one would take its place).
+        if used + w > room {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(k, t.key));
+        spans.push(Span::styled(what, t.text));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar), area);
+    if let Some((text, style)) = note {
+        let shown = fit(text, note_w.saturating_sub(2));
+        let w = (width(&shown) + 2) as u16;
+        let right = Rect::new(area.right().saturating_sub(w), area.y, w.min(area.width), 1);
+        frame.render_widget(Paragraph::new(format!(" {shown} ")).style(style), right);
     }
 }
 
-/// The `:` prompt on the hint line, its suggestions just above, and an error if the last
-/// submit failed.
-pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect) {
+/// The `:` prompt (or the event filter's `/`) on the hint line, its suggestions just above,
+/// and an error if the last submit failed.
+pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, filter: bool) {
     let t = app.theme;
     frame.render_widget(Clear, area);
+    let (before, after) = line.split();
+    let mut rest = after.chars();
+    let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
+    let help = if filter {
+        "   words or kind:NAME · Enter filters · Esc cancels"
+    } else {
+        "   Tab completes · ↑↓ history · Enter runs · Esc cancels"
+    };
     let prompt = Line::from(vec![
-        Span::styled(":", t.key),
-        Span::styled(line.input.clone(), t.title),
-        Span::styled("█", t.accent),
-        Span::styled("   Tab completes · Enter runs · Esc cancels", t.dim),
+        Span::styled(if filter { "/" } else { ":" }, t.key),
+        Span::styled(before.to_string(), t.title),
+        Span::styled(under, t.selected),
+        Span::styled(rest.collect::<String>(), t.title),
+        Span::styled(help, t.dim),
     ]);
     frame.render_widget(Paragraph::new(prompt).style(t.bar), area);
     if let Some(Note::Error(e)) = &app.note {
-        let w = (e.chars().count() as u16 + 2).min(area.width / 2);
+        let e = fit(e, usize::from(area.width / 2).saturating_sub(2));
+        let w = width(&e) as u16 + 2;
         frame.render_widget(
             Paragraph::new(format!(" {e} ")).style(t.hot),
             Rect::new(area.right() - w, area.y, w, 1),

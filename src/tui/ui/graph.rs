@@ -27,7 +27,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let mut canvas = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
     paint(&mut canvas, &scene, &app.sim, &app.theme, app.selected);
 
-    app.scroll = follow(app.scroll, &scene, app.selected, inner);
+    app.scroll = if app.wheeled == Some(app.selected) {
+        clamp(app.scroll, &scene, inner)
+    } else {
+        app.wheeled = None;
+        follow(app.scroll, &scene, app.selected, inner)
+    };
     let (sx, sy) = app.scroll;
     let buf = frame.buffer_mut();
     let off_x = inner.x + inner.width.saturating_sub(scene.width) / 2;
@@ -61,6 +66,14 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             buf.set_string(area.right() - w - 1, area.bottom() - 1, hint, app.theme.dim);
         }
     }
+}
+
+/// Keeps a scroll offset inside the scene.
+fn clamp(scroll: (u16, u16), scene: &Scene, view: Rect) -> (u16, u16) {
+    (
+        scroll.0.min(scene.width.saturating_sub(view.width)),
+        scroll.1.min(scene.height.saturating_sub(view.height)),
+    )
 }
 
 /// Scrolls as little as needed to keep the selected component in view.
@@ -101,14 +114,12 @@ pub fn paint(
     theme: &Theme,
     selected: crate::arch::NodeId,
 ) {
-    let arch = sim.arch();
     for f in &scene.frames {
         let style = frame_style(sim, theme, f.region);
         Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(style)
             .render(f.rect, buf);
-        let region = &arch.regions[f.region];
         for (i, &(az, x0, x1)) in f.lanes.iter().enumerate() {
             let down = view::az_health(sim, az) == Health::Down;
             // A dotted line between lanes; a hatched dead one.
@@ -124,26 +135,6 @@ pub fn paint(
                     }
                 }
             }
-            let name = &region.azs[az.az];
-            let label = if down {
-                format!("AZ {name} ✕ down")
-            } else {
-                format!("AZ {name}")
-            };
-            let w = x1 - x0;
-            let lx = x0 + w.saturating_sub(label.chars().count() as u16) / 2;
-            buf.set_stringn(
-                lx,
-                f.rect.y + 1,
-                &label,
-                usize::from(w),
-                if down { theme.down } else { theme.dim },
-            );
-        }
-        if let Some((x0, x1)) = f.regional {
-            let label = "regional";
-            let lx = x0 + (x1 - x0).saturating_sub(label.len() as u16) / 2;
-            buf.set_stringn(lx, f.rect.y + 1, label, usize::from(x1 - x0), theme.dim);
         }
     }
     // While retries are a noticeable share of the traffic, the markers on the edges carrying
@@ -183,6 +174,10 @@ pub fn paint(
             }
         }
     }
+    // Lane labels after the edges, so no traffic mark lands inside a word ("regi•nal").
+    for f in &scene.frames {
+        lane_labels(buf, f, sim, theme);
+    }
     for b in &scene.boxes {
         let status = match b.az {
             Some(az) => view::part_status(sim, b.node, az),
@@ -193,6 +188,34 @@ pub fn paint(
     // Titles last, so no edge runs through a region's name or its AZ states.
     for f in &scene.frames {
         frame_titles(buf, f, scene.detail, sim, theme);
+    }
+}
+
+/// The AZ names (and states) over their lanes, and `regional` over the regional column.
+fn lane_labels(buf: &mut Buffer, f: &RegionFrame, sim: &Simulation, theme: &Theme) {
+    let region = &sim.arch().regions[f.region];
+    for &(az, x0, x1) in &f.lanes {
+        let down = view::az_health(sim, az) == Health::Down;
+        let name = &region.azs[az.az];
+        let label = if down {
+            format!("AZ {name} ✕ down")
+        } else {
+            format!("AZ {name}")
+        };
+        let w = x1 - x0;
+        let lx = x0 + w.saturating_sub(label.chars().count() as u16) / 2;
+        buf.set_stringn(
+            lx,
+            f.rect.y + 1,
+            &label,
+            usize::from(w),
+            if down { theme.down } else { theme.dim },
+        );
+    }
+    if let Some((x0, x1)) = f.regional {
+        let label = "regional";
+        let lx = x0 + (x1 - x0).saturating_sub(label.len() as u16) / 2;
+        buf.set_stringn(lx, f.rect.y + 1, label, usize::from(x1 - x0), theme.dim);
     }
 }
 
@@ -271,7 +294,7 @@ fn draw_box(
         }
     }
     match style {
-        BoxStyle::Boxed => {
+        BoxStyle::Boxed | BoxStyle::Roomy => {
             let border = if selected {
                 theme.selected.patch(health)
             } else {
@@ -305,8 +328,9 @@ fn draw_box(
     }
 }
 
+/// Figures cut to a box's width, with an ellipsis when they do not fit (`1000/1744…`).
 fn truncate(s: &str, width: u16) -> String {
-    s.chars().take(usize::from(width)).collect()
+    super::text::fit(s, usize::from(width))
 }
 
 /// Retries above this share of the attempts show on the edges.

@@ -6,15 +6,19 @@ mod drill;
 mod events;
 mod graph;
 mod help;
+mod legend;
 mod metrics;
 mod report;
 mod spark;
+pub mod text;
 
-use super::app::{App, Mode};
+use super::app::{App, Mode, Note};
+use super::screenshot;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use std::time::{Duration, Instant};
 
 /// The smallest terminal the dashboard draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -24,8 +28,61 @@ const WIDE: u16 = 110;
 const SIDE: u16 = 40;
 const SIDE_DRILL: u16 = 60;
 
+/// How long a note stays on the hint bar: an action's a few seconds, an error longer.
+pub const NOTE_INFO: Duration = Duration::from_secs(4);
+pub const NOTE_ERROR: Duration = Duration::from_secs(8);
+
+/// Notes fade: a note is timed from the first frame that shows it, and gone once its time is
+/// up (the event loop wakes for that moment, see [`note_deadline`]).
+fn fade_note(app: &mut App, now: Instant) {
+    match (&app.note, &app.note_shown) {
+        (None, _) => app.note_shown = None,
+        (Some(n), Some((shown, _))) if shown == n => {
+            if note_deadline(app).is_some_and(|d| now >= d) {
+                app.note = None;
+                app.note_shown = None;
+            }
+        }
+        (Some(n), _) => app.note_shown = Some((n.clone(), now)),
+    }
+}
+
+/// When the note on screen fades, if one does.
+pub fn note_deadline(app: &App) -> Option<Instant> {
+    let (note, at) = app.note_shown.as_ref()?;
+    // Typing a command keeps its error until the line changes.
+    if matches!(app.mode, Mode::Command(_)) {
+        return None;
+    }
+    Some(
+        *at + match note {
+            Note::Info(_) => NOTE_INFO,
+            Note::Error(_) => NOTE_ERROR,
+        },
+    )
+}
+
 pub fn draw(frame: &mut Frame, app: &mut App) {
+    fade_note(app, Instant::now());
+    draw_screen(frame, app);
+    if std::mem::take(&mut app.screenshot) {
+        let dir = (app.options.config.screenshot_dir.clone()).unwrap_or_else(|| ".".into());
+        app.note = Some(match screenshot::save(frame.buffer_mut(), &dir) {
+            Ok((txt, svg)) => Note::Info(format!(
+                "screenshot saved: {} and {}",
+                txt.display(),
+                svg.display()
+            )),
+            Err(e) => Note::Error(e.to_string()),
+        });
+        app.dirty = true;
+    }
+}
+
+fn draw_screen(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
+    // Set again by the panes drawn this frame: the wheel finds what is under it.
+    app.log.area = Rect::default();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
         return;
@@ -109,7 +166,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
 
     match &app.mode {
         Mode::Help => help::draw(frame, app, area),
-        Mode::Command(line) => bars::command(frame, app, line, hint),
+        Mode::Command(line) => bars::command(frame, app, line, hint, false),
+        Mode::Filter(line) => bars::command(frame, app, line, hint, true),
+        Mode::Legend { scroll } => {
+            let scroll = legend::draw(frame, app, *scroll, area);
+            app.mode = Mode::Legend { scroll };
+        }
         Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
         Mode::Report { scroll } => {
             // Kept as drawn, so scrolling back up starts from what is on screen.

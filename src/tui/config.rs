@@ -1,0 +1,293 @@
+//! The dashboard's config file: a default preset, speed and theme, custom colours and key
+//! bindings. It lives in the platform's config folder (`$XDG_CONFIG_HOME/archtui/config.toml`
+//! on Linux, `~/.config/archtui/config.toml` when that is unset), or wherever `--config`
+//! says. Flags given on the command line win over it; headless runs and drills never read
+//! it, so scripts give the same output on every machine.
+//!
+//! A bad file is refused like every input archtui reads: its path, line and column, what is
+//! wrong, and exit status 2 (read through [`crate::input_file`], so only a regular text file
+//! of at most 1 MiB, with control characters escaped in every message).
+
+use super::app::SPEEDS;
+use super::keys::Keymap;
+use super::theme::{Theme, ThemeName};
+use crate::input_error::InputError;
+use ratatui::style::{Color, Style};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use toml::Spanned;
+
+/// What a config file sets. Every field is optional; [`Config::default`] is no file at all.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    pub preset: Option<String>,
+    /// Simulated seconds per second at the start (one of [`SPEEDS`]).
+    pub speed: Option<u32>,
+    pub high_contrast: bool,
+    pub palette: Palette,
+    pub keymap: Keymap,
+    /// Where the screenshot key saves its files (default: the current folder).
+    pub screenshot_dir: Option<PathBuf>,
+}
+
+/// Colours put in place of a theme's own: (part of the theme, colour).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Palette(pub Vec<(String, Color)>);
+
+/// The parts of a theme a config file may colour, and what each colours.
+pub const COLOR_PARTS: [(&str, &str); 14] = [
+    ("text", "ordinary text"),
+    ("dim", "frames, quiet edges and secondary text"),
+    ("title", "titles and component names"),
+    ("accent", "traffic marks and notes"),
+    ("ok", "calm: under 70 % busy"),
+    ("busy", "busy: 70–90 %, a failover under way"),
+    ("hot", "overloaded or failing"),
+    ("down", "down"),
+    ("idle", "a dormant standby"),
+    ("region", "region frames"),
+    ("az", "the lines between AZs"),
+    ("edge", "edges carrying traffic"),
+    ("key", "keys in the hint bar and help"),
+    ("bar", "the status and hint bars' background"),
+];
+
+impl Palette {
+    /// `theme` with these colours in place (monochrome stays monochrome: `NO_COLOR` wins).
+    pub fn apply(&self, mut theme: Theme) -> Theme {
+        if theme.name == ThemeName::Monochrome {
+            return theme;
+        }
+        for (part, color) in &self.0 {
+            let fg = |s: Style| s.fg(*color);
+            match part.as_str() {
+                "text" => theme.text = fg(theme.text),
+                "dim" => theme.dim = fg(theme.dim),
+                "title" => theme.title = fg(theme.title),
+                "accent" => theme.accent = fg(theme.accent),
+                "ok" => theme.ok = fg(theme.ok),
+                "busy" => theme.busy = fg(theme.busy),
+                "hot" => theme.hot = fg(theme.hot),
+                "down" => theme.down = fg(theme.down),
+                "idle" => theme.idle = fg(theme.idle),
+                "region" => theme.region_frame = fg(theme.region_frame),
+                "az" => theme.az_frame = fg(theme.az_frame),
+                "edge" => theme.edge = fg(theme.edge),
+                "key" => theme.key = fg(theme.key),
+                "bar" => theme.bar = theme.bar.bg(*color),
+                _ => {}
+            }
+        }
+        theme
+    }
+}
+
+/// The file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    preset: Option<Spanned<String>>,
+    speed: Option<Spanned<i64>>,
+    theme: Option<Spanned<String>>,
+    screenshot_dir: Option<String>,
+    #[serde(default)]
+    colors: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Spanned<Keys>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Keys {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Where the config file is looked for when `--config` is not given.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "archtui").map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Config {
+    /// Reads `explicit` (from `--config`; it must exist) or else the file at
+    /// [`default_path`] (which need not).
+    pub fn load(explicit: Option<&Path>) -> Result<Self, InputError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match default_path() {
+                Some(p) if p.exists() => p,
+                _ => return Ok(Self::default()),
+            },
+        };
+        let name = path.to_string_lossy().into_owned();
+        let source = crate::input_file::read(&name)?;
+        Self::parse(&name, &source).map_err(|e| {
+            if crate::input_file::quotable(&name) {
+                e
+            } else {
+                crate::input_file::redact(e, "config file")
+            }
+        })
+    }
+
+    /// Reads config text; `origin` names it in errors.
+    pub fn parse(origin: &str, source: &str) -> Result<Self, InputError> {
+        let file: File =
+            toml::from_str(source).map_err(|e| InputError::from_toml(origin, source, &e))?;
+        let at = |span: std::ops::Range<usize>, message: String| {
+            InputError::at(origin, source, span, message)
+        };
+        let mut config = Config {
+            path: Some(PathBuf::from(origin)),
+            screenshot_dir: file.screenshot_dir.map(PathBuf::from),
+            ..Config::default()
+        };
+        if let Some(p) = file.preset {
+            crate::preset::load(p.get_ref()).map_err(|e| {
+                at(
+                    p.span(),
+                    format!("preset `{}` does not load: {}", p.get_ref(), e.message),
+                )
+            })?;
+            config.preset = Some(p.into_inner());
+        }
+        if let Some(s) = file.speed {
+            let speed = *s.get_ref();
+            match SPEEDS.iter().find(|&&x| i64::from(x) == speed) {
+                Some(&x) => config.speed = Some(x),
+                None => {
+                    return Err(at(
+                        s.span(),
+                        format!(
+                            "speed {speed} is not one of {SPEEDS:?} (simulated seconds a second)"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(t) = file.theme {
+            config.high_contrast = match t.get_ref().as_str() {
+                "default" => false,
+                "high-contrast" => true,
+                other => {
+                    return Err(at(
+                        t.span(),
+                        format!("unknown theme `{other}`: `default` or `high-contrast`"),
+                    ));
+                }
+            };
+        }
+        for (part, color) in file.colors {
+            if !COLOR_PARTS.iter().any(|(p, _)| p == part.get_ref()) {
+                let parts: Vec<&str> = COLOR_PARTS.iter().map(|(p, _)| *p).collect();
+                return Err(at(
+                    part.span(),
+                    format!(
+                        "no colour `{}` in a theme: one of {}",
+                        part.get_ref(),
+                        parts.join(", ")
+                    ),
+                ));
+            }
+            let c = Color::from_str(color.get_ref()).map_err(|_| {
+                at(
+                    color.span(),
+                    format!(
+                        "`{}` is not a colour: a name (red, lightcyan, darkgray), #rrggbb or 0–255",
+                        color.get_ref()
+                    ),
+                )
+            })?;
+            config.palette.0.push((part.into_inner(), c));
+        }
+        for (name, keys) in &file.keys {
+            let list: Vec<&str> = match keys.get_ref() {
+                Keys::One(k) => vec![k.as_str()],
+                Keys::Many(ks) => ks.iter().map(String::as_str).collect(),
+            };
+            config
+                .keymap
+                .rebind(name.get_ref(), &list)
+                .map_err(|e| at(name.span(), e))?;
+        }
+        if let Some((key, a, b)) = config.keymap.clash() {
+            // Point at the binding the file changed (either of the two).
+            let span = [b, a]
+                .iter()
+                .find_map(|x| file.keys.keys().find(|k| *k.get_ref() == x.name()))
+                .map_or(0..0, |k| k.span());
+            return Err(at(
+                span,
+                format!(
+                    "`{key}` would be bound twice: to `{}` and to `{}`",
+                    a.name(),
+                    b.name()
+                ),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// The theme to start in: `--high-contrast` or the file's, custom colours applied.
+    pub fn theme(&self, high_contrast_flag: bool) -> Theme {
+        self.palette
+            .apply(Theme::from_env(high_contrast_flag || self.high_contrast))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_good_file_sets_everything() {
+        let c = Config::parse(
+            "c.toml",
+            "preset = \"1k\"\nspeed = 10\ntheme = \"high-contrast\"\n\
+             [colors]\nok = \"#00ff00\"\nbar = \"black\"\n[keys]\npause = \"p\"\nlegend = [\"F\", \"i\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.preset.as_deref(), Some("1k"));
+        assert_eq!(c.speed, Some(10));
+        assert!(c.high_contrast);
+        assert_eq!(c.palette.0[1], ("ok".to_string(), Color::Rgb(0, 255, 0)));
+        assert_eq!(c.keymap.first(super::super::keys::Cmd::Legend), "F");
+    }
+
+    #[test]
+    fn a_bad_file_names_line_and_column() {
+        let cases = [
+            ("speed = 7\n", (1, 9), "speed 7 is not one of"),
+            ("theme = \"pink\"\n", (1, 9), "unknown theme `pink`"),
+            (
+                "[colors]\nok = \"reddish\"\n",
+                (2, 6),
+                "`reddish` is not a colour",
+            ),
+            ("[colors]\nsky = \"red\"\n", (2, 1), "no colour `sky`"),
+            ("[keys]\nfly = \"f\"\n", (2, 1), "no action `fly`"),
+            (
+                "[keys]\npause = \"q\"\n",
+                (2, 1),
+                "`q` would be bound twice",
+            ),
+            ("[keys]\npause = \"F13\"\n", (2, 1), "`F13` is not a key"),
+            (
+                "preset = \"nope\"\n",
+                (1, 10),
+                "preset `nope` does not load",
+            ),
+            ("sped = 10\n", (1, 1), "unknown field `sped`"),
+        ];
+        for (text, (line, column), message) in cases {
+            let e = Config::parse("c.toml", text).unwrap_err();
+            let loc = e.location.as_ref().expect(text);
+            assert_eq!((loc.line, loc.column), (line, column), "{text}: {e}");
+            assert!(e.to_string().contains(message), "{text}: {e}");
+        }
+    }
+}
