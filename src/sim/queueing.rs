@@ -48,9 +48,11 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
     if c > EXACT_UP_TO {
         return libm::log(erlang_b_normal(c, load));
     }
-    if load < 1e-30 {
-        // Only the last Poisson term counts: B = a^c/c! to every digit a float has.
-        return c * libm::log(load) - libm::lgamma(c + 1.0);
+    if c > load + 10.0 * load.sqrt() + 20.0 {
+        // B = (a^c/c!)/Σ_{k≤c} a^k/k!, and with c this far above a the sum is e^a·P(N ≤ c)
+        // for N ~ Poisson(a), P(N > c) below 1e-30: so B is a^c·e^−a/c! to every digit a
+        // float has, at the cost of one lgamma instead of c steps.
+        return c * libm::log(load) - load - libm::lgamma(c + 1.0);
     }
     // The stable recursion for 1/B: 1/B(k) = 1 + (k/a)·1/B(k−1), every term positive. Taken
     // two servers at a time — 1/B(k+1) = 1 + (k+1)/a + 1/B(k−1)·k(k+1)/a² — it is one
@@ -262,6 +264,30 @@ mod tests {
                 let got = erlang_b(f64::from(c), a);
                 let error = (got - want).abs() / want;
                 assert!(error < 1e-12, "c={c} ρ={rho}: {got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn far_below_capacity_the_closed_form_matches_the_recursion() {
+        for c in [21.0f64, 40.0, 64.0, 100.0, 256.0] {
+            for a in [1e-6f64, 0.5, 3.0, 10.0, 30.0, 150.0] {
+                if c <= a + 10.0 * a.sqrt() + 20.0 {
+                    continue;
+                }
+                // 1/B by the plain recursion, scaled by 1e200 as it grows.
+                let (mut r, mut shrink, mut ln_scale) = (1.0f64, 1.0, 0.0);
+                for k in 1..=(c as u32) {
+                    r = shrink + r * f64::from(k) / a;
+                    if r > 1e200 {
+                        r /= 1e200;
+                        shrink /= 1e200;
+                        ln_scale += 1e200f64.ln();
+                    }
+                }
+                let want = -(r.ln() + ln_scale);
+                let got = ln_erlang_b(c, a);
+                assert!((got - want).abs() < 1e-10 * want.abs().max(1.0), "c={c} a={a}: {got} vs {want}");
             }
         }
     }
