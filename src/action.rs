@@ -236,11 +236,14 @@ impl Action {
             ),
             Action::HotShard { database, .. } => {
                 one_of(
-                    "database",
+                    "database or DynamoDB table",
                     Some(database),
-                    ids_of(&|k| matches!(k, Kind::Database(_))),
+                    ids_of(&|k| matches!(k, Kind::Database(_) | Kind::KvStore(_))),
                 )?;
                 let id = arch.find(database).expect("checked above");
+                if matches!(arch.graph[id].kind, Kind::KvStore(_)) {
+                    return Ok(()); // a hot key heats one of the table's own partitions
+                }
                 let siblings = arch.routes.iter().any(|r| {
                     r.next
                         .iter()

@@ -251,7 +251,13 @@ impl Simulation {
     fn sum_skew(&mut self) {
         self.skew.iter_mut().for_each(|x| *x = 1.0);
         for f in &self.hot_shards {
-            self.skew[f.value.0.index()] *= f.value.1;
+            // A hot key in a DynamoDB table heats one of its partitions, not the table's share.
+            if !matches!(
+                self.arch.graph[f.value.0].kind,
+                crate::arch::Kind::KvStore(_)
+            ) {
+                self.skew[f.value.0.index()] *= f.value.1;
+            }
         }
     }
 

@@ -6,6 +6,8 @@
 
 mod pool;
 
+use super::events::EventKind;
+use super::partitions::Table;
 use super::station::{Capacity, Delay, StationTick};
 use super::worker_loop::{Answer, drain_rate};
 use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
@@ -300,6 +302,70 @@ impl Simulation {
         [fixed, dynamic - writes, writes, 0.0]
     }
 
+    /// A DynamoDB table: it answers in its fixed latency what its partitions take, and
+    /// throttles the rest at once (see `partitions`).
+    fn process_table(&mut self, n: NodeId, inflow: PerClass<f64>, fixed_s: f64, t: f64) {
+        let sc = &mut self.scratch;
+        sc.set_delay(n, Delay::fixed(fixed_s));
+        let (reads, writes) = (inflow[STATIC] + inflow[READ], inflow[WRITE] + inflow[JOB]);
+        let hot: f64 = self
+            .hot_shards
+            .iter()
+            .filter(|h| h.value.0 == n)
+            .map(|h| h.value.1)
+            .product();
+        let table = self.tables[n.index()].get_or_insert_with(|| {
+            // It has been running for days: its previous peak is the peak hour's load.
+            let traffic = &self.arch.traffic;
+            let hour = (traffic.start_hour + t / 3_600.0).rem_euclid(24.0);
+            let now = traffic.curve(hour).max(1e-9);
+            Table::new(reads / now, writes / now)
+        });
+        let [read_share, write_share] = table.tick(self.t, reads, writes, hot);
+        for (k, &amount) in inflow.iter().enumerate() {
+            let share = if k == STATIC || k == READ {
+                read_share
+            } else {
+                write_share
+            };
+            let throttled = amount * share;
+            if throttled > 0.0 {
+                sc.fail(n, k, throttled, FAST_FAIL_S);
+            }
+            sc.finish(n, k, amount - throttled);
+        }
+        let share = (reads * read_share + writes * write_share) / (reads + writes).max(1e-12);
+        let id = &self.arch.graph[n].id;
+        match (table.throttling, share > THROTTLE_NOTICED) {
+            (false, true) => {
+                table.throttling = true;
+                let why = if hot > 1.0 {
+                    format!("a partition takes ×{hot} its share")
+                } else {
+                    "traffic beyond double its previous peak".to_string()
+                };
+                self.events.push(
+                    EventKind::Saturated,
+                    Some(id),
+                    format!(
+                        "DynamoDB throttles {:.1}% of requests: {why} (each of its {} partitions serves 3,000 reads or 1,000 writes a second)",
+                        share * 100.0,
+                        table.partitions()
+                    ),
+                );
+            }
+            (true, false) => {
+                table.throttling = false;
+                self.events.push(
+                    EventKind::Recovered,
+                    Some(id),
+                    "DynamoDB no longer throttles".to_string(),
+                );
+            }
+            _ => {}
+        }
+    }
+
     fn process(&mut self, n: NodeId, t: f64) {
         let arch = self.arch.clone();
         let component = &arch.graph[n];
@@ -358,6 +424,9 @@ impl Simulation {
                 if let Some(origin) = origin {
                     sc.forward(n, STATIC, origin.to, inflow[STATIC] - hits);
                 }
+            }
+            (Kind::KvStore(_), _) if component.region.is_none_or(|r| !self.region_down[r]) => {
+                self.process_table(n, inflow, fixed_s, t);
             }
             (Kind::ObjectStore(_) | Kind::KvStore(_), _) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
@@ -736,6 +805,8 @@ const CLASS: [Class; 4] = [Class::Static, Class::Read, Class::Write, Class::Job]
 /// How long a pool waits for its cache before treating the read as failed. Assumption: Redis
 /// clients commonly time out a command after about a second.
 const CACHE_TIMEOUT_S: f64 = 1.0;
+/// Share of a table's requests throttled that makes an event (as errors above 0.1 % do).
+const THROTTLE_NOTICED: f64 = 0.001;
 
 fn add(a: PerClass<f64>, b: PerClass<f64>) -> PerClass<f64> {
     [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]

@@ -28,6 +28,7 @@ pub mod held;
 pub mod latency;
 pub mod latency_window;
 mod measure;
+pub mod partitions;
 pub mod pool;
 pub mod popularity;
 pub mod queue;
@@ -161,6 +162,8 @@ pub struct Simulation {
     hot_shards: Vec<Timed<(NodeId, f64)>>,
     /// Multiplier on each component's share of traffic among its siblings (hot shards).
     skew: Vec<f64>,
+    /// Each DynamoDB table's partitions, from its first second on.
+    tables: Vec<Option<partitions::Table>>,
     /// Added latency per component now (milliseconds).
     extra_ms: Vec<f64>,
     events: Events,
@@ -269,6 +272,7 @@ impl Simulation {
             totals: Totals::default(),
             slo: SloWindow::default(),
             skew: vec![1.0; n],
+            tables: vec![None; n],
             extra_ms: vec![0.0; n],
             traffic_rng: SimRng::new(seed, Stream::Traffic),
             latency_rng: SimRng::new(seed, Stream::Latency),

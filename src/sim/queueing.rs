@@ -287,7 +287,10 @@ mod tests {
                 }
                 let want = -(r.ln() + ln_scale);
                 let got = ln_erlang_b(c, a);
-                assert!((got - want).abs() < 1e-10 * want.abs().max(1.0), "c={c} a={a}: {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-10 * want.abs().max(1.0),
+                    "c={c} a={a}: {got} vs {want}"
+                );
             }
         }
     }
