@@ -305,3 +305,50 @@ fn replicas_fall_behind_a_backed_up_writer_and_serve_stale_reads() {
         .sum();
     assert_eq!(fresh, 0.0);
 }
+
+/// DynamoDB: a hot key throttles one partition while the table has room; the rest of the
+/// table serves, the SDK retries what was throttled, and the events say so.
+#[test]
+fn a_hot_key_throttles_a_dynamodb_table_that_has_room() {
+    let (s, m) = run_with_metrics("1m", 1, "25m", &["10m=hot-shard:kv:3x:10m"]);
+    let errors = |from, to| common::mean(&m, from, to, &["error_rate"]);
+    let throttling: Vec<_> = s
+        .events
+        .iter()
+        .filter(|e| {
+            e.component.as_deref() == Some("kv")
+                && ["saturated", "recovered"].contains(&e.kind.as_str())
+        })
+        .collect();
+    assert_eq!(throttling.len(), 2, "{throttling:?}");
+    assert_eq!(throttling[0].kind.as_str(), "saturated");
+    assert!(
+        throttling[0].message.contains("a partition takes ×3"),
+        "{throttling:?}"
+    );
+    assert_eq!(throttling[0].t, 600);
+    assert_eq!(throttling[1].kind.as_str(), "recovered");
+    assert_eq!(throttling[1].t, 1_200);
+    // The SDK retries what was throttled: hundreds of the app's calls a second, and
+    // users see only what outlasts the retries.
+    let retries = |from, to| common::mean(&m, from, to, &["rps_call_retries"]);
+    assert!(
+        retries(610, 1_190) > 500.0 + 10.0 * retries(300, 600),
+        "{}",
+        retries(610, 1_190)
+    );
+    assert_eq!(errors(300, 600), 0.0);
+    assert!(
+        errors(610, 1_190) > 0.0 && errors(610, 1_190) < 0.001,
+        "{}",
+        errors(610, 1_190)
+    );
+    assert!(retries(1_260, 1_500) <= retries(300, 600) + 1.0);
+    // Without the hot key the table throttles nothing.
+    let (calm, _) = run_with_metrics("1m", 1, "25m", &[]);
+    assert!(
+        calm.events
+            .iter()
+            .all(|e| e.component.as_deref() != Some("kv"))
+    );
+}

@@ -184,11 +184,15 @@ impl Simulation {
                     value: (n, *factor),
                     until: until(duration),
                 });
+                let what = match arch.graph[n].kind {
+                    crate::arch::Kind::KvStore(_) => "hot key: one partition takes",
+                    _ => "hot shard:",
+                };
                 self.events.push(
                     EventKind::Fault,
                     Some(database),
                     format!(
-                        "hot shard: ×{factor} its fair share of traffic{}",
+                        "{what} ×{factor} its fair share of traffic{}",
                         for_how_long(duration)
                     ),
                 );
