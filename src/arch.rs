@@ -282,6 +282,8 @@ pub struct Fixed {
 pub struct KvStore {
     pub latency_ms: f64,
     pub share: f64,
+    /// Reads and writes a second it takes at once, whatever its previous peak (0: none).
+    pub warm: [f64; 2],
 }
 
 #[derive(Debug, Clone)]

@@ -310,7 +310,7 @@ fn replicas_fall_behind_a_backed_up_writer_and_serve_stale_reads() {
 /// table serves, the SDK retries what was throttled, and the events say so.
 #[test]
 fn a_hot_key_throttles_a_dynamodb_table_that_has_room() {
-    let (s, m) = run_with_metrics("1m", 1, "25m", &["10m=hot-shard:kv:3x:10m"]);
+    let (s, m) = run_with_metrics("1m", 1, "25m", &["10m=hot-shard:kv:6x:10m"]);
     let errors = |from, to| common::mean(&m, from, to, &["error_rate"]);
     let throttling: Vec<_> = s
         .events
@@ -323,7 +323,7 @@ fn a_hot_key_throttles_a_dynamodb_table_that_has_room() {
     assert_eq!(throttling.len(), 2, "{throttling:?}");
     assert_eq!(throttling[0].kind.as_str(), "saturated");
     assert!(
-        throttling[0].message.contains("a partition takes ×3"),
+        throttling[0].message.contains("a partition takes ×6"),
         "{throttling:?}"
     );
     assert_eq!(throttling[0].t, 600);

@@ -518,6 +518,10 @@ impl<'a> Builder<'a> {
             KindSpec::KvStore(s) => Kind::KvStore(KvStore {
                 latency_ms: s.latency_ms.map_or(d::KV_MS, |v| v.get()),
                 share: s.share.map_or(1.0, |v| v.get()),
+                warm: [
+                    s.warm_reads.map_or(0.0, |v| v.get()),
+                    s.warm_writes.map_or(0.0, |v| v.get()),
+                ],
             }),
             KindSpec::LoadBalancer(s) => Kind::LoadBalancer(LoadBalancer {
                 algorithm: s.algorithm.unwrap_or(d::LB_ALGORITHM),

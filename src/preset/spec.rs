@@ -435,4 +435,8 @@ pub struct KvStoreSpec {
     pub region: Option<Id>,
     pub latency_ms: Option<Millis>,
     pub share: Option<Weight>,
+    /// Reads and writes a second the table takes at once ("warm throughput", pre-warmed),
+    /// beyond double its previous peak.
+    pub warm_reads: Option<OpsPerSecond>,
+    pub warm_writes: Option<OpsPerSecond>,
 }

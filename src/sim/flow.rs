@@ -314,12 +314,28 @@ impl Simulation {
             .filter(|h| h.value.0 == n)
             .map(|h| h.value.1)
             .product();
+        if self.tables[n.index()].is_none() && reads + writes <= 0.0 {
+            // A standby region's table: it is sized when traffic first reaches it (a global
+            // table's replica has taken the same writes all along).
+            for (k, &amount) in inflow.iter().enumerate() {
+                sc.finish(n, k, amount);
+            }
+            return;
+        }
         let table = self.tables[n.index()].get_or_insert_with(|| {
-            // It has been running for days: its previous peak is the peak hour's load.
+            // It has been running for days: its previous peak is the peak hour's load, unless
+            // it was warmed for more.
             let traffic = &self.arch.traffic;
             let hour = (traffic.start_hour + t / 3_600.0).rem_euclid(24.0);
             let now = traffic.curve(hour).max(1e-9);
-            Table::new(reads / now, writes / now)
+            let warm = match &self.arch.graph[n].kind {
+                Kind::KvStore(kv) => kv.warm,
+                _ => [0.0; 2],
+            };
+            Table::new(
+                (reads / now).max(warm[0] / 2.0),
+                (writes / now).max(warm[1] / 2.0),
+            )
         });
         let [read_share, write_share] = table.tick(self.t, reads, writes, hot);
         for (k, &amount) in inflow.iter().enumerate() {
