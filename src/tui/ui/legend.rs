@@ -154,9 +154,8 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     let col_w = ((avail + 1) / ncols - 1).min(60);
     let sections = lines(t, col_w);
     let total: usize = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
-    let inner_h = usize::from(area.height.saturating_sub(2));
     // Sections in order, a column filled before the next starts.
-    let per = total.div_ceil(ncols).max(inner_h.min(total));
+    let per = total.div_ceil(ncols);
     let mut columns: Vec<Vec<Line>> = vec![Vec::new()];
     for section in sections {
         let col = columns.last_mut().expect("a column");
