@@ -110,6 +110,9 @@ pub enum Command {
                       2 on a bad drill file."
     )]
     Drill(DrillArgs),
+    /// Lose each failure domain (region, AZ, instance, cache, database writer) at the preset's
+    /// peak hour and rank what users saw over the next hour: down, breach or absorbed.
+    Analyze(AnalyzeArgs),
     /// Print a shell completion script, e.g. `archtui completions bash > ~/.local/share/bash-completion/completions/archtui`.
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
@@ -118,6 +121,29 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `archtui man > ~/.local/share/man/man1/archtui.1`.
     Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// A built-in preset (100, 1k, 10k, 100k, 1m, 10m) or the path to a preset file.
+    #[arg(value_name = "PRESET|FILE")]
+    pub preset: String,
+
+    /// Seed of the runs (each failure domain runs from the same state).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Print the report as one JSON object.
+    #[arg(long, conflicts_with = "md")]
+    pub json: bool,
+
+    /// Print the report as Markdown (for handouts).
+    #[arg(long)]
+    pub md: bool,
+
+    /// Threads to run on (default: every core). The report is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,6 +6,7 @@
 //! numbers, bit for bit.
 
 pub mod action;
+pub mod analysis;
 pub mod arch;
 pub mod drill;
 pub mod escape;

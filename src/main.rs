@@ -77,6 +77,7 @@ impl From<std::io::Error> for Failure {
 fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCode, Failure> {
     match &cli.command {
         Some(cli::Command::Drill(args)) => return drill_cmd::run(args),
+        Some(cli::Command::Analyze(args)) => return analyze(args),
         Some(cli::Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut cli::Cli::command(), "archtui", &mut out);
@@ -110,6 +111,33 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
         }
     };
     run_headless(&cli, arch, seed, duration, &injections)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `archtui analyze`: every failure domain of a preset, worst first.
+fn analyze(args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
+    let arch = Arc::new(archtui::preset::load(&args.preset)?);
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n as usize,
+    );
+    let runs = archtui::analysis::domains::of(&arch).len() as u64 + 1;
+    let bar = std::sync::Mutex::new(progress::Progress::counting(runs, "runs"));
+    let report = archtui::analysis::analyze(arch, args.seed, threads, |done, _| {
+        if let Some(bar) = bar.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            bar.update(done as u64);
+        }
+    });
+    drop(bar);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else if args.md {
+        write!(out, "{}", archtui::analysis::render::markdown(&report))?;
+    } else {
+        write!(out, "{}", archtui::analysis::render::text(&report))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,6 +9,8 @@ const EVERY: Duration = Duration::from_millis(100);
 
 pub struct Progress {
     total: u64,
+    /// What is counted, when it is not simulated time.
+    counting: Option<&'static str>,
     last: Option<Instant>,
     shown: bool,
 }
@@ -18,8 +20,17 @@ impl Progress {
     pub fn new(total: u64) -> Option<Self> {
         std::io::stderr().is_terminal().then_some(Self {
             total: total.max(1),
+            counting: None,
             last: None,
             shown: false,
+        })
+    }
+
+    /// A bar for `total` things of a kind (`what`), e.g. failure domains.
+    pub fn counting(total: u64, what: &'static str) -> Option<Self> {
+        Self::new(total).map(|p| Self {
+            counting: Some(what),
+            ..p
         })
     }
 
@@ -36,12 +47,18 @@ impl Progress {
         }
         self.last = Some(now);
         let filled = (done.min(self.total) as usize * WIDTH) / self.total as usize;
+        let of = match self.counting {
+            Some(what) => format!("{} {what}", self.total),
+            None => format!(
+                "{} simulated",
+                archtui::units::Duration::from_secs(self.total)
+            ),
+        };
         let line = format!(
-            "\r[{}{}] {:>3}% of {} simulated",
+            "\r[{}{}] {:>3}% of {of}",
             "#".repeat(filled),
             "-".repeat(WIDTH - filled),
             done * 100 / self.total,
-            archtui::units::Duration::from_secs(self.total)
         );
         // A terminal that cannot be written to costs the bar, never the run.
         let _ = std::io::stderr().write_all(line.as_bytes());

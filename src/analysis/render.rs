@@ -1,0 +1,123 @@
+//! The analysis as a table for the terminal and as Markdown for handouts.
+
+use super::Report;
+use crate::headless::clock;
+use std::fmt::Write;
+
+fn after(seconds: Option<u64>) -> String {
+    match seconds {
+        Some(0) => "-".into(),
+        Some(s) => clock(s),
+        None => "not within 1 h".into(),
+    }
+}
+
+fn p99(ms: f64) -> String {
+    if ms >= 1_000.0 {
+        format!("{:.1} s", ms / 1_000.0)
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+fn heading(r: &Report) -> String {
+    format!(
+        "Each failure domain of `{}` lost at its peak hour ({} into the run, seed {}) and \
+         watched for an hour beside the same hour without it: availability {:.3}%, worst \
+         minute's p99 {}.",
+        crate::escape::line(&r.preset),
+        clock(r.fault_at_s),
+        r.seed,
+        r.baseline.availability * 100.0,
+        p99(r.baseline.worst_minute_p99_ms)
+    )
+}
+
+/// A plain table, worst first.
+pub fn text(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}\n", heading(r));
+    let width = r
+        .domains
+        .iter()
+        .map(|d| d.name.len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let _ = writeln!(
+        out,
+        "{:<width$}  {:<8}  {:>12}  {:>9}  {:>9}  {:>14}  {:>14}",
+        "domain", "verdict", "availability", "p99", "error-min", "errors over", "SLO met again"
+    );
+    for d in &r.domains {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<8}  {:>11.3}%  {:>9}  {:>9.1}  {:>14}  {:>14}",
+            d.name,
+            d.verdict.as_str(),
+            d.hour.availability * 100.0,
+            p99(d.hour.worst_minute_p99_ms),
+            d.hour.error_minutes,
+            after(d.errors_over_after_s),
+            after(d.recovered_after_s)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nOn every path from the entry to some data (the graph alone): {}",
+        r.graph_single_points.join(", ")
+    );
+    for g in &r.disagreements {
+        let _ = writeln!(
+            out,
+            "  {}: the graph says a single point; {}",
+            g.component, g.why
+        );
+    }
+    out
+}
+
+/// The same as Markdown.
+pub fn markdown(r: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Failure domains of `{}`\n\n{}\n",
+        crate::escape::line(&r.preset),
+        heading(r)
+    );
+    let _ = writeln!(
+        out,
+        "| domain | verdict | availability | worst minute's p99 | error-minutes | errors over after | SLO met again after |\n|---|---|---|---|---|---|---|"
+    );
+    for d in &r.domains {
+        let _ = writeln!(
+            out,
+            "| {} | **{}** | {:.3}% | {} | {:.1} | {} | {} |",
+            d.name,
+            d.verdict.as_str(),
+            d.hour.availability * 100.0,
+            p99(d.hour.worst_minute_p99_ms),
+            d.hour.error_minutes,
+            after(d.errors_over_after_s),
+            after(d.recovered_after_s)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nOn every path from the entry to some data (the graph alone): {}.\n",
+        r.graph_single_points
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for g in &r.disagreements {
+        let _ = writeln!(
+            out,
+            "- `{}`: the graph says a single point; {}.",
+            g.component, g.why
+        );
+    }
+    out
+}
