@@ -6,6 +6,7 @@
 //! copy that loses nothing. The domains run on every core; each is a pure function of the
 //! preset, the seed and its fault, so the report is the same whatever the number of threads.
 
+pub mod capacity;
 pub mod domains;
 pub mod graph;
 pub mod render;
@@ -102,10 +103,12 @@ pub struct Report {
     pub graph_single_points: Vec<String>,
     /// Where the graph and the simulation disagree, and why.
     pub disagreements: Vec<Disagreement>,
+    /// The most users it holds over a day, what breaks first, and each component's room.
+    pub capacity: capacity::Capacity,
 }
 
 /// Analyses `arch` at `seed` on `threads` threads, calling `progress(done, total)` as domains
-/// finish.
+/// finish (the capacity search follows them).
 pub fn analyze(
     arch: Arc<Architecture>,
     seed: u64,
@@ -181,6 +184,7 @@ pub fn analyze(
     });
     let points = graph::single_points(&arch);
     let disagreements = disagreements(&arch, &points, &domains, &out);
+    let capacity = capacity::search(&arch, seed, threads);
     Report {
         preset: arch.name.clone(),
         seed,
@@ -190,6 +194,7 @@ pub fn analyze(
         domains: out,
         graph_single_points: points.iter().map(|&n| arch.graph[n].id.clone()).collect(),
         disagreements,
+        capacity,
     }
 }
 

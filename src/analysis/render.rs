@@ -33,6 +33,35 @@ fn heading(r: &Report) -> String {
     )
 }
 
+fn users(n: f64) -> String {
+    crate::headless::count(n.round() as u64)
+}
+
+/// One line on capacity.
+fn capacity(r: &Report) -> String {
+    let c = &r.capacity;
+    if c.beyond_search {
+        return format!(
+            "Capacity: holds {} users over a day (ten times its own) and more: not searched further.",
+            users(c.users)
+        );
+    }
+    let room: Vec<String> = c
+        .headroom
+        .iter()
+        .take(3)
+        .map(|h| format!("{} {:.0}%", h.component, h.peak_utilization * 100.0))
+        .collect();
+    format!(
+        "Capacity: holds {} users over a day within its SLO ({:.1}× its own); beyond, {} breaks first. \
+         Busiest at its own users' peak: {}.",
+        users(c.users),
+        c.multiple,
+        c.bottleneck.as_deref().unwrap_or("nothing in particular"),
+        room.join(", ")
+    )
+}
+
 /// A plain table, worst first.
 pub fn text(r: &Report) -> String {
     let mut out = String::new();
@@ -74,6 +103,7 @@ pub fn text(r: &Report) -> String {
             g.component, g.why
         );
     }
+    let _ = writeln!(out, "\n{}", capacity(r));
     out
 }
 
@@ -119,5 +149,6 @@ pub fn markdown(r: &Report) -> String {
             g.component, g.why
         );
     }
+    let _ = writeln!(out, "\n{}", capacity(r));
     out
 }

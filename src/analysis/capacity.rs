@@ -1,0 +1,205 @@
+//! Capacity: the most users an architecture holds over a whole simulated day within its SLO,
+//! what breaks first beyond it, and how much room each component has at the preset's own
+//! users.
+//!
+//! Each candidate is a 24-hour run from the preset's start hour (the SLO judged over the day,
+//! as `--headless` judges it; a day that has already failed more than its SLO allows stops
+//! early). The search assumes more users never hold when fewer did not; each round runs three
+//! candidates at once, spread evenly on a logarithmic scale over what is left of the bracket,
+//! until its ends are within 2 % of each other.
+
+use crate::arch::{Architecture, Kind, NodeId};
+use crate::report::Summary;
+use crate::sim::{NodeState, Simulation};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The bracket's ends are this close when the search stops (ratio).
+const PRECISION: f64 = 1.02;
+/// The search looks this far above and below the preset's own users.
+const MOST: f64 = 10.0;
+const LEAST: f64 = 0.1;
+/// Candidates a round of the search: the bracket shrinks fourfold a round.
+const CANDIDATES: usize = 3;
+/// How many more requests than the traffic curve's a day may count (drift, retries).
+const DAY_COUNT_MARGIN: f64 = 1.25;
+
+/// How much more a component could take at the preset's own users.
+#[derive(Debug, Clone, Serialize)]
+pub struct Headroom {
+    pub component: String,
+    /// Its highest utilisation over the day (offered work over capacity).
+    pub peak_utilization: f64,
+    /// 1 / peak utilisation: how many times the load it could take as it is sized at the peak.
+    pub headroom: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Capacity {
+    /// The most users found to hold (a lower bound, within 2 % of the first that does not).
+    pub users: f64,
+    /// `users` over the preset's own users.
+    pub multiple: f64,
+    /// Whether even `MOST` times the preset's users hold (then `users` is that, not a limit).
+    pub beyond_search: bool,
+    /// The component most loaded at the peak of the first day that does not hold.
+    pub bottleneck: Option<String>,
+    /// Every component with capacity, least room first, at the preset's own users.
+    pub headroom: Vec<Headroom>,
+}
+
+/// What a day at some number of users showed.
+struct Day {
+    holds: bool,
+    /// Each component's highest utilisation (None for those without capacity).
+    peak: Vec<Option<f64>>,
+}
+
+/// Whether `arch` holds `users` over a day within its SLO.
+pub fn holds(arch: &Architecture, users: f64, seed: u64) -> bool {
+    day(arch, users, seed).holds
+}
+
+fn day(arch: &Architecture, users: f64, seed: u64) -> Day {
+    let mut arch = arch.clone();
+    crate::preset::set_users(&mut arch, users).expect("users within the model's range");
+    let arch = Arc::new(arch);
+    // A day that has failed more requests than its SLO allows of a whole day's (with room for
+    // drift and spikes in the count) cannot hold any more: it stops there.
+    let traffic = &arch.traffic;
+    let day_requests: f64 = (0..1_440)
+        .map(|m| traffic.peak_rps() * traffic.curve(f64::from(m) / 60.0) * 60.0)
+        .sum();
+    let allowed = |share: f64| share * day_requests * DAY_COUNT_MARGIN;
+    let mut sim = Simulation::new(arch.clone(), seed);
+    let mut peak: Vec<Option<f64>> = vec![None; arch.node_count()];
+    for _ in 0..86_400 {
+        sim.step();
+        let totals = sim.totals();
+        if totals.failed > allowed(1.0 - arch.slo.availability) || totals.slow > allowed(0.01) {
+            return Day {
+                holds: false,
+                peak: with(peak, &sim, &arch),
+            };
+        }
+        peak = with(peak, &sim, &arch);
+    }
+    Day {
+        holds: Summary::of(&sim, Vec::new()).slo_met,
+        peak,
+    }
+}
+
+/// `peak` raised to this second's utilisations.
+fn with(mut peak: Vec<Option<f64>>, sim: &Simulation, arch: &Architecture) -> Vec<Option<f64>> {
+    for (n, _) in arch.nodes() {
+        if let Some(u) = utilization(sim, n) {
+            let p = peak[n.index()].get_or_insert(0.0);
+            *p = p.max(u);
+        }
+    }
+    peak
+}
+
+/// Offered work over capacity, for components that have a capacity.
+fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
+    let u = match sim.node(n) {
+        NodeState::Pool(p) => p.utilization,
+        NodeState::Database(db) => db.writer_utilization,
+        NodeState::Cache(c) => c.utilization,
+        _ => return None,
+    };
+    Some(if u.is_finite() { u } else { 1e9 })
+}
+
+/// Searches the capacity of `arch`, running up to `threads` days at once.
+pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
+    let own = arch.traffic.users;
+    // Runs the candidates `threads` at a time; each day depends only on its users.
+    let days = |candidates: &[f64]| -> Vec<Day> {
+        candidates
+            .chunks(threads.max(1))
+            .flat_map(|chunk| {
+                std::thread::scope(|s| {
+                    let runs: Vec<_> = chunk
+                        .iter()
+                        .map(|&u| s.spawn(move || day(arch, u, seed)))
+                        .collect();
+                    runs.into_iter()
+                        .map(|r| r.join().expect("a day runs"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect()
+    };
+    let mut first = days(&[own, own * MOST]).into_iter();
+    let (at_own, at_most) = (first.next().expect("two"), first.next().expect("two"));
+    let headroom = headroom(arch, &at_own);
+    if at_most.holds {
+        return Capacity {
+            users: own * MOST,
+            multiple: MOST,
+            beyond_search: true,
+            bottleneck: None,
+            headroom,
+        };
+    }
+    // The bracket: `lo` holds, `hi` does not.
+    let (mut lo, mut hi, mut failing) = if at_own.holds {
+        (own, own * MOST, at_most)
+    } else {
+        (own * LEAST, own, at_own)
+    };
+    while hi / lo > PRECISION {
+        // A fixed number of candidates a round, whatever the threads: the same search.
+        let k = CANDIDATES;
+        let step = (hi / lo).powf(1.0 / (k as f64 + 1.0));
+        let candidates: Vec<f64> = (1..=k).map(|i| lo * step.powi(i as i32)).collect();
+        let results = days(&candidates);
+        // The new bracket: the last candidate that holds and the first that does not.
+        let mut new_hi = None;
+        for (u, d) in candidates.iter().zip(results) {
+            if d.holds {
+                lo = *u;
+            } else {
+                new_hi = Some((*u, d));
+                break;
+            }
+        }
+        // When every candidate held, the bracket is now (the last of them, hi).
+        if let Some((u, d)) = new_hi {
+            hi = u;
+            failing = d;
+        }
+    }
+    Capacity {
+        users: lo,
+        multiple: lo / own,
+        beyond_search: false,
+        bottleneck: most_loaded(arch, &failing),
+        headroom,
+    }
+}
+
+fn most_loaded(arch: &Architecture, d: &Day) -> Option<String> {
+    arch.nodes()
+        .filter_map(|(n, c)| d.peak[n.index()].map(|u| (u, c.id.clone())))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+fn headroom(arch: &Architecture, d: &Day) -> Vec<Headroom> {
+    let mut out: Vec<Headroom> = arch
+        .nodes()
+        .filter(|(_, c)| !matches!(c.kind, Kind::Dns(_)))
+        .filter_map(|(n, c)| {
+            d.peak[n.index()].map(|u| Headroom {
+                component: c.id.clone(),
+                peak_utilization: u,
+                headroom: if u > 0.0 { 1.0 / u } else { f64::INFINITY },
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.peak_utilization.total_cmp(&a.peak_utilization));
+    out
+}
