@@ -31,6 +31,11 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub users: Option<f64>,
 
+    /// What if: override one preset field, e.g. `--set db.write_ms=20`, `--set app.hpa.max=800`,
+    /// `--set traffic.users=3000000` (repeatable; headless runs and `analyze` for now).
+    #[arg(long = "set", value_name = "COMPONENT.FIELD=VALUE", global = true)]
+    pub set: Vec<String>,
+
     /// Run without the dashboard, at full speed, and print a summary.
     #[arg(long)]
     pub headless: bool,

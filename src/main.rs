@@ -76,8 +76,15 @@ impl From<std::io::Error> for Failure {
 
 fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCode, Failure> {
     match &cli.command {
+        Some(cli::Command::Drill(_)) if !cli.set.is_empty() => {
+            return Err(InputError::new(
+                "--set",
+                "works with --headless and analyze for now, not drills",
+            )
+            .into());
+        }
         Some(cli::Command::Drill(args)) => return drill_cmd::run(args),
-        Some(cli::Command::Analyze(args)) => return analyze(args),
+        Some(cli::Command::Analyze(args)) => return analyze(&cli, args),
         Some(cli::Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut cli::Cli::command(), "archtui", &mut out);
@@ -95,6 +102,13 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
     if cli.list_presets {
         list_presets()?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if !cli.headless && !cli.set.is_empty() {
+        return Err(InputError::new(
+            "--set",
+            "works with --headless and analyze for now, not the dashboard",
+        )
+        .into());
     }
     if !cli.headless {
         return run_dashboard(&cli, duration_given.then_some(cli.duration), preset_given);
@@ -115,8 +129,8 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
 }
 
 /// `archtui analyze`: every failure domain of a preset, worst first.
-fn analyze(args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
-    let arch = Arc::new(archtui::preset::load(&args.preset)?);
+fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
+    let arch = Arc::new(archtui::preset::load_with(&args.preset, &overrides(cli)?)?);
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
@@ -250,8 +264,18 @@ fn check_terminal() -> Result<(), InputError> {
     ))
 }
 
+/// `--set` flags, parsed.
+fn overrides(cli: &cli::Cli) -> Result<Vec<preset::overrides::Override>, InputError> {
+    cli.set
+        .iter()
+        .map(|text| {
+            preset::overrides::Override::parse(text).map_err(|e| InputError::new("--set", e))
+        })
+        .collect()
+}
+
 fn load(cli: &cli::Cli) -> Result<Architecture, InputError> {
-    let mut arch = preset::load(&cli.preset)?;
+    let mut arch = preset::load_with(&cli.preset, &overrides(cli)?)?;
     if let Some(users) = cli.users {
         preset::set_users(&mut arch, users).map_err(|e| InputError::new("--users", e))?;
     }

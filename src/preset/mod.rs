@@ -3,6 +3,7 @@
 
 mod build;
 pub mod defaults;
+pub mod overrides;
 pub mod spec;
 
 use crate::arch::Architecture;
@@ -74,6 +75,31 @@ pub fn load(name_or_path: &str) -> Result<Architecture, InputError> {
             crate::input_file::redact(e, "preset")
         }
     })
+}
+
+/// Loads a preset as [`load`] does, with `--set` overrides applied to its text before it is
+/// checked. The preset itself must load first, so its own mistakes still point into its file.
+pub fn load_with(
+    name_or_path: &str,
+    sets: &[overrides::Override],
+) -> Result<Architecture, InputError> {
+    let arch = load(name_or_path)?;
+    if sets.is_empty() {
+        return Ok(arch);
+    }
+    let source = match builtin(name_or_path) {
+        Some(b) => b.source.to_string(),
+        None => read_text(name_or_path)?,
+    };
+    let flags = || {
+        sets.iter()
+            .map(|o| o.text.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let text = overrides::apply(&source, sets).map_err(|e| InputError::new("--set", e))?;
+    parse(&arch.name, "--set", &text)
+        .map_err(|e| InputError::new("--set", format!("`{}`: {}", flags(), e.message)))
 }
 
 /// How a file that may be read from another folder (a recording) should name this preset: a
