@@ -20,7 +20,12 @@ fn a_slower_database_is_slower_and_more_users_are_more_requests() {
     let base = summary(&[]);
     let slow = summary(&["db.read_ms=60", "db.write_ms=120"]);
     let p99 = |s: &Value| s["latency_ms"]["p99"].as_f64().unwrap();
-    assert!(p99(&slow) > p99(&base) * 1.2, "{} vs {}", p99(&slow), p99(&base));
+    assert!(
+        p99(&slow) > p99(&base) * 1.2,
+        "{} vs {}",
+        p99(&slow),
+        p99(&base)
+    );
     let more = summary(&["traffic.users=2000"]);
     let offered = |s: &Value| s["requests"]["offered"].as_f64().unwrap();
     assert!(offered(&more) > 1.9 * offered(&base));
