@@ -337,20 +337,15 @@ impl Simulation {
                 (writes / now).max(warm[1] / 2.0),
             )
         });
-        let [read_share, write_share] = table.tick(self.t, reads, writes, hot);
+        // Reads and writes share a partition's capacity: both lose the same share.
+        let share = table.tick(self.t, reads, writes, hot);
         for (k, &amount) in inflow.iter().enumerate() {
-            let share = if k == STATIC || k == READ {
-                read_share
-            } else {
-                write_share
-            };
             let throttled = amount * share;
             if throttled > 0.0 {
                 sc.fail(n, k, throttled, FAST_FAIL_S);
             }
             sc.finish(n, k, amount - throttled);
         }
-        let share = (reads * read_share + writes * write_share) / (reads + writes).max(1e-12);
         let id = &self.arch.graph[n].id;
         match (table.throttling, share > THROTTLE_NOTICED) {
             (false, true) => {

@@ -28,15 +28,13 @@ const NEW_TABLE_PARTITIONS: f64 = 4.0;
 /// How long a new peak takes to become the previous peak (seconds).
 const GROWTH_S: u64 = 1_800;
 
-/// One table's capacity and what it throttled last second.
+/// One table's capacity, and whether it is throttling.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The previous peak, in partitions' worth of load (reads/3,000 + writes/1,000).
     peak: f64,
     /// Busiest second of each minute not yet 30 minutes old, oldest first: (minute, load).
     recent: std::collections::VecDeque<(u64, f64)>,
-    /// Share of last second's reads and writes throttled.
-    pub throttled: [f64; 2],
     /// Whether it throttles enough to be told (an event when it starts and when it stops).
     pub throttling: bool,
 }
@@ -47,7 +45,6 @@ impl Table {
         Self {
             peak: load(peak_reads, peak_writes),
             recent: Default::default(),
-            throttled: [0.0; 2],
             throttling: false,
         }
     }
@@ -58,8 +55,9 @@ impl Table {
     }
 
     /// Second `now` brings `reads` and `writes`, one partition taking `hot` times its fair
-    /// share. Returns the shares of reads and of writes throttled.
-    pub fn tick(&mut self, now: u64, reads: f64, writes: f64, hot: f64) -> [f64; 2] {
+    /// share. Returns the share of its requests throttled: reads and writes alike, as they
+    /// share a partition's capacity.
+    pub fn tick(&mut self, now: u64, reads: f64, writes: f64, hot: f64) -> f64 {
         let demand = load(reads, writes);
         let partitions = self.partitions();
         // The hot partition's share of the keys, and the others' each.
@@ -78,9 +76,7 @@ impl Table {
             0.0
         };
         self.remember(now, demand * (1.0 - share));
-        // Reads and writes share a partition's capacity, so both lose the same share.
-        self.throttled = [share; 2];
-        self.throttled
+        share
     }
 
     /// Keeps the busiest second of each minute; a minute becomes part of the previous peak
@@ -115,9 +111,9 @@ mod tests {
         // Peak of 30,000 reads and 5,000 writes: 15 partitions' worth, so 30 partitions.
         let mut table = Table::new(30_000.0, 5_000.0);
         assert_eq!(table.partitions(), 30.0);
-        assert_eq!(table.tick(1, 59_000.0, 10_000.0, 1.0), [0.0; 2]);
+        assert_eq!(table.tick(1, 59_000.0, 10_000.0, 1.0), 0.0);
         // Three times the previous peak at once: a third of it is beyond 30 partitions.
-        let [reads, _] = table.tick(2, 90_000.0, 15_000.0, 1.0);
+        let reads = table.tick(2, 90_000.0, 15_000.0, 1.0);
         assert!((reads - 1.0 / 3.0).abs() < 1e-9, "{reads}");
     }
 
@@ -126,11 +122,10 @@ mod tests {
         let mut table = Table::new(30_000.0, 5_000.0);
         // At the old peak (half the table's room) one partition takes five times its share:
         // 2.5 times its limit, so it serves 40 % of its own traffic.
-        let [reads, writes] = table.tick(1, 30_000.0, 5_000.0, 5.0);
+        let throttled = table.tick(1, 30_000.0, 5_000.0, 5.0);
         let hot_traffic = 5.0 / 30.0;
         let want = hot_traffic * (1.0 - 1.0 / 2.5);
-        assert!((reads - want).abs() < 1e-9, "{reads} vs {want}");
-        assert_eq!(reads, writes);
+        assert!((throttled - want).abs() < 1e-9, "{throttled} vs {want}");
     }
 
     #[test]
@@ -146,6 +141,6 @@ mod tests {
         }
         // The 24,000 reads a second served half an hour ago are the new peak.
         assert_eq!(table.partitions(), 16.0);
-        assert_eq!(table.tick(1_900, 36_000.0, 0.0, 1.0), [0.0; 2]);
+        assert_eq!(table.tick(1_900, 36_000.0, 0.0, 1.0), 0.0);
     }
 }
