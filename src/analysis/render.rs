@@ -1,6 +1,6 @@
 //! The analysis as a table for the terminal and as Markdown for handouts.
 
-use super::Report;
+use super::{DomainResult, Report};
 use crate::headless::clock;
 use std::fmt::Write;
 
@@ -18,6 +18,19 @@ fn p99(ms: f64) -> String {
     } else {
         format!("{ms:.0} ms")
     }
+}
+
+/// One domain's figures, as both layouts show them: verdict, availability, p99, error-minutes,
+/// errors over after, SLO met again after.
+fn cells(d: &DomainResult) -> [String; 6] {
+    [
+        d.verdict.as_str().to_string(),
+        format!("{:.3}%", d.hour.availability * 100.0),
+        p99(d.hour.worst_minute_p99_ms),
+        format!("{:.1}", d.hour.error_minutes),
+        after(d.errors_over_after_s),
+        after(d.recovered_after_s),
+    ]
 }
 
 fn heading(r: &Report) -> String {
@@ -79,16 +92,11 @@ pub fn text(r: &Report) -> String {
         "domain", "verdict", "availability", "p99", "error-min", "errors over", "SLO met again"
     );
     for d in &r.domains {
+        let [verdict, availability, p99, errors, over, met] = cells(d);
         let _ = writeln!(
             out,
-            "{:<width$}  {:<8}  {:>11.3}%  {:>9}  {:>9.1}  {:>14}  {:>14}",
+            "{:<width$}  {verdict:<8}  {availability:>12}  {p99:>9}  {errors:>9}  {over:>14}  {met:>14}",
             d.name,
-            d.verdict.as_str(),
-            d.hour.availability * 100.0,
-            p99(d.hour.worst_minute_p99_ms),
-            d.hour.error_minutes,
-            after(d.errors_over_after_s),
-            after(d.recovered_after_s)
         );
     }
     let _ = writeln!(
@@ -121,17 +129,8 @@ pub fn markdown(r: &Report) -> String {
         "| domain | verdict | availability | worst minute's p99 | error-minutes | errors over after | SLO met again after |\n|---|---|---|---|---|---|---|"
     );
     for d in &r.domains {
-        let _ = writeln!(
-            out,
-            "| {} | **{}** | {:.3}% | {} | {:.1} | {} | {} |",
-            d.name,
-            d.verdict.as_str(),
-            d.hour.availability * 100.0,
-            p99(d.hour.worst_minute_p99_ms),
-            d.hour.error_minutes,
-            after(d.errors_over_after_s),
-            after(d.recovered_after_s)
-        );
+        let [verdict, rest @ ..] = cells(d);
+        let _ = writeln!(out, "| {} | **{verdict}** | {} |", d.name, rest.join(" | "));
     }
     let _ = writeln!(
         out,
