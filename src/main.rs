@@ -135,10 +135,12 @@ fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure>
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
     );
-    let runs = archtui::analysis::domains::of(&arch).len() as u64 + 1;
-    let bar = std::sync::Mutex::new(progress::Progress::counting(runs, "runs"));
-    let report = archtui::analysis::analyze(arch, args.seed, threads, |done, _| {
-        if let Some(bar) = bar.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+    // Made at the first report of progress, which says how many runs there are.
+    let bar = std::sync::Mutex::new(None::<Option<progress::Progress>>);
+    let report = archtui::analysis::analyze(arch, args.seed, threads, |done, total| {
+        let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
+        let bar = bar.get_or_insert_with(|| progress::Progress::counting(total as u64, "runs"));
+        if let Some(bar) = bar.as_mut() {
             bar.update(done as u64);
         }
     });
