@@ -7,6 +7,7 @@
 //! spike:<factor>x[:<duration>]                          (spike:3x, spike:5x:10m)
 //! drop-cache[:<cache>]       kill-db-primary[:<database>]
 //! kill-instance:<group>      add-latency:<component>:<ms>[:<duration>]
+//! degrade-instance:<group>:<factor>x[:<duration>]      (one instance runs slow)
 //! hot-shard:<database>:<factor>x[:<duration>]          restore-all
 //! set-retry:<caller>:<policy>                           (set-retry:users:budget)
 //! ```
@@ -33,6 +34,12 @@ pub enum Action {
     /// Crash the writer of one database, or of the main one.
     KillDbPrimary(Option<String>),
     KillInstance(String),
+    /// One instance of a server pool runs `factor` times slower (a gray failure).
+    DegradeInstance {
+        group: String,
+        factor: f64,
+        duration: Option<Duration>,
+    },
     AddLatency {
         component: String,
         ms: f64,
@@ -58,7 +65,7 @@ pub enum Action {
 pub const USERS: &str = "users";
 
 /// Every action's name and argument shape, for help and completion.
-pub const FORMS: [(&str, &str); 12] = [
+pub const FORMS: [(&str, &str); 13] = [
     ("kill-az", "kill-az:<az>"),
     ("restore-az", "restore-az:<az>"),
     ("kill-region", "kill-region:<region>"),
@@ -67,6 +74,10 @@ pub const FORMS: [(&str, &str); 12] = [
     ("drop-cache", "drop-cache[:<cache>]"),
     ("kill-db-primary", "kill-db-primary[:<database>]"),
     ("kill-instance", "kill-instance:<group>"),
+    (
+        "degrade-instance",
+        "degrade-instance:<group>:<factor>x[:<duration>]",
+    ),
     ("add-latency", "add-latency:<component>:<ms>[:<duration>]"),
     ("hot-shard", "hot-shard:<database>:<factor>x[:<duration>]"),
     ("restore-all", "restore-all"),
@@ -125,6 +136,14 @@ impl Action {
                 factor: factor(args[0]).map_err(|e| bad(&e))?,
                 duration: duration(args.get(1))?,
             },
+            "degrade-instance" if (2..=3).contains(&args.len()) => Action::DegradeInstance {
+                group: non_empty(args[0]).map_err(|e| bad(&e))?,
+                factor: match factor(args[1]).map_err(|e| bad(&e))? {
+                    f if f > 1.0 => f,
+                    _ => return Err(bad("a degraded instance is slower: give a factor above 1")),
+                },
+                duration: duration(args.get(2))?,
+            },
             "add-latency" if (2..=3).contains(&args.len()) => Action::AddLatency {
                 component: non_empty(args[0]).map_err(|e| bad(&e))?,
                 ms: millis(args[1]).map_err(|e| bad(&e))?,
@@ -164,6 +183,7 @@ impl Action {
             Action::DropCache(_) => "drop-cache",
             Action::KillDbPrimary(_) => "kill-db-primary",
             Action::KillInstance(_) => "kill-instance",
+            Action::DegradeInstance { .. } => "degrade-instance",
             Action::AddLatency { .. } => "add-latency",
             Action::HotShard { .. } => "hot-shard",
             Action::RestoreAll => "restore-all",
@@ -264,6 +284,11 @@ impl Action {
             Action::AddLatency { component, .. } => {
                 one_of("component", Some(component), ids_of(&|_| true))
             }
+            Action::DegradeInstance { group, .. } => one_of(
+                "server pool",
+                Some(group),
+                ids_of(&|k| matches!(k, Kind::Pool(_))),
+            ),
             Action::SetRetry { caller, .. } => {
                 let mut callers = vec![USERS.to_string()];
                 callers.extend(ids_of(&|k| matches!(k, Kind::Pool(_))));
@@ -311,6 +336,13 @@ impl fmt::Display for Action {
                 duration,
             } => {
                 write!(f, "hot-shard:{database}:{factor}x{}", until(duration))
+            }
+            Action::DegradeInstance {
+                group,
+                factor,
+                duration,
+            } => {
+                write!(f, "degrade-instance:{group}:{factor}x{}", until(duration))
             }
             Action::RestoreAll => write!(f, "restore-all"),
             Action::SetRetry { caller, policy } => write!(f, "set-retry:{caller}:{policy}"),
@@ -390,6 +422,8 @@ mod tests {
             "kill-db-primary",
             "kill-db-primary:shard2",
             "kill-instance:web",
+            "degrade-instance:web:4x",
+            "degrade-instance:api:2.5x:10m",
             "add-latency:cache:50",
             "add-latency:db:250:5m",
             "hot-shard:shard1:4x:10m",
@@ -416,6 +450,8 @@ mod tests {
             ("add-latency:cache", "expected `add-latency"),
             ("add-latency:cache:-5", "between 0 and"),
             ("restore-all:now", "expected `restore-all`"),
+            ("degrade-instance:web", "expected `degrade-instance"),
+            ("degrade-instance:web:0.5x", "factor above 1"),
             ("set-retry:users:often", "unknown retry policy"),
             ("set-retry:users", "expected `set-retry"),
             ("", "unknown action"),

@@ -66,7 +66,8 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
         .map(|(name, _, _)| name.to_string())
         .collect();
     let duration = Some(Duration::from_secs(f.minutes * 60));
-    let candidate = match f.kind % 12 {
+    let pools = ids(&|k| matches!(k, Kind::Pool(_)));
+    let candidate = match f.kind % 13 {
         0 => Action::KillAz(pick(&azs)),
         1 => Action::RestoreAz(pick(&azs)),
         2 => Action::KillRegion(pick(&regions)),
@@ -91,6 +92,11 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
         10 => Action::SetRetry {
             caller: pick(&callers),
             policy: policies[(f.minutes as usize) % policies.len()].clone(),
+        },
+        11 if !pools.is_empty() => Action::DegradeInstance {
+            group: pick(&pools),
+            factor: 1.5 + f.size * 10.0,
+            duration,
         },
         _ => Action::RestoreAll,
     };

@@ -95,6 +95,75 @@ fn erlang_c_matches_a_simulated_queue() {
     }
 }
 
+/// Mean and p99 response of a first-come first-served queue with `c` servers, Poisson
+/// arrivals at `lambda`, and service drawn from a class mix — `(share, mean)` pairs, each
+/// exponential — simulated request by request.
+fn simulated_mixed(c: usize, lambda: f64, mix: &[(f64, f64)], customers: usize) -> (f64, f64) {
+    let mut rng = SimRng::new(11, Stream::Traffic);
+    let mut free_at = vec![0.0f64; c];
+    let mut now = 0.0;
+    let mut responses = Vec::with_capacity(customers);
+    for _ in 0..customers {
+        now += rng.exponential(1.0 / lambda);
+        let u = rng.uniform();
+        let mut acc = 0.0;
+        let mean = mix
+            .iter()
+            .find(|(share, _)| {
+                acc += share;
+                u < acc
+            })
+            .map_or(mix[mix.len() - 1].1, |m| m.1);
+        let (i, &earliest) = free_at
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .expect("at least one server");
+        let start = earliest.max(now);
+        let service = rng.exponential(mean);
+        free_at[i] = start + service;
+        responses.push(start - now + service);
+    }
+    // Skip the first tenth: the queue starts empty.
+    let steady = &mut responses[customers / 10..];
+    let mean = steady.iter().sum::<f64>() / steady.len() as f64;
+    let k = (steady.len() as f64 * 0.99) as usize;
+    let (_, p99, _) = steady.select_nth_unstable_by(k, f64::total_cmp);
+    (mean, *p99)
+}
+
+/// `1k`'s web tier: 8 vCPUs serving 60 % static files (5 ms) and 40 % pages (100 ms). The
+/// mix is far from exponential (Cs² ≈ 2.1), which the Allen–Cunneen factor accounts for.
+#[test]
+fn mixed_service_times_match_a_request_by_request_queue_within_ten_percent() {
+    let mix = [(0.6, 0.005), (0.4, 0.100)];
+    let mean_s: f64 = mix.iter().map(|(p, s)| p * s).sum();
+    for rho in [0.8, 0.9, 0.95] {
+        let lambda = rho * 8.0 / mean_s;
+        let pool = "[[compute]]\nid = \"pool\"\ninstances = 8\nvcpus = 1\nservice_ms = 100\n\
+                    static_ms = 5\ntimeout_ms = 600000\n";
+        let text = common::measuring_preset(
+            "M/G/c check",
+            lambda,
+            "static_fraction = 0.6\nwrite_fraction = 0\npeak_to_trough = 1\nnoise = 0",
+            "\"a\"",
+            pool,
+        );
+        let summary = common::run_text(&text, "6h");
+        let (want_mean, want_p99) = simulated_mixed(8, lambda, &mix, 3_000_000);
+        let got_mean = summary.latency_ms.mean.expect("served") / 1e3;
+        let got_p99 = summary.latency_ms.p99.expect("served") / 1e3;
+        for (what, got, want) in [("mean", got_mean, want_mean), ("p99", got_p99, want_p99)] {
+            assert!(
+                (got - want).abs() < 0.10 * want,
+                "ρ {rho}: {what} {:.1} ms, simulated {:.1} ms",
+                got * 1e3,
+                want * 1e3
+            );
+        }
+    }
+}
+
 #[test]
 fn the_example_single_pool_preset_loads() {
     let arch =

@@ -116,10 +116,11 @@ macro_rules! builtin {
 }
 
 /// The built-in library, one lesson each, smallest tier first.
-pub const BUILTIN: [Builtin; 11] = [
+pub const BUILTIN: [Builtin; 12] = [
     builtin!("spof-100"),
     builtin!("az-loss-1k"),
     builtin!("db-failover-1k"),
+    builtin!("gray-failure-1k"),
     builtin!("retry-storm"),
     builtin!("retry-budget"),
     builtin!("flash-sale-10k"),

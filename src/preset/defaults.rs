@@ -81,6 +81,8 @@ pub const LB_HEALTH_INTERVAL_S: f64 = 30.0;
 pub const LB_UNHEALTHY_THRESHOLD: u32 = 2;
 /// Same page: a target is healthy again after 5 consecutive successful checks.
 pub const LB_HEALTHY_THRESHOLD: u32 = 5;
+/// Same page: a check that gets no answer within 5 s (instance targets) has failed.
+pub const LB_HEALTH_TIMEOUT_S: f64 = 5.0;
 /// ELB User Guide for ALBs, target groups, "Routing algorithms": round robin is the default
 /// (least outstanding requests and weighted random are options).
 pub const LB_ALGORITHM: crate::preset::spec::Balancing = crate::preset::spec::Balancing::RoundRobin;

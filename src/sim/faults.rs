@@ -157,6 +157,33 @@ impl Simulation {
                     ),
                 }
             }
+            Action::DegradeInstance {
+                group,
+                factor,
+                duration,
+            } => {
+                let t = self.t as f64;
+                let until = duration.map(|d| t + d.secs() as f64);
+                let (n, pool) = self.group_mut(&arch, group).expect("checked");
+                let pulls = matches!(&arch.graph[n].kind,
+                    Kind::Pool(p) if p.role == crate::arch::PoolRole::Workers);
+                let split = if pulls {
+                    "it pulls fewer jobs"
+                } else if pool.round_robin {
+                    "round robin still sends it its share"
+                } else {
+                    "the balancer sends it less"
+                };
+                let message = match pool.degrade_one(*factor, until) {
+                    Some(az) => format!(
+                        "one instance in {} runs ×{factor} slower{}: {split}",
+                        arch.az_name(az),
+                        for_how_long(duration)
+                    ),
+                    None => "no instance in service to degrade".into(),
+                };
+                self.events.push(EventKind::Fault, Some(group), message);
+            }
             Action::AddLatency {
                 component,
                 ms,

@@ -88,12 +88,19 @@ impl Step {
 /// a thread or a connection) jitters around its mean: see `DELAY_VARIABLE_SHARE`.
 #[inline]
 fn draw(delay: &Delay, rng: &mut SimRng) -> f64 {
+    // A draw is spent on choosing the branch only when there is a slow instance, so runs
+    // without one draw the same numbers as before it existed.
+    let (wait, service_s) = if delay.slow.share > 0.0 && rng.uniform() < delay.slow.share {
+        (&delay.slow.wait, delay.slow.service_s)
+    } else {
+        (&delay.wait, delay.service_s)
+    };
     let mut variable = 0.0;
-    if delay.wait.p > 0.0 {
-        variable += delay.wait.at(rng.uniform());
+    if wait.p > 0.0 {
+        variable += wait.at(rng.uniform());
     }
-    if delay.service_s > 0.0 {
-        variable += rng.exponential(delay.service_s);
+    if service_s > 0.0 {
+        variable += rng.exponential(service_s);
     }
     let fixed = if delay.fixed_s > 0.0 {
         delay.fixed_s * (1.0 - DELAY_VARIABLE_SHARE)

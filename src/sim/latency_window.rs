@@ -16,6 +16,7 @@
 use super::latency::{Outcome, Retries, Sampler, Step};
 use super::rng::SimRng;
 use super::station::Delay;
+use super::wait::Wait;
 use crate::arch::{NodeId, PerClass};
 
 /// Walks the per-second percentiles are read from.
@@ -162,11 +163,21 @@ fn step_changed(a: &Step, b: &Step) -> bool {
 
 fn delay_changed(a: &Delay, b: &Delay) -> bool {
     time(a.fixed_s, b.fixed_s)
-        || time(a.service_s, b.service_s)
-        || (a.wait.p - b.wait.p).abs()
-            > SHARE_TOLERANCE.max(TIME_TOLERANCE * a.wait.p.max(b.wait.p))
-        || ((a.wait.p > 0.0 || b.wait.p > 0.0)
-            && (time(a.wait.rate, b.wait.rate) || time(a.wait.max_s, b.wait.max_s)))
+        || branch_changed((&a.wait, a.service_s), (&b.wait, b.service_s))
+        || (a.slow.share - b.slow.share).abs() > SHARE_TOLERANCE
+        || ((a.slow.share > 0.0 || b.slow.share > 0.0)
+            && branch_changed(
+                (&a.slow.wait, a.slow.service_s),
+                (&b.slow.wait, b.slow.service_s),
+            ))
+}
+
+/// Whether a wait and service time changed materially.
+fn branch_changed(a: (&Wait, f64), b: (&Wait, f64)) -> bool {
+    let ((aw, a_s), (bw, b_s)) = (a, b);
+    time(a_s, b_s)
+        || (aw.p - bw.p).abs() > SHARE_TOLERANCE.max(TIME_TOLERANCE * aw.p.max(bw.p))
+        || ((aw.p > 0.0 || bw.p > 0.0) && (time(aw.rate, bw.rate) || time(aw.max_s, bw.max_s)))
 }
 
 /// Whether two times (or rates) differ by more than `TIME_TOLERANCE` of the larger.

@@ -304,6 +304,7 @@ impl Simulation {
             .map(|s| match s {
                 NodeState::Pool(p) => {
                     user(&p.station)
+                        + p.sick.as_ref().map_or(0.0, |s| user(s.station()))
                         + user(&p.holding.threads.station)
                         + user(&p.holding.connections.station)
                 }

@@ -37,6 +37,7 @@ mod react;
 pub mod retry;
 pub mod rng;
 mod roots;
+pub mod sick;
 pub mod station;
 mod transient;
 pub mod wait;

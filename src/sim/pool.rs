@@ -16,6 +16,7 @@
 
 use super::events::{EventKind, Events};
 use super::held::Holding;
+use super::sick::{HealthChecks, SickInstance};
 use super::station::Station;
 use crate::arch::{AzRef, NodeGroup, Scaling};
 use crate::preset::defaults as d;
@@ -144,6 +145,8 @@ pub struct PoolState {
     pub holding: Holding,
     /// A round-robin load balancer in front: every instance queues on its own.
     pub round_robin: bool,
+    /// One instance running slower than the rest (`degrade-instance`).
+    pub sick: Option<SickInstance>,
     /// Queue workers: jobs per second they get through, and how long each waits for its
     /// store (worked out each second by the queue that feeds them).
     pub drain: (f64, f64),
@@ -226,6 +229,7 @@ impl PoolState {
             response_s: 0.0,
             holding: Holding::default(),
             round_robin: false,
+            sick: None,
             drain: (0.0, 0.0),
         }
     }
@@ -335,6 +339,11 @@ impl PoolState {
     /// Every instance in `az` dies (and launches there are lost).
     pub fn kill_az(&mut self, az: AzRef, t: f64) -> u32 {
         let dead = self.death(t);
+        if self.sick.as_ref().is_some_and(|s| s.az == az) {
+            // It dies with its AZ; what waited on it stays with the pool's queue, as the
+            // other instances' does.
+            self.heal();
+        }
         let Some(slot) = self.slots.iter_mut().find(|s| s.az == az) else {
             return 0;
         };
@@ -393,6 +402,7 @@ impl PoolState {
 
     /// Everything lost comes back in service at once (the operator's `restore-all`).
     pub fn restore_all(&mut self) {
+        self.heal();
         for slot in &mut self.slots {
             if self.scaling.is_none() {
                 slot.serving += slot.lost + slot.dead.len() as u32;
@@ -414,6 +424,7 @@ impl PoolState {
         events: &mut Events,
     ) {
         self.advance(t, id, events);
+        self.watch_sick(t, id, events);
         if let Some(metric) = metric {
             self.scale(t, metric, id, events);
         }
@@ -471,6 +482,65 @@ impl PoolState {
         }
 
         self.finish_rebalancing();
+    }
+
+    /// One instance in the AZ with the most starts running `factor` times slower, until
+    /// `until` (or until restored). Returns its AZ, or `None` when nothing serves.
+    pub fn degrade_one(&mut self, factor: f64, until: Option<f64>) -> Option<AzRef> {
+        if let Some(sick) = &mut self.sick {
+            // Still the same instance, only sicker (or better).
+            sick.factor = factor;
+            sick.until = until;
+            return Some(sick.az);
+        }
+        let az = self
+            .slots
+            .iter()
+            .filter(|s| s.serving > 0)
+            .max_by_key(|s| s.serving)?
+            .az;
+        self.sick = Some(SickInstance::new(factor, az, until));
+        Some(az)
+    }
+
+    /// The slow instance is well again; the pool serves what waited on it.
+    pub fn heal(&mut self) -> bool {
+        match self.sick.take() {
+            Some(sick) => {
+                self.station.take_over(sick.into_backlog());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The load balancer's checks of the slow instance, and its recovery when its time is up.
+    fn watch_sick(&mut self, t: f64, id: &str, events: &mut Events) {
+        if self
+            .sick
+            .as_ref()
+            .is_some_and(|s| s.until.is_some_and(|u| u <= t))
+        {
+            self.heal();
+            events.push(
+                EventKind::Recovered,
+                Some(id),
+                "the slow instance runs at full speed again".into(),
+            );
+            return;
+        }
+        let checks = match (self.detection.checks, self.detection.pushed) {
+            (Some((interval_s, phase_s, unhealthy)), true) => HealthChecks {
+                interval_s,
+                phase_s,
+                unhealthy,
+                healthy: self.detection.healthy_checks.unwrap_or(1),
+            },
+            _ => return,
+        };
+        if let Some(sick) = &mut self.sick {
+            sick.check(checks, t, id, events);
+        }
     }
 
     fn finish_rebalancing(&mut self) {

@@ -24,6 +24,17 @@ pub struct Delay {
     pub wait: Wait,
     /// Mean service time (exponential); 0 for a fixed-latency hop.
     pub service_s: f64,
+    /// The share of requests served by a degraded instance, and their own wait and service
+    /// (see [`super::sick`]); share 0 when every instance is alike.
+    pub slow: SlowBranch,
+}
+
+/// The wait and service a share of a station's requests meet at one slow instance.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SlowBranch {
+    pub share: f64,
+    pub wait: Wait,
+    pub service_s: f64,
 }
 
 impl Delay {
@@ -34,9 +45,20 @@ impl Delay {
         }
     }
 
+    /// Mean of the delay at the instances that are not slow.
+    pub fn usual_mean_s(&self) -> f64 {
+        self.fixed_s + self.wait.mean_s() + self.service_s
+    }
+
     /// Mean of the delay.
     pub fn mean_s(&self) -> f64 {
-        self.fixed_s + self.wait.mean_s() + self.service_s
+        let q = self.slow.share;
+        let own = self.wait.mean_s() + self.service_s;
+        if q > 0.0 {
+            self.fixed_s + (1.0 - q) * own + q * (self.slow.wait.mean_s() + self.slow.service_s)
+        } else {
+            self.fixed_s + own
+        }
     }
 }
 
@@ -168,6 +190,15 @@ impl Station {
         std::array::from_fn(|k| (self.backlog[k] - self.orphans[k]).max(0.0))
     }
 
+    /// Takes over another station's waiting requests (a slow instance's, once it is well).
+    pub fn take_over(&mut self, other: Station) {
+        for k in 0..4 {
+            self.backlog[k] += other.backlog[k];
+            self.orphans[k] += other.orphans[k];
+            self.gone[k] += other.gone[k];
+        }
+    }
+
     /// Fails everything waiting (the servers are gone) and returns how much failed per class,
     /// counting only requests somebody still waited for.
     pub fn drop_all(&mut self) -> PerClass<f64> {
@@ -282,6 +313,7 @@ impl Station {
                 fixed_s: cap.fixed_s,
                 wait,
                 service_s: s[k],
+                slow: SlowBranch::default(),
             };
             response_sum += served * (wait.mean_s() + s[k]);
             served_sum += served;

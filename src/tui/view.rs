@@ -142,11 +142,15 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
             } else {
                 whole.health
             };
-            let figures = if launching > 0 {
+            let mut figures = if launching > 0 {
                 format!("{serving}+{launching}")
             } else {
                 format!("{serving}")
             };
+            if let Some(sick) = p.sick.as_ref().filter(|s| s.az == az) {
+                // One of them is slow, or out of service for failing its health checks.
+                figures.push_str(if sick.in_service() { "·slow" } else { "·out" });
+            }
             Status {
                 health,
                 figures: format!("{figures} {}", pool_load(p).1),

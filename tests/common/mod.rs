@@ -158,7 +158,7 @@ pub fn run_text(text: &str, duration: &str) -> Summary {
     headless::run(Arc::new(arch), 3, duration, &[], |_| Ok::<_, ()>(())).expect("runs")
 }
 
-/// Runs a preset and keeps every second's metrics line as JSON.
+/// Runs a built-in preset and keeps every second's metrics line as JSON.
 pub fn run_with_metrics(
     preset: &str,
     seed: u64,
@@ -166,6 +166,25 @@ pub fn run_with_metrics(
     inject: &[&str],
 ) -> (Summary, Vec<serde_json::Value>) {
     let arch = archtui::preset::load(preset).expect("built-in presets load");
+    run_arch_with_metrics(arch, seed, duration, inject)
+}
+
+/// Runs preset text (seed 3) with injections and keeps every second's metrics line as JSON.
+pub fn run_text_with_metrics(
+    text: &str,
+    duration: &str,
+    inject: &[&str],
+) -> (Summary, Vec<serde_json::Value>) {
+    let arch = archtui::preset::parse("test", "test.toml", text).expect("a valid preset");
+    run_arch_with_metrics(arch, 3, duration, inject)
+}
+
+fn run_arch_with_metrics(
+    arch: archtui::arch::Architecture,
+    seed: u64,
+    duration: &str,
+    inject: &[&str],
+) -> (Summary, Vec<serde_json::Value>) {
     let injections: Vec<Injection> = inject
         .iter()
         .map(|i| Injection::parse(i, &arch).expect("a valid injection"))

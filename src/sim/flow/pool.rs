@@ -11,6 +11,7 @@ use crate::arch::{Hop, NodeId, PerClass, Pool, PoolRole};
 use crate::preset::defaults::{DB_POOL_TIMEOUT_S, DEAD_TARGET_S, FAST_FAIL_S};
 use crate::sim::DT;
 use crate::sim::pool::PoolState;
+use crate::sim::sick::Split;
 use crate::sim::station::{Capacity, Delay};
 
 /// One pool's set-up for this second.
@@ -135,13 +136,36 @@ impl PoolNode<'_> {
             queues,
             fixed_s: self.fixed_s,
         };
-        let tick = pool
-            .station
-            .tick(admission.admitted, admission.orphans, cap, DT);
+        let size = (pool.serving(), pool.vcpus);
+        let tick = match &mut pool.sick {
+            Some(sick) => {
+                let split = if pool.round_robin {
+                    Split::Even
+                } else {
+                    Split::BySpeed
+                };
+                sick.tick(
+                    &mut pool.station,
+                    admission.admitted,
+                    admission.orphans,
+                    cap,
+                    size,
+                    split,
+                    DT,
+                )
+            }
+            None => pool
+                .station
+                .tick(admission.admitted, admission.orphans, cap, DT),
+        };
         pool.utilization = tick.utilization;
         pool.response_s = tick.mean_response_s;
+        // Threads are counted for the pool as a whole, so a slow instance's long requests
+        // would take its peers' threads. They hold its own, and its backlog waits in its own
+        // CPU queue instead (approximation, see `sim::sick`): the hold is the usual one.
         pool.holding.cpu_s = std::array::from_fn(|k| {
-            tick.delay[k].mean_s() - self.fixed_s.min(tick.delay[k].mean_s())
+            let usual = tick.delay[k].usual_mean_s();
+            usual - self.fixed_s.min(usual)
         });
         if spec.role == PoolRole::Workers {
             // A worker thread is busy while its write runs too: scale on thread occupancy.
@@ -236,5 +260,6 @@ fn drop_waiting(pool: &mut PoolState) -> PerClass<f64> {
     let a = pool.station.drop_all();
     let b = pool.holding.threads.station.drop_all();
     let c = pool.holding.connections.station.drop_all();
-    std::array::from_fn(|k| a[k] + b[k] + c[k])
+    let d = pool.sick.as_mut().map_or([0.0; 4], |s| s.drop_all());
+    std::array::from_fn(|k| a[k] + b[k] + c[k] + d[k])
 }

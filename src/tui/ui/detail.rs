@@ -97,7 +97,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
                     ),
                 ));
             }
-            lines.push(kv("queue", format!("{:.0} waiting", p.station.queued())));
+            let slow = p.sick.as_ref().map_or(0.0, |s| s.station().queued());
+            lines.push(kv(
+                "queue",
+                format!("{:.0} waiting", p.station.queued() + slow),
+            ));
             lines.push(kv("latency", millis(Some(p.response_s * 1000.0))));
         }
         NodeState::Database(db) => {
