@@ -75,6 +75,15 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// US dollars for people: `$3.42`, `$1,234`.
+pub fn dollars(usd: f64) -> String {
+    if usd < 100.0 {
+        format!("${usd:.2}")
+    } else {
+        format!("${}", count(usd.round() as u64))
+    }
+}
+
 /// Milliseconds for people: `850 ms`, `2.4 s`.
 pub fn millis(ms: Option<f64>) -> String {
     match ms {
@@ -138,6 +147,15 @@ pub fn render(summary: &Summary) -> String {
         }
     };
     let _ = writeln!(out, "SLO           {slo}");
+    let c = &summary.cost;
+    let _ = writeln!(
+        out,
+        "cost          {}/h on average ({}/day) · peak {}/h · {} per million requests · On-Demand",
+        dollars(c.usd_per_hour),
+        dollars(c.usd_per_day),
+        dollars(c.peak_usd_per_hour),
+        c.usd_per_million_requests.map_or("—".into(), dollars)
+    );
     if !summary.events.is_empty() {
         let _ = writeln!(out, "\nevents ({}):", summary.events.len());
         for e in &summary.events {

@@ -69,6 +69,9 @@ pub struct MetricsLine<'a> {
     pub queue_oldest_s: BTreeMap<&'a str, f64>,
     /// How far each database's read replicas lag behind its writer (milliseconds).
     pub replica_lag_ms: BTreeMap<&'a str, f64>,
+    /// What the architecture costs per hour at this second's size and traffic (US dollars,
+    /// On-Demand: see the README's cost section).
+    pub cost_per_hour: f64,
 }
 
 impl<'a> MetricsLine<'a> {
@@ -112,6 +115,7 @@ impl<'a> MetricsLine<'a> {
             queue_backlog: BTreeMap::new(),
             queue_oldest_s: BTreeMap::new(),
             replica_lag_ms: BTreeMap::new(),
+            cost_per_hour: round(last.cost_per_hour, 2),
         };
         let (mut reads, mut hits) = (0.0, 0.0);
         let mut has_cache = false;
@@ -291,8 +295,43 @@ pub struct Summary {
     /// Acknowledged writes lost with a region: the writes of its last replication lag, which
     /// never reached the copy promoted elsewhere.
     pub writes_lost: u64,
+    /// What the run cost (On-Demand, US dollars).
+    pub cost: Cost,
     pub injections: Vec<Injected>,
     pub events: Vec<Event>,
+}
+
+/// The `cost` object of the `--json` summary.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cost {
+    /// The mean rate over the run, and a day at that rate.
+    pub usd_per_hour: f64,
+    pub usd_per_day: f64,
+    /// The most expensive second's rate (peak traffic, scaled out).
+    pub peak_usd_per_hour: f64,
+    /// The whole run.
+    pub usd_total: f64,
+    /// The run's cost over the requests it answered, per million; `null` if none was.
+    pub usd_per_million_requests: Option<f64>,
+}
+
+impl Cost {
+    fn of(totals: &crate::sim::Totals, duration_s: u64) -> Self {
+        let hours = duration_s as f64 / 3_600.0;
+        let per_hour = if hours > 0.0 {
+            totals.cost_usd / hours
+        } else {
+            0.0
+        };
+        Cost {
+            usd_per_hour: round(per_hour, 2),
+            usd_per_day: round(per_hour * 24.0, 2),
+            peak_usd_per_hour: round(totals.peak_cost_per_hour, 2),
+            usd_total: round(totals.cost_usd, 2),
+            usd_per_million_requests: (totals.served >= 1.0)
+                .then(|| round(totals.cost_usd / totals.served * 1e6, 4)),
+        }
+    }
 }
 
 impl Summary {
@@ -330,6 +369,7 @@ impl Summary {
             slo_met: availability >= arch.slo.availability && slow_share <= 0.01,
             slo_breached_s: totals.breached_s,
             writes_lost: totals.writes_lost.round() as u64,
+            cost: Cost::of(totals, sim.time()),
             injections,
             events: sim.events().to_vec(),
         }

@@ -46,6 +46,35 @@ pub struct Capacity {
     pub bottleneck: Option<String>,
     /// Every component with capacity, least room first, at the preset's own users.
     pub headroom: Vec<Headroom>,
+    /// What a day at the preset's own users costs.
+    pub cost: DayCost,
+}
+
+/// What the architecture costs over a day at the preset's own users (On-Demand US dollars; a
+/// day that stopped early is priced at the rate it ran at).
+#[derive(Debug, Clone, Serialize)]
+pub struct DayCost {
+    pub usd_per_day: f64,
+    /// The most expensive second's rate: the peak hour, scaled out.
+    pub peak_usd_per_hour: f64,
+    pub usd_per_million_requests: Option<f64>,
+    pub usd_per_user_per_month: f64,
+}
+
+impl DayCost {
+    fn of(sim: &Simulation, users: f64) -> Self {
+        let totals = sim.totals();
+        let seconds = sim.time().max(1) as f64;
+        let per_day = totals.cost_usd / seconds * 86_400.0;
+        DayCost {
+            usd_per_day: per_day,
+            peak_usd_per_hour: totals.peak_cost_per_hour,
+            usd_per_million_requests: (totals.served >= 1.0)
+                .then(|| totals.cost_usd / totals.served * 1e6),
+            // A month of 365.25 / 12 days.
+            usd_per_user_per_month: per_day * 365.25 / 12.0 / users.max(1.0),
+        }
+    }
 }
 
 /// What a day at some number of users showed.
@@ -53,6 +82,7 @@ struct Day {
     holds: bool,
     /// Each component's highest utilisation (None for those without capacity).
     peak: Vec<Option<f64>>,
+    cost: DayCost,
 }
 
 /// Whether `arch` holds `users` over a day within its SLO.
@@ -80,6 +110,7 @@ fn day(arch: &Architecture, users: f64, seed: u64) -> Day {
             return Day {
                 holds: false,
                 peak: with(peak, &sim, &arch),
+                cost: DayCost::of(&sim, users),
             };
         }
         peak = with(peak, &sim, &arch);
@@ -87,6 +118,7 @@ fn day(arch: &Architecture, users: f64, seed: u64) -> Day {
     Day {
         holds: Summary::of(&sim, Vec::new()).slo_met,
         peak,
+        cost: DayCost::of(&sim, users),
     }
 }
 
@@ -135,6 +167,7 @@ pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
     let mut first = days(&[own, own * MOST]).into_iter();
     let (at_own, at_most) = (first.next().expect("two"), first.next().expect("two"));
     let headroom = headroom(arch, &at_own);
+    let cost = at_own.cost.clone();
     if at_most.holds {
         return Capacity {
             users: own * MOST,
@@ -142,6 +175,7 @@ pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
             beyond_search: true,
             bottleneck: None,
             headroom,
+            cost,
         };
     }
     // The bracket: `lo` holds, `hi` does not.
@@ -178,6 +212,7 @@ pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
         beyond_search: false,
         bottleneck: most_loaded(arch, &failing),
         headroom,
+        cost,
     }
 }
 

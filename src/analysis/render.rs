@@ -75,6 +75,29 @@ fn capacity(r: &Report) -> String {
     )
 }
 
+/// One line on cost.
+fn cost(r: &Report) -> String {
+    let c = &r.capacity.cost;
+    let dollars = crate::headless::dollars;
+    format!(
+        "Cost (On-Demand): {}/day at its own users, {}/h at the peak; {} per million requests, \
+         {} per user per month.",
+        dollars(c.usd_per_day),
+        dollars(c.peak_usd_per_hour),
+        c.usd_per_million_requests.map_or("—".into(), dollars),
+        dollars_fine(c.usd_per_user_per_month)
+    )
+}
+
+/// Small amounts with the cents that matter: `$0.0042`.
+fn dollars_fine(usd: f64) -> String {
+    if usd < 1.0 {
+        format!("${usd:.4}")
+    } else {
+        crate::headless::dollars(usd)
+    }
+}
+
 /// A plain table, worst first.
 pub fn text(r: &Report) -> String {
     let mut out = String::new();
@@ -112,6 +135,7 @@ pub fn text(r: &Report) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", capacity(r));
+    let _ = writeln!(out, "{}", cost(r));
     out
 }
 
@@ -149,5 +173,6 @@ pub fn markdown(r: &Report) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", capacity(r));
+    let _ = writeln!(out, "{}", cost(r));
     out
 }

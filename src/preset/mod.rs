@@ -4,6 +4,7 @@
 mod build;
 pub mod defaults;
 pub mod overrides;
+pub mod prices;
 pub mod spec;
 
 use crate::arch::Architecture;

@@ -244,6 +244,7 @@ impl MetricsJson {
                 _ => None,
             }
         });
+        field(b, "cost_per_hour", round(last.cost_per_hour, 2));
         b.extend_from_slice(b"}\n");
     }
 }

@@ -43,6 +43,8 @@ pub struct Second {
     pub ok_p99_ms: Option<f64>,
     /// Share of finished requests (failures included) slower than the SLO's p99 target.
     pub slow_share: f64,
+    /// What the architecture costs per hour at this second's size and traffic (US dollars).
+    pub cost_per_hour: f64,
 }
 
 impl Second {
@@ -101,6 +103,9 @@ pub struct Totals {
     pub writes_lost: f64,
     /// Reads answered from a replica too far behind its writer.
     pub stale: f64,
+    /// What the run cost (US dollars), and its most expensive hour's rate.
+    pub cost_usd: f64,
+    pub peak_cost_per_hour: f64,
 }
 
 impl Totals {
@@ -242,7 +247,11 @@ impl Simulation {
             ok_p95_ms: ms(ok95),
             ok_p99_ms: ms(ok99),
             slow_share,
+            cost_per_hour: self.cost_per_hour(),
         };
+        self.totals.cost_usd += self.last.cost_per_hour / 3_600.0;
+        self.totals.peak_cost_per_hour =
+            self.totals.peak_cost_per_hour.max(self.last.cost_per_hour);
         self.totals.offered += self.last.offered_total();
         self.totals.retries += self.last.retries_total();
         self.totals.retried += users_total(&settled.retried);

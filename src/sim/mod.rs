@@ -18,6 +18,7 @@
 mod alarms;
 pub mod cache;
 mod call_retry;
+mod cost;
 pub mod database;
 pub mod dns;
 pub mod events;

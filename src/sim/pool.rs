@@ -280,6 +280,23 @@ impl PoolState {
         self.desired.saturating_sub(counted)
     }
 
+    /// Worker nodes running or booting: what is billed.
+    pub fn nodes_running(&self) -> Option<u32> {
+        self.nodes.as_ref().map(|n| {
+            n.per_az
+                .iter()
+                .map(|s| s.ready + s.launching.len() as u32)
+                .sum()
+        })
+    }
+
+    /// vCPUs of one worker node (its pods' share of it), when the pool runs on nodes.
+    pub fn node_vcpus(&self) -> Option<u32> {
+        self.nodes
+            .as_ref()
+            .map(|n| n.spec.pods_per_node * self.vcpus)
+    }
+
     pub fn nodes_ready(&self) -> Option<u32> {
         self.nodes
             .as_ref()

@@ -133,6 +133,20 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         frame,
         gauge_line("err budget", budget, budget > 0.25, w, t, &percent(budget)),
     );
+    // What it costs to run right now, against the most it has cost in this run.
+    let cost = sim.last().cost_per_hour;
+    let peak = sim.totals().peak_cost_per_hour.max(cost);
+    rows.line(
+        frame,
+        gauge_line(
+            "cost",
+            if peak > 0.0 { cost / peak } else { 0.0 },
+            true,
+            w,
+            t,
+            &format!("{}/h", crate::headless::dollars(cost)),
+        ),
+    );
 
     // Cache hit ratio and database connections, for the main cache and database.
     if let Some((hit, name)) = cache_hit(app) {
