@@ -33,7 +33,7 @@ pub struct Cli {
     pub users: Option<f64>,
 
     /// What if: override one preset field, e.g. `--set db.write_ms=20`, `--set app.hpa.max=800`,
-    /// `--set traffic.users=3000000` (repeatable; headless runs and `analyze` for now).
+    /// `--set traffic.users=3000000` (repeatable; headless runs, `analyze`, and `diff`'s B).
     #[arg(long = "set", value_name = "COMPONENT.FIELD=VALUE", global = true)]
     pub set: Vec<String>,
 
@@ -119,6 +119,12 @@ pub enum Command {
     /// Lose each failure domain (region, AZ, instance, cache, database writer) at the preset's
     /// peak hour and rank what users saw over the next hour: down, breach or absorbed.
     Analyze(AnalyzeArgs),
+    /// The six built-in tiers side by side: capacity, bottleneck, single points of failure,
+    /// what an AZ and a region loss do, cost; and what each tier buys over the one before.
+    Story(StoryArgs),
+    /// Compare two presets: components added, removed and changed, failure domains that
+    /// changed verdict, capacity and cost.
+    Diff(DiffArgs),
     /// Print a shell completion script, e.g. `archtui completions bash > ~/.local/share/bash-completion/completions/archtui`.
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
@@ -150,6 +156,46 @@ pub struct AnalyzeArgs {
     /// Threads to run on (default: every core). The report is the same whatever the number.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     pub threads: Option<u32>,
+}
+
+/// How an analysis prints and runs: shared by `story` and `diff`.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisOutput {
+    /// Seed of the runs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Print the result as one JSON object.
+    #[arg(long, conflicts_with = "md")]
+    pub json: bool,
+
+    /// Print the result as Markdown (for handouts).
+    #[arg(long)]
+    pub md: bool,
+
+    /// Threads to run on (default: every core). The result is the same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub threads: Option<u32>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StoryArgs {
+    #[command(flatten)]
+    pub output: AnalysisOutput,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The preset to compare from: a built-in name or a file.
+    #[arg(value_name = "A")]
+    pub a: String,
+
+    /// The preset to compare to.
+    #[arg(value_name = "B")]
+    pub b: String,
+
+    #[command(flatten)]
+    pub output: AnalysisOutput,
 }
 
 #[derive(Debug, clap::Args)]

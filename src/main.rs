@@ -79,12 +79,21 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
         Some(cli::Command::Drill(_)) if !cli.set.is_empty() => {
             return Err(InputError::new(
                 "--set",
-                "works with --headless and analyze for now, not drills",
+                "works with --headless, analyze and diff for now, not drills",
             )
             .into());
         }
         Some(cli::Command::Drill(args)) => return drill_cmd::run(args),
         Some(cli::Command::Analyze(args)) => return analyze(&cli, args),
+        Some(cli::Command::Story(_)) if !cli.set.is_empty() => {
+            return Err(InputError::new(
+                "--set",
+                "story tells the built-in tiers as they are: use it with analyze or diff",
+            )
+            .into());
+        }
+        Some(cli::Command::Story(args)) => return story(&args.output),
+        Some(cli::Command::Diff(args)) => return diff(&cli, args),
         Some(cli::Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut cli::Cli::command(), "archtui", &mut out);
@@ -106,7 +115,7 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
     if !cli.headless && !cli.set.is_empty() {
         return Err(InputError::new(
             "--set",
-            "works with --headless and analyze for now, not the dashboard",
+            "works with --headless, analyze and diff for now, not the dashboard",
         )
         .into());
     }
@@ -131,28 +140,91 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
 /// `archtui analyze`: every failure domain of a preset, worst first.
 fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
     let arch = Arc::new(archtui::preset::load_with(&args.preset, &overrides(cli)?)?);
-    let threads = args.threads.map_or_else(
+    let bar = Bar::new("runs");
+    let report =
+        archtui::analysis::analyze(arch, args.seed, threads(args.threads), |done, total| {
+            bar.update(done, total)
+        });
+    drop(bar);
+    let (text, md) = (
+        archtui::analysis::render::text,
+        archtui::analysis::render::markdown,
+    );
+    print(&report, args.json, args.md, text, md)
+}
+
+/// `archtui story`: the six built-in tiers side by side.
+fn story(out: &cli::AnalysisOutput) -> Result<ExitCode, Failure> {
+    let bar = Bar::new("tiers");
+    let story = archtui::analysis::story::story(out.seed, threads(out.threads), |done, total| {
+        bar.update(done, total)
+    });
+    drop(bar);
+    use archtui::analysis::story::render;
+    print(&story, out.json, out.md, render::text, render::markdown)
+}
+
+/// `archtui diff <a> <b>`: what changed, and what it changed for users. `--set` applies to B.
+fn diff(cli: &cli::Cli, args: &cli::DiffArgs) -> Result<ExitCode, Failure> {
+    let a = Arc::new(archtui::preset::load(&args.a)?);
+    let b = Arc::new(archtui::preset::load_with(&args.b, &overrides(cli)?)?);
+    let out = &args.output;
+    let bar = Bar::new("presets");
+    let d = archtui::analysis::diff::diff(a, b, out.seed, threads(out.threads), |done, total| {
+        bar.update(done, total)
+    });
+    drop(bar);
+    use archtui::analysis::diff::render;
+    print(&d, out.json, out.md, render::text, render::markdown)
+}
+
+/// Threads to run on: as asked, or every core.
+fn threads(asked: Option<u32>) -> usize {
+    asked.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n as usize,
-    );
-    // Made at the first report of progress, which says how many runs there are.
-    let bar = std::sync::Mutex::new(None::<Option<progress::Progress>>);
-    let report = archtui::analysis::analyze(arch, args.seed, threads, |done, total| {
-        let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
-        let bar = bar.get_or_insert_with(|| progress::Progress::counting(total as u64, "runs"));
+    )
+}
+
+/// A progress bar on stderr, made at the first report of progress (which says the total).
+struct Bar {
+    what: &'static str,
+    bar: std::sync::Mutex<Option<Option<progress::Progress>>>,
+}
+
+impl Bar {
+    fn new(what: &'static str) -> Self {
+        Bar {
+            what,
+            bar: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        let bar = bar.get_or_insert_with(|| progress::Progress::counting(total as u64, self.what));
         if let Some(bar) = bar.as_mut() {
             bar.update(done as u64);
         }
-    });
-    drop(bar);
+    }
+}
+
+/// Prints a result as JSON, Markdown or text.
+fn print<T: serde::Serialize>(
+    value: &T,
+    json: bool,
+    md: bool,
+    text: fn(&T) -> String,
+    markdown: fn(&T) -> String,
+) -> Result<ExitCode, Failure> {
     let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &report).map_err(std::io::Error::from)?;
+    if json {
+        serde_json::to_writer(&mut out, value).map_err(std::io::Error::from)?;
         writeln!(out)?;
-    } else if args.md {
-        write!(out, "{}", archtui::analysis::render::markdown(&report))?;
+    } else if md {
+        write!(out, "{}", markdown(value))?;
     } else {
-        write!(out, "{}", archtui::analysis::render::text(&report))?;
+        write!(out, "{}", text(value))?;
     }
     Ok(ExitCode::SUCCESS)
 }

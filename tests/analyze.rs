@@ -11,18 +11,24 @@ fn report(preset: &str, threads: usize) -> archtui::analysis::Report {
 }
 
 /// Each preset's report, made once for every test in this file (on two threads).
-fn analyze(preset: &str) -> Value {
-    static REPORTS: OnceLock<std::sync::Mutex<Vec<(String, Value)>>> = OnceLock::new();
+fn cached(preset: &str) -> archtui::analysis::Report {
+    type Reports = std::sync::Mutex<Vec<(String, archtui::analysis::Report)>>;
+    static REPORTS: OnceLock<Reports> = OnceLock::new();
     let reports = REPORTS.get_or_init(Default::default);
-    if let Some((_, v)) = reports.lock().unwrap().iter().find(|(p, _)| p == preset) {
-        return v.clone();
+    if let Some((_, r)) = reports.lock().unwrap().iter().find(|(p, _)| p == preset) {
+        return r.clone();
     }
-    let v = serde_json::to_value(report(preset, 2)).unwrap();
+    let r = report(preset, 2);
     reports
         .lock()
         .unwrap()
-        .push((preset.to_string(), v.clone()));
-    v
+        .push((preset.to_string(), r.clone()));
+    r
+}
+
+/// A preset's report as its JSON says it.
+fn analyze(preset: &str) -> Value {
+    serde_json::to_value(cached(preset)).unwrap()
 }
 
 fn capacity_is_between_its_users_and_ten_times_them(r: &Value) {
@@ -172,4 +178,88 @@ fn the_command_prints_json_text_and_markdown_and_a_bad_preset_exits_2() {
     assert!(md.contains("| domain | verdict |"));
     let bad = archtui(&["analyze", "no-such-preset"]);
     assert_eq!(bad.status.code(), Some(2), "{}", common::stderr(&bad));
+}
+
+/// `archtui story`: the seeds' narrative holds, told from the six tiers' reports.
+#[test]
+fn every_tier_holds_its_users_and_removes_something_of_the_one_before() {
+    let reports: Vec<_> = common::PRESETS.iter().map(|p| cached(p)).collect();
+    let story = archtui::analysis::story::tell(1, &reports);
+    assert!(story.capacity_within_1_to_10x, "{story:#?}");
+    assert!(story.every_step_removes_something, "{story:#?}");
+    assert_eq!(story.steps.len(), 5);
+    let tier = |name: &str| story.tiers.iter().find(|t| t.preset == name).unwrap();
+    // One server and one database are single points; two regions leave none.
+    let spof = &tier("100").single_points;
+    assert!(spof.iter().any(|s| s == "an instance of web"), "{spof:?}");
+    assert!(spof.iter().any(|s| s == "database primary db"), "{spof:?}");
+    assert!(tier("10m").single_points.is_empty(), "{:?}", tier("10m"));
+    // 1k takes away the lone server; 1m's standby region brings users back within the hour.
+    let step = |to: &str| story.steps.iter().find(|s| s.to == to).unwrap();
+    assert!(
+        step("1k")
+            .removed_single_points
+            .iter()
+            .any(|(d, _)| d == "an instance of web"),
+        "{:?}",
+        step("1k")
+    );
+    assert_eq!(step("1m").now_recovers, ["region seoul"]);
+    assert!(
+        tier("1m")
+            .region_recovered_after_s
+            .is_some_and(|s| s < 3_600)
+    );
+    // Each tier costs more an hour, and less per user.
+    for pair in story.tiers.windows(2) {
+        assert!(pair[1].peak_usd_per_hour > pair[0].peak_usd_per_hour);
+        assert!(pair[1].usd_per_user_per_month < pair[0].usd_per_user_per_month);
+    }
+    let text = archtui::analysis::story::render::text(&story);
+    assert!(text.contains("1k over 100: losing an instance of web no longer takes it down"));
+}
+
+/// `archtui diff`: what 1k adds to 100, and what that does for users.
+#[test]
+fn a_diff_names_what_changed_and_which_losses_hurt_less() {
+    let load = |p: &str| archtui::preset::load(p).unwrap();
+    let d =
+        archtui::analysis::diff::compare(&load("100"), &load("1k"), &cached("100"), &cached("1k"));
+    assert!(
+        d.added.iter().any(|c| c == "alb (load_balancer)"),
+        "{:?}",
+        d.added
+    );
+    let web_instances = d
+        .changed
+        .iter()
+        .find(|c| c.component == "web" && c.field == "instances")
+        .expect("web grew");
+    assert_eq!(
+        (web_instances.from.as_str(), web_instances.to.as_str()),
+        ("1", "2")
+    );
+    assert!(
+        d.better
+            .iter()
+            .any(|m| m.domain == "an instance of web" && m.to != archtui::analysis::Verdict::Down),
+        "{:?}",
+        d.better
+    );
+    assert!(d.capacity_ratio > 1.0 && d.cost_ratio > 1.0, "{d:?}");
+    let md = archtui::analysis::diff::render::markdown(&d);
+    assert!(md.starts_with("# `100` → `1k`"), "{md}");
+}
+
+#[test]
+fn story_refuses_overrides_and_diff_names_a_missing_preset() {
+    let out = archtui(&["story", "--set", "web.vcpus=4"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = archtui(&["diff", "100", "no-such-preset"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("no-such-preset"),
+        "{}",
+        common::stderr(&out)
+    );
 }

@@ -7,9 +7,11 @@
 //! preset, the seed and its fault, so the report is the same whatever the number of threads.
 
 pub mod capacity;
+pub mod diff;
 pub mod domains;
 pub mod graph;
 pub mod render;
+pub mod story;
 
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::sim::Simulation;
