@@ -5,6 +5,7 @@ use crate::Failure;
 use crate::cli::DrillArgs;
 use archtui::drill::{self, DrillReport};
 use archtui::input_error::InputError;
+use archtui::preset::overrides::Override;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +34,7 @@ fn format_of(path: &Path) -> Result<Format, InputError> {
 }
 
 /// `archtui drill`: runs one at full speed, prints and writes its report.
-pub fn run(args: &DrillArgs) -> Result<ExitCode, Failure> {
+pub fn run(args: &DrillArgs, sets: &[Override]) -> Result<ExitCode, Failure> {
     if args.list {
         list()?;
         return Ok(ExitCode::SUCCESS);
@@ -46,7 +47,7 @@ pub fn run(args: &DrillArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(|p| format_of(p).map(|f| (p, f)))
         .collect::<Result<_, _>>()?;
-    let drill = drill::load(name)?;
+    let drill = drill::load(name)?.with_overrides(sets)?;
     let report = drill::run(&drill);
     for (path, format) in outputs {
         write_report(path, format, &report)?;

@@ -76,14 +76,7 @@ impl From<std::io::Error> for Failure {
 
 fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCode, Failure> {
     match &cli.command {
-        Some(cli::Command::Drill(_)) if !cli.set.is_empty() => {
-            return Err(InputError::new(
-                "--set",
-                "works with --headless, analyze and diff for now, not drills",
-            )
-            .into());
-        }
-        Some(cli::Command::Drill(args)) => return drill_cmd::run(args),
+        Some(cli::Command::Drill(args)) => return drill_cmd::run(args, &overrides(&cli)?),
         Some(cli::Command::Analyze(args)) => return analyze(&cli, args),
         Some(cli::Command::Story(_)) if !cli.set.is_empty() => {
             return Err(InputError::new(
@@ -112,10 +105,11 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
         list_presets()?;
         return Ok(ExitCode::SUCCESS);
     }
-    if !cli.headless && !cli.set.is_empty() {
+    if !cli.set.is_empty() && (cli.replay.is_some() || cli.record.is_some()) {
+        // A recording names its preset, not the overrides: played back it would be another run.
         return Err(InputError::new(
             "--set",
-            "works with --headless, analyze and diff for now, not the dashboard",
+            "a recording cannot carry overrides yet: leave out --set, or --record/--replay",
         )
         .into());
     }
@@ -271,8 +265,9 @@ fn run_dashboard(
     if let Some((_, flag)) = headless_only.iter().find(|(given, _)| *given) {
         return Err(InputError::new(*flag, "only works with --headless").into());
     }
+    let sets = overrides(cli)?;
     let drill: Option<Drill> = match (&cli.drill, &cli.replay) {
-        (Some(name), _) => Some(drill::load(name)?),
+        (Some(name), _) => Some(drill::load(name)?.with_overrides(&sets)?),
         (None, Some(path)) => Some(drill::load(&path.to_string_lossy())?),
         (None, None) if cli.presenter => {
             return Err(InputError::new("--presenter", "needs --drill or --replay").into());
@@ -301,6 +296,7 @@ fn run_dashboard(
         recording: cli.record.is_some(),
         end: end.map(Duration::secs),
         config,
+        sets,
     })?;
     if let Some(record) = &cli.record {
         let mut inputs = record_path::inputs(cli, app.options.drill.as_ref());

@@ -693,3 +693,34 @@ fn traffic_marks_never_land_inside_a_label() {
         }
     }
 }
+
+/// The explorer (`X`): its progress while the analysis runs in the background, then the
+/// domains worst first, capacity and cost; the graph's boxes carry the verdicts.
+#[test]
+fn the_explorer_analyses_the_preset_and_marks_the_graph() {
+    let mut app = app("100");
+    steps(&mut app, 5);
+    press(&mut app, "X");
+    assert!(matches!(app.mode, archtui::tui::app::Mode::Explorer { .. }));
+    assert!(app.explorer.running());
+    let waiting = screen(&mut app, 120, 40);
+    assert!(waiting.contains("Analysing 100"), "{waiting}");
+    app.explorer.wait();
+    let done = screen(&mut app, 120, 40);
+    for want in [
+        "down      an instance of web",
+        "down      database primary db",
+        "Capacity: holds",
+        "Cost (On-Demand)",
+    ] {
+        assert!(done.contains(want), "{want}:\n{done}");
+    }
+    // Closed, the graph shows what losing each component does: both are single points.
+    press(&mut app, "X");
+    let graph = screen(&mut app, 120, 40);
+    assert!(graph.contains("‼┐"), "{graph}");
+    assert!(!graph.contains("explorer"), "{graph}");
+    // Another preset is another architecture: its verdicts are not known yet.
+    press(&mut app, "2");
+    assert!(app.explorer.report().is_none() && !app.explorer.running());
+}

@@ -45,7 +45,58 @@ fn a_bad_override_exits_2_and_names_the_flag() {
         assert_eq!(out.status.code(), Some(2), "{set}: {err}");
         assert!(err.contains("--set") && err.contains(want), "{set}: {err}");
     }
-    // Not wired into the dashboard and drills yet: said, not ignored.
-    let out = archtui(&["drill", "az-loss-1k", "--set", "web.instances=3"]);
+    // A recording names its preset, not the overrides: refused rather than lost.
+    let out = archtui(&[
+        "--replay",
+        "x.toml",
+        "--headless",
+        "--set",
+        "web.instances=3",
+    ]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("--set"));
+    // A bad override to a drill is the same error.
+    let out = archtui(&["drill", "az-loss-1k", "--set", "web.pods=3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("unknown field `pods`"));
+}
+
+/// A drill re-run with an override: the incident of `db-failover-1k` with three web servers,
+/// and the report says which run it was.
+#[test]
+fn a_drill_runs_on_its_preset_with_the_overrides() {
+    let report = |sets: &[&str]| -> Value {
+        let mut args = vec!["drill", "db-failover-1k", "--json"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        let out = archtui(&args);
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{}",
+            common::stderr(&out)
+        );
+        serde_json::from_str(&stdout(&out)).unwrap()
+    };
+    let (base, more) = (report(&[]), report(&["web.instances=3"]));
+    assert_eq!(base["overrides"], serde_json::json!([]));
+    assert_eq!(more["overrides"], serde_json::json!(["web.instances=3"]));
+    // A different architecture, so a different run.
+    assert_ne!(base["summary"], more["summary"]);
+    let out = archtui(&["drill", "db-failover-1k", "--set", "web.instances=3"]);
+    assert!(stdout(&out).contains("preset 1k with --set web.instances=3"));
+}
+
+/// The dashboard opens the overridden preset.
+#[test]
+fn the_dashboard_runs_the_overridden_preset() {
+    let sets = vec![archtui::preset::overrides::Override::parse("web.instances=3").unwrap()];
+    let mut options = archtui::tui::Options::new("1k");
+    options.sets = sets;
+    let app = archtui::tui::App::new(options).unwrap();
+    let web = app.sim.arch().find("web").unwrap();
+    match &app.sim.arch().graph[web].kind {
+        archtui::arch::Kind::Pool(p) => assert_eq!(p.instances, 3),
+        _ => unreachable!(),
+    }
 }

@@ -22,7 +22,7 @@ fn p99(ms: f64) -> String {
 
 /// One domain's figures, as both layouts show them: verdict, availability, p99, error-minutes,
 /// errors over after, SLO met again after.
-fn cells(d: &DomainResult) -> [String; 6] {
+pub fn cells(d: &DomainResult) -> [String; 6] {
     [
         d.verdict.as_str().to_string(),
         format!("{:.3}%", d.hour.availability * 100.0),
@@ -51,7 +51,7 @@ fn users(n: f64) -> String {
 }
 
 /// One line on capacity.
-fn capacity(r: &Report) -> String {
+pub fn capacity(r: &Report) -> String {
     let c = &r.capacity;
     if c.beyond_search {
         return format!(
@@ -76,7 +76,7 @@ fn capacity(r: &Report) -> String {
 }
 
 /// One line on cost.
-fn cost(r: &Report) -> String {
+pub fn cost(r: &Report) -> String {
     let c = &r.capacity.cost;
     let dollars = crate::headless::dollars;
     format!(

@@ -87,6 +87,7 @@ pub(super) fn build(
         steps,
         checks,
         rollback,
+        overrides: Vec::new(),
         arch,
     })
 }

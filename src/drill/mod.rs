@@ -63,6 +63,8 @@ pub struct Drill {
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
     pub rollback: Vec<Action>,
+    /// `--set` overrides applied to its preset, as given.
+    pub overrides: Vec<String>,
     arch: Arc<Architecture>,
 }
 
@@ -70,6 +72,25 @@ impl Drill {
     /// The preset with the drill's users: what to build a [`Simulation`] on.
     pub fn architecture(&self) -> Arc<Architecture> {
         self.arch.clone()
+    }
+
+    /// Runs the drill on its preset with `--set` overrides (what if the database were bigger
+    /// during this incident?).
+    pub fn with_overrides(
+        mut self,
+        sets: &[crate::preset::overrides::Override],
+    ) -> Result<Self, crate::input_error::InputError> {
+        if sets.is_empty() {
+            return Ok(self);
+        }
+        let mut arch = crate::preset::load_with(&self.preset_locator(), sets)?;
+        if let Some(users) = self.users {
+            crate::preset::set_users(&mut arch, users)
+                .map_err(|e| crate::input_error::InputError::new("--set", e))?;
+        }
+        self.arch = Arc::new(arch);
+        self.overrides = sets.iter().map(|o| o.text.clone()).collect();
+        Ok(self)
     }
 
     /// A fresh simulation of the drill's architecture and seed, at second 0.

@@ -125,6 +125,8 @@ pub struct DrillReport {
     pub title: String,
     pub description: String,
     pub preset: String,
+    /// `--set` overrides the run applied to the preset, as given (empty without).
+    pub overrides: Vec<String>,
     pub seed: u64,
     pub users: f64,
     pub duration_s: u64,
@@ -162,6 +164,7 @@ impl DrillReport {
             title: drill.title.clone(),
             description: drill.description.clone(),
             preset: drill.preset.clone(),
+            overrides: drill.overrides.clone(),
             seed: drill.seed,
             users: drill.architecture().traffic.users,
             duration_s: drill.duration.secs(),
@@ -230,14 +233,24 @@ fn mark(c: &CheckReport) -> &'static str {
     }
 }
 
+/// ` with --set a, --set b` after the preset's name, when the run overrode it.
+fn what_if(r: &DrillReport) -> String {
+    if r.overrides.is_empty() {
+        return String::new();
+    }
+    let sets: Vec<String> = r.overrides.iter().map(|o| format!("--set {o}")).collect();
+    format!(" with {}", sets.join(", "))
+}
+
 /// Plain text for the terminal.
 pub fn render(r: &DrillReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "drill {} · {}", r.drill, r.title);
     let _ = writeln!(
         out,
-        "preset {} · seed {} · {} simulated · {} users · expects {}",
+        "preset {}{} · seed {} · {} simulated · {} users · expects {}",
         r.preset,
+        what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s),
         count(r.users.round() as u64),
@@ -350,9 +363,10 @@ pub fn markdown(r: &DrillReport) -> String {
     let _ = writeln!(out, "# Drill: {}\n", cell(&r.title));
     let _ = writeln!(
         out,
-        "`{}` · preset `{}` · seed {} · {} simulated · {} users\n",
+        "`{}` · preset `{}`{} · seed {} · {} simulated · {} users\n",
         r.drill,
         r.preset,
+        what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s),
         count(r.users.round() as u64)

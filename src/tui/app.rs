@@ -60,6 +60,10 @@ pub enum Mode {
     Legend {
         scroll: u16,
     },
+    /// The explorer: the analysis of the architecture on screen, scrolled down this many lines.
+    Explorer {
+        scroll: u16,
+    },
 }
 
 /// A line of feedback under the graph: what the last action did, or why it could not.
@@ -87,6 +91,9 @@ pub struct Options {
     pub end: Option<u64>,
     /// The config file's settings: speed, colours, keys, where screenshots go.
     pub config: Config,
+    /// `--set` overrides of the preset given on the command line (another preset or drill
+    /// opened from the dashboard runs as it is).
+    pub sets: Vec<preset::overrides::Override>,
 }
 
 impl Options {
@@ -102,6 +109,7 @@ impl Options {
             recording: false,
             end: None,
             config: Config::default(),
+            sets: Vec::new(),
         }
     }
 }
@@ -137,6 +145,8 @@ pub struct App {
     pub keymap: Keymap,
     /// The event log's scroll, filter, chosen event and cause chain.
     pub log: EventLog,
+    /// The analysis of the architecture on screen (`X`), run in the background.
+    pub explorer: super::explorer::Explorer,
     /// Commands run from the `:` line, oldest first (↑ brings them back).
     pub command_history: Vec<String>,
     /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
@@ -158,7 +168,7 @@ impl App {
                 d.architecture()
             }
             None => {
-                let arch = load(&options.preset, options.users)?;
+                let arch = load(&options.preset, options.users, &options.sets)?;
                 options.preset = preset::locator(&options.preset, None);
                 arch
             }
@@ -176,6 +186,7 @@ impl App {
             history: History::new(&arch),
             keymap: options.config.keymap.clone(),
             log: EventLog::default(),
+            explorer: Default::default(),
             command_history: Vec::new(),
             note_shown: None,
             screenshot: false,
@@ -320,6 +331,7 @@ impl App {
             Mode::Events => self.events_key(key),
             Mode::Filter(line) => self.filter_key(line, key),
             Mode::Legend { scroll } => self.legend_key(scroll, key),
+            Mode::Explorer { scroll } => self.explorer_key(scroll, key),
             Mode::Help => match self.keymap.command(&key) {
                 Some(Cmd::Quit) => self.quit = true,
                 Some(Cmd::Help | Cmd::Close) | None => {}
@@ -456,6 +468,12 @@ impl App {
                 self.log_command(cmd)
             }
             Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
+            Cmd::Explore => {
+                // The run's architecture (a drill's users included) and seed.
+                let arch = self.sim.arch().clone();
+                self.explorer.start(arch, self.options.seed);
+                self.mode = Mode::Explorer { scroll: 0 };
+            }
             Cmd::Screenshot => self.screenshot = true,
             Cmd::Next | Cmd::Previous => self.cycle(cmd == Cmd::Next),
             Cmd::Left => self.go(-1, 0),
@@ -524,13 +542,19 @@ impl App {
 
     /// Opens another built-in preset, keeping the seed; a drill in progress is left.
     pub fn switch(&mut self, name: &str) {
-        match load(name, None) {
+        match load(name, None, &[]) {
             Ok(arch) => {
                 self.options.preset = name.to_string();
                 self.options.users = None;
                 self.options.drill = None;
+                let dropped = !self.options.sets.is_empty();
+                self.options.sets.clear();
                 self.open(arch);
-                self.note = Some(Note::Info(format!("preset {name}")));
+                self.note = Some(Note::Info(if dropped {
+                    format!("preset {name}, as it is (the --set overrides were for the first)")
+                } else {
+                    format!("preset {name}")
+                }));
             }
             Err(e) => self.note = Some(Note::Error(e.to_string())),
         }
@@ -543,6 +567,8 @@ impl App {
                 self.options.preset = d.preset_locator();
                 self.options.seed = d.seed;
                 self.options.users = d.users;
+                // The overrides were for what the command line opened.
+                self.options.sets.clear();
                 let (arch, note) = (d.architecture(), format!("drill {}", d.name));
                 self.options.drill = Some(d);
                 self.open(arch);
@@ -556,6 +582,7 @@ impl App {
     fn open(&mut self, arch: Arc<Architecture>) {
         self.places = Sugiyama.places(&arch);
         self.scene = None;
+        self.explorer.forget();
         self.restart(arch);
     }
 
@@ -608,8 +635,12 @@ impl App {
     }
 }
 
-fn load(preset: &str, users: Option<f64>) -> Result<Arc<Architecture>, InputError> {
-    let mut arch = preset::load(preset)?;
+fn load(
+    preset: &str,
+    users: Option<f64>,
+    sets: &[preset::overrides::Override],
+) -> Result<Arc<Architecture>, InputError> {
+    let mut arch = preset::load_with(preset, sets)?;
     if let Some(users) = users {
         preset::set_users(&mut arch, users).map_err(|e| InputError::new("--users", e))?;
     }

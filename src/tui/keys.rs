@@ -45,6 +45,8 @@ pub enum Cmd {
     NewerEvents,
     /// Show or hide the legend: what every symbol and colour means.
     Legend,
+    /// Show or hide the explorer: what losing each failure domain does, capacity, cost.
+    Explore,
     /// Save the screen as text and SVG.
     Screenshot,
 }
@@ -286,6 +288,14 @@ pub const BINDINGS: &[Binding] = &[
         "filter events by text or kind:NAME",
         Cmd::Filter,
         Group::Events,
+        Hint::IfRoom,
+    ),
+    bind(
+        &["X"],
+        "explore",
+        "what losing each part does, capacity, cost",
+        Cmd::Explore,
+        Group::Look,
         Hint::IfRoom,
     ),
     bind(

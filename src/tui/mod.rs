@@ -6,6 +6,7 @@ pub mod app;
 pub mod command_line;
 pub mod config;
 pub mod event_log;
+pub mod explorer;
 pub mod history;
 mod input;
 pub mod keys;
@@ -38,6 +39,8 @@ use tokio::time::{Instant, MissedTickBehavior, sleep_until};
 
 /// At most this many frames a second: smooth enough for moving markers, cheap when busy.
 const FRAME: Duration = Duration::from_millis(33);
+/// How often the explorer's background analysis is looked at while it runs.
+const EXPLORER_POLL: Duration = Duration::from_millis(250);
 
 /// The shortest wall-clock time between two turns of the simulation clock; faster speeds take
 /// several simulated seconds a turn.
@@ -182,6 +185,13 @@ async fn event_loop(
                 None => break,
             },
             _ = sim_clock.interval.tick(), if !app.paused => sim_clock.turn(app),
+            // The explorer's analysis runs on its own thread: its progress, then its report.
+            _ = tokio::time::sleep(EXPLORER_POLL), if app.explorer.running() => {
+                let arrived = app.explorer.poll();
+                if arrived || matches!(app.mode, app::Mode::Explorer { .. }) {
+                    app.dirty = true;
+                }
+            }
             // A note fades on its own: one more frame without it.
             _ = sleep_until(note_fades.unwrap_or(last_draw)), if note_fades.is_some() && !app.dirty => {
                 app.dirty = true;

@@ -131,6 +131,20 @@ impl App {
         };
     }
 
+    pub(super) fn explorer_key(&mut self, scroll: u16, key: KeyEvent) {
+        self.mode = match self.keymap.command(&key) {
+            Some(Cmd::Quit) => return self.quit = true,
+            Some(Cmd::Explore | Cmd::Close | Cmd::Help) => Mode::Normal,
+            Some(Cmd::Down) => Mode::Explorer {
+                scroll: scroll.saturating_add(1),
+            },
+            Some(Cmd::Up) => Mode::Explorer {
+                scroll: scroll.saturating_sub(1),
+            },
+            _ => Mode::Explorer { scroll },
+        };
+    }
+
     /// Keys on the `:` line: editing, history, completion, and Enter to act.
     pub(super) fn command_key(&mut self, mut line: CommandLine, key: KeyEvent) {
         match key.code {
@@ -191,7 +205,9 @@ impl App {
         let at = Position::new(mouse.column, mouse.row);
         self.dirty = true;
         match &mut self.mode {
-            Mode::Report { scroll } | Mode::Legend { scroll } => *scroll = notch(*scroll),
+            Mode::Report { scroll } | Mode::Legend { scroll } | Mode::Explorer { scroll } => {
+                *scroll = notch(*scroll)
+            }
             Mode::PickDrill { index } => {
                 let last = crate::drill::BUILTIN.len() - 1;
                 *index = if down {

@@ -51,6 +51,15 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
                 t.text,
             )],
         ),
+        // A what-if run says so: its figures are not the preset's.
+        Part::new(
+            6,
+            if what_if(app) {
+                vec![Span::styled(" · --set", t.busy)]
+            } else {
+                Vec::new()
+            },
+        ),
         Part::new(
             8,
             vec![
@@ -146,6 +155,13 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
         }
         Mode::Legend { .. } => {
             push(&format!("{} Esc", map.first(Cmd::Legend)), "close legend");
+            push("↑↓", "scroll");
+        }
+        Mode::Explorer { .. } => {
+            push(
+                &format!("{} Esc", map.first(Cmd::Explore)),
+                "close explorer",
+            );
             push("↑↓", "scroll");
         }
         Mode::Report { .. } => {
@@ -298,4 +314,10 @@ pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, fil
         ),
         popup,
     );
+}
+
+/// Whether the run overrides its preset (`--set`).
+fn what_if(app: &App) -> bool {
+    !app.options.sets.is_empty()
+        || (app.options.drill.as_ref()).is_some_and(|d| !d.overrides.is_empty())
 }

@@ -6,6 +6,7 @@ use super::super::layout::{BoxStyle, Detail, NodeBox, RegionFrame, Scene};
 use super::super::theme::{Health, Theme};
 use super::super::view::{self, Status};
 use super::pane;
+use crate::analysis::Verdict;
 use crate::sim::Simulation;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -25,7 +26,17 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 
     // Draw the whole scene off screen, then copy the visible window: the scene is small.
     let mut canvas = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
-    paint(&mut canvas, &scene, &app.sim, &app.theme, app.selected);
+    let arch = app.sim.arch();
+    let explorer = &app.explorer;
+    let marks = |n: crate::arch::NodeId| explorer.verdict_of(&arch.graph[n].id);
+    paint(
+        &mut canvas,
+        &scene,
+        &app.sim,
+        &app.theme,
+        app.selected,
+        marks,
+    );
 
     app.scroll = if app.wheeled == Some(app.selected) {
         clamp(app.scroll, &scene, inner)
@@ -107,12 +118,14 @@ fn follow(
 }
 
 /// Draws the scene into `buf` (whose area is the scene's).
+/// `marks` says what losing a component does, once the explorer knows.
 pub fn paint(
     buf: &mut Buffer,
     scene: &Scene,
     sim: &Simulation,
     theme: &Theme,
     selected: crate::arch::NodeId,
+    marks: impl Fn(crate::arch::NodeId) -> Option<Verdict>,
 ) {
     for f in &scene.frames {
         let style = frame_style(sim, theme, f.region);
@@ -184,6 +197,7 @@ pub fn paint(
             None => view::status(sim, b.node),
         };
         draw_box(buf, b, &status, scene.style, theme, b.node == selected);
+        mark(buf, b, marks(b.node), theme);
     }
     // Titles last, so no edge runs through a region's name or its AZ states.
     for f in &scene.frames {
@@ -325,6 +339,22 @@ fn draw_box(
         buf[(r.x - 1, r.y + r.height / 2)]
             .set_symbol("▶")
             .set_style(theme.accent);
+    }
+}
+
+/// The explorer's verdict on a box's top right: `‼` its loss takes the service down, `!` it
+/// breaks the SLO.
+fn mark(buf: &mut Buffer, b: &NodeBox, verdict: Option<Verdict>, theme: &Theme) {
+    let (symbol, style) = match verdict {
+        Some(Verdict::Down) => ("‼", theme.down),
+        Some(Verdict::Breach) => ("!", theme.busy),
+        _ => return,
+    };
+    let r = b.rect;
+    if r.width >= 4 {
+        buf[(r.right() - 2, r.y)]
+            .set_symbol(symbol)
+            .set_style(style);
     }
 }
 

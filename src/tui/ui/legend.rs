@@ -40,6 +40,12 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     "queue: messages waiting, oldest's age",
                 ),
                 (s("4.5k/s", t.ok), "requests a second arriving"),
+                (
+                    s("1·slow 36%", t.ok),
+                    "one instance here is slow (·out: pulled)",
+                ),
+                (s("‼", t.down), "explorer (X): losing it takes users down"),
+                (s("!", t.busy), "explorer (X): losing it breaks the SLO"),
             ],
         ),
         (

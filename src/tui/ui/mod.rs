@@ -4,6 +4,7 @@ mod bars;
 mod detail;
 mod drill;
 mod events;
+mod explorer;
 mod graph;
 mod help;
 mod legend;
@@ -171,6 +172,10 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
         Mode::Legend { scroll } => {
             let scroll = legend::draw(frame, app, *scroll, area);
             app.mode = Mode::Legend { scroll };
+        }
+        Mode::Explorer { scroll } => {
+            let scroll = explorer::draw(frame, app, *scroll, area);
+            app.mode = Mode::Explorer { scroll };
         }
         Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
         Mode::Report { scroll } => {

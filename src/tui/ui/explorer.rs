@@ -1,0 +1,136 @@
+//! The explorer overlay (`X`): what losing each failure domain of the architecture on screen
+//! does to users, its capacity and its cost — `archtui analyze`, computed in the background,
+//! with its progress meanwhile.
+
+use super::super::app::App;
+use super::pane;
+use super::text::wrap;
+use crate::analysis::{Report, Verdict, render};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// The overlay's widest: a domain table and its prose.
+const WIDTH: u16 = 104;
+
+/// Draws the overlay over `area`; returns the scroll it was drawn at (clamped).
+pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
+    let w = WIDTH.min(area.width);
+    let text_w = usize::from(w.saturating_sub(4));
+    let lines = match (app.explorer.report(), app.explorer.progress()) {
+        (Some(r), _) => report(app, r, text_w),
+        (None, Some(p)) => running(app, p, text_w),
+        (None, None) => vec![Line::raw("The analysis stopped without a report.")],
+    };
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
+    let scroll = scroll.min(hidden);
+    let title = if hidden > 0 {
+        " explorer · ↑↓ scroll · X or Esc closes "
+    } else {
+        " explorer · X or Esc closes "
+    };
+    frame.render_widget(Clear, popup);
+    let block = pane(title, app).border_style(app.theme.accent);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(1),
+        inner.height,
+    );
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    scroll
+}
+
+fn prose(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    wrap(text, width)
+        .into_iter()
+        .map(|l| Line::styled(l, style))
+        .collect()
+}
+
+fn running(app: &App, (done, total): (usize, usize), width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let arch = app.sim.arch();
+    let mut lines = prose(
+        &format!(
+            "Analysing {}: each failure domain lost at the peak hour and watched for an hour, \
+             then the capacity search (days at more and fewer users). The dashboard runs on \
+             meanwhile; the boxes get their marks when it is done.",
+            arch.name
+        ),
+        width,
+        t.text,
+    );
+    lines.push(Line::raw(""));
+    let bar_w = width.saturating_sub(24).clamp(10, 50);
+    let filled = (bar_w * done).checked_div(total).unwrap_or(0).min(bar_w);
+    let what = if total == 0 {
+        "warming up to the peak hour".to_string()
+    } else if done < total {
+        format!("{done}/{total} runs")
+    } else {
+        "capacity search".to_string()
+    };
+    lines.push(Line::from(vec![
+        Span::styled("━".repeat(filled), t.accent),
+        Span::styled("─".repeat(bar_w - filled), t.dim),
+        Span::styled(format!(" {what}"), t.text),
+    ]));
+    lines
+}
+
+fn report(app: &App, r: &Report, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let name_w = r
+        .domains
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 36);
+    let mut lines = vec![Line::styled(
+        format!(
+            "{:<8}  {:<name_w$}  {:>9}  {:>9}  {:>7}  {:>14}",
+            "verdict", "domain", "available", "worst p99", "err-min", "SLO met after"
+        ),
+        t.title,
+    )];
+    for d in &r.domains {
+        let [verdict, availability, p99, errors, _, met] = render::cells(d);
+        let style = match d.verdict {
+            Verdict::Down => t.down,
+            Verdict::Breach => t.busy,
+            Verdict::Absorbed => t.ok,
+        };
+        let name = super::text::fit(&d.name, name_w);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{verdict:<8}"), style),
+            Span::styled(
+                format!("  {name:<name_w$}  {availability:>9}  {p99:>9}  {errors:>7}  {met:>14}"),
+                t.text,
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.extend(prose(&render::capacity(r), width, t.text));
+    lines.extend(prose(&render::cost(r), width, t.text));
+    lines.push(Line::raw(""));
+    lines.extend(prose(
+        "On the graph: ‼ losing it takes the service down, ! it breaks the SLO. \
+         `archtui analyze` prints the same (--md for a handout).",
+        width,
+        t.dim,
+    ));
+    lines
+}
