@@ -93,6 +93,10 @@ pub struct Cli {
     #[arg(long)]
     pub presenter: bool,
 
+    /// Dashboard: open paused, on the first second's figures (`space` starts the clock).
+    #[arg(long)]
+    pub paused: bool,
+
     /// Dashboard: save every action taken (by key, command line or drill) with its simulated
     /// second to FILE, a drill file that --replay plays back.
     #[arg(long, value_name = "FILE", conflicts_with = "headless")]

@@ -119,6 +119,9 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
     if cli.presenter {
         return Err(InputError::new("--presenter", "only works in the dashboard").into());
     }
+    if cli.paused {
+        return Err(InputError::new("--paused", "only works in the dashboard").into());
+    }
     let (arch, seed, duration, injections) = match &cli.replay {
         Some(path) => replay_plan(path)?,
         None => {
@@ -293,6 +296,7 @@ fn run_dashboard(
         high_contrast: cli.high_contrast,
         drill,
         presenter: cli.presenter,
+        paused: cli.paused,
         recording: cli.record.is_some(),
         end: end.map(Duration::secs),
         config,

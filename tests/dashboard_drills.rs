@@ -353,3 +353,45 @@ fn dashboard_drill_flags_are_checked_before_the_screen_changes() {
     }
     // (An unwritable --record path, which needs a terminal to get that far, is in `terminal`.)
 }
+
+/// Presenter pacing: after a strike the clock slows to 5× until the failover it set off has
+/// played out, then returns to the presenter's 60×.
+#[test]
+fn a_strike_plays_out_at_a_speed_the_room_can_follow() {
+    let mut app = drill_app("db-failover-1k", true);
+    press(&mut app, "++++");
+    assert_eq!(app.speed(), 60);
+    while app.step() {}
+    let struck = app.sim.time();
+    press(&mut app, " ");
+    assert_eq!(app.speed(), 5, "paced after the strike");
+    let s = screen(&mut app, 120, 40);
+    assert!(s.contains("▶ 5× paced"), "{s}");
+    let mut seconds = 0;
+    while app.pacing.is_some() {
+        assert!(app.step());
+        seconds += 1;
+        assert!(seconds < 1_000, "pacing ends");
+    }
+    assert_eq!(app.speed(), 60, "back to the presenter's speed");
+    // Not before the failover was done and errors had stopped.
+    let done = app
+        .sim
+        .events()
+        .iter()
+        .find(|e| e.kind.as_str() == "failover_done" && e.t >= struck)
+        .expect("the failover finished while paced");
+    assert!(
+        app.sim.time() >= done.t + 30,
+        "{} vs {}",
+        app.sim.time(),
+        done.t
+    );
+    assert!(app.sim.last().error_rate() < 0.001);
+    // Choosing a speed ends pacing at once.
+    app.pacing = Some(archtui::tui::pacing::Pacing::new(app.sim.time()));
+    assert_eq!(app.speed(), 5);
+    press(&mut app, "-");
+    assert!(app.pacing.is_none());
+    assert_eq!(app.speed(), 10);
+}

@@ -25,6 +25,15 @@ use std::sync::Arc;
 /// Simulated seconds per wall-clock second.
 pub const SPEEDS: [u32; 8] = [1, 2, 5, 10, 60, 300, 1_000, AS_FAST_AS_IT_GOES];
 
+/// A speed as the status bar says it: `60×`, or `max`.
+pub fn speed_name(speed: u32) -> String {
+    if speed == AS_FAST_AS_IT_GOES {
+        "max".into()
+    } else {
+        format!("{speed}×")
+    }
+}
+
 /// The last speed: as many simulated seconds as fit between two frames.
 pub const AS_FAST_AS_IT_GOES: u32 = u32::MAX;
 
@@ -85,6 +94,8 @@ pub struct Options {
     pub drill: Option<Drill>,
     /// Hold before each drill step until `space`.
     pub presenter: bool,
+    /// Open paused (`--paused`).
+    pub paused: bool,
     /// Whether the session is being recorded (the shell writes the file; see [`App::recording`]).
     pub recording: bool,
     /// `--duration`: the clock stops at this simulated second (a drill stops at its own end).
@@ -106,6 +117,7 @@ impl Options {
             high_contrast: false,
             drill: None,
             presenter: false,
+            paused: false,
             recording: false,
             end: None,
             config: Config::default(),
@@ -147,6 +159,8 @@ pub struct App {
     pub log: EventLog,
     /// The analysis of the architecture on screen (`X`), run in the background.
     pub explorer: super::explorer::Explorer,
+    /// A presenter's strike is playing out: the clock runs slower meanwhile.
+    pub pacing: Option<super::pacing::Pacing>,
     /// Commands run from the `:` line, oldest first (↑ brings them back).
     pub command_history: Vec<String>,
     /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
@@ -187,6 +201,7 @@ impl App {
             keymap: options.config.keymap.clone(),
             log: EventLog::default(),
             explorer: Default::default(),
+            pacing: None,
             command_history: Vec::new(),
             note_shown: None,
             screenshot: false,
@@ -210,6 +225,11 @@ impl App {
             scroll: (0, 0),
         };
         app.history.record(&app.sim);
+        if app.options.paused {
+            // As a paused restart does: the first second's figures rather than zeros.
+            app.paused = true;
+            app.step();
+        }
         Ok(app)
     }
 
@@ -217,8 +237,14 @@ impl App {
         self.sim.arch()
     }
 
+    /// Simulated seconds per wall-clock second now: the chosen speed, slowed while a
+    /// presenter's strike plays out.
     pub fn speed(&self) -> u32 {
-        SPEEDS[self.speed]
+        let chosen = SPEEDS[self.speed];
+        match self.pacing {
+            Some(_) => chosen.min(super::pacing::PACED_SPEED),
+            None => chosen,
+        }
     }
 
     /// Advances one simulated second, applying what a drill has due first. Returns false when
@@ -254,6 +280,13 @@ impl App {
         }
         self.sim.step();
         self.history.record(&self.sim);
+        if self.pacing.is_some_and(|p| p.over(&self.sim)) {
+            self.pacing = None;
+            self.note = Some(Note::Info(format!(
+                "the reactions have played out: back to {}",
+                speed_name(SPEEDS[self.speed])
+            )));
+        }
         if let Some(stage) = &mut self.stage {
             stage.after_step(&self.sim);
             // Over: at its end, or aborted because the steady state did not hold.
@@ -454,8 +487,15 @@ impl App {
                 self.strike();
                 self.step();
             }
-            Cmd::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
-            Cmd::Slower => self.speed = self.speed.saturating_sub(1),
+            // Choosing a speed ends a presenter's pacing: the presenter knows best.
+            Cmd::Faster => {
+                self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+                self.pacing = None;
+            }
+            Cmd::Slower => {
+                self.speed = self.speed.saturating_sub(1);
+                self.pacing = None;
+            }
             Cmd::Reset => self.restart(self.sim.arch().clone()),
             Cmd::Drills => self.mode = Mode::PickDrill { index: 0 },
             Cmd::NextStep => self.skip_to_next_step(),
@@ -592,6 +632,7 @@ impl App {
         self.history = History::new(&arch);
         self.history.record(&self.sim);
         self.taken.clear();
+        self.pacing = None;
         self.run_number += 1;
         self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));
         self.selected = arch.entry;
@@ -611,6 +652,8 @@ impl App {
             && stage.holding(self.sim.time()).is_some()
         {
             stage.release();
+            // The room watches what the strike sets off at a speed it can follow.
+            self.pacing = Some(super::pacing::Pacing::new(self.sim.time()));
         }
     }
 

@@ -12,6 +12,7 @@ mod input;
 pub mod keys;
 pub mod layout;
 mod modes;
+pub mod pacing;
 pub mod recorder;
 pub mod screenshot;
 mod signals;

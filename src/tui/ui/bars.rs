@@ -22,10 +22,12 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(" ⏸ paused", t.busy)
     } else {
         Span::styled(
-            match app.speed() {
-                crate::tui::app::AS_FAST_AS_IT_GOES => " ▶ max".to_string(),
-                speed => format!(" ▶ {speed}×"),
-            },
+            format!(
+                " ▶ {}{}",
+                crate::tui::app::speed_name(app.speed()),
+                // A presenter's strike is playing out at a speed the room can follow.
+                if app.pacing.is_some() { " paced" } else { "" }
+            ),
             t.ok,
         )
     };
