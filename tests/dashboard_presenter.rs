@@ -724,3 +724,34 @@ fn the_explorer_analyses_the_preset_and_marks_the_graph() {
     press(&mut app, "2");
     assert!(app.explorer.report().is_none() && !app.explorer.running());
 }
+
+/// Rewind: back a minute, and the run plays forward again to the same figures, the
+/// operator's action taken again at its second.
+#[test]
+fn rewinding_replays_the_same_run_with_the_same_actions() {
+    let mut app = app("1k");
+    steps(&mut app, 200);
+    app.act(archtui::action::Action::parse("kill-az:a").unwrap());
+    steps(&mut app, 100);
+    let at = app.sim.time();
+    let before = (app.sim.last().clone(), app.sim.events().to_vec());
+    // Back ten minutes: to the start (the fault at 200 s is queued to strike again).
+    press(&mut app, "{");
+    assert_eq!(app.sim.time(), 0);
+    assert_eq!(app.rewind.queued(), 1);
+    assert!(app.taken.is_empty());
+    steps(&mut app, at as u32);
+    assert_eq!(app.sim.time(), at);
+    assert_eq!(app.taken.len(), 1, "{:?}", app.taken);
+    let after = (app.sim.last().clone(), app.sim.events().to_vec());
+    assert_eq!(format!("{:?}", before.0), format!("{:?}", after.0));
+    assert_eq!(before.1, after.1);
+    // Back a minute lands on the second asked for, played forward from the last copy.
+    press(&mut app, "[");
+    assert_eq!(app.sim.time(), at - 60);
+    // A new action starts a new timeline: nothing is queued any more.
+    press(&mut app, "{");
+    assert_eq!(app.rewind.queued(), 1);
+    app.act(archtui::action::Action::parse("spike:2x").unwrap());
+    assert_eq!(app.rewind.queued(), 0);
+}

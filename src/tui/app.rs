@@ -161,6 +161,8 @@ pub struct App {
     pub explorer: super::explorer::Explorer,
     /// A presenter's strike is playing out: the clock runs slower meanwhile.
     pub pacing: Option<super::pacing::Pacing>,
+    /// Copies of the run to go back to, and the operator's actions to take again.
+    pub rewind: super::rewind::Rewind,
     /// Commands run from the `:` line, oldest first (↑ brings them back).
     pub command_history: Vec<String>,
     /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
@@ -202,6 +204,7 @@ impl App {
             log: EventLog::default(),
             explorer: Default::default(),
             pacing: None,
+            rewind: Default::default(),
             command_history: Vec::new(),
             note_shown: None,
             screenshot: false,
@@ -225,6 +228,7 @@ impl App {
             scroll: (0, 0),
         };
         app.history.record(&app.sim);
+        app.keep_checkpoint();
         if app.options.paused {
             // As a paused restart does: the first second's figures rather than zeros.
             app.paused = true;
@@ -259,6 +263,13 @@ impl App {
             )));
             return false;
         }
+        // After a rewind, the operator's actions come back at their seconds.
+        let now = self.sim.time();
+        for action in self.rewind.due(now) {
+            if self.sim.apply(&action).is_ok() {
+                self.taken.push((now, action));
+            }
+        }
         let in_drill = self.stage.as_ref().is_some_and(|s| !s.run.finished());
         if let Some(stage) = &mut self.stage {
             // Checked again after applying: a second step may share the struck one's second.
@@ -280,6 +291,7 @@ impl App {
         }
         self.sim.step();
         self.history.record(&self.sim);
+        self.keep_checkpoint();
         if self.pacing.is_some_and(|p| p.over(&self.sim)) {
             self.pacing = None;
             self.note = Some(Note::Info(format!(
@@ -299,6 +311,46 @@ impl App {
             }
         }
         true
+    }
+
+    fn keep_checkpoint(&mut self) {
+        if self.rewind.due_copy(self.sim.time()) {
+            self.rewind.keep(super::rewind::Checkpoint {
+                sim: self.sim.clone(),
+                history: self.history.clone(),
+                stage: self.stage.clone(),
+            });
+        }
+    }
+
+    /// Goes back `by` simulated seconds (to the start at most) and plays on from there; the
+    /// operator's actions are taken again as the clock passes their seconds.
+    pub fn rewind_by(&mut self, by: u64) {
+        let target = self.sim.time().saturating_sub(by);
+        let Some(copy) = self.rewind.back_to(target) else {
+            self.note = Some(Note::Error("nothing to go back to".into()));
+            return;
+        };
+        self.sim = copy.sim;
+        self.history = copy.history;
+        self.stage = copy.stage;
+        let from = self.sim.time();
+        self.taken.retain(|(t, _)| *t < from);
+        self.pacing = None;
+        self.log = EventLog::default();
+        // Played forward to the second asked for (a presenter's hold may stop it earlier).
+        while self.sim.time() < target && self.step() {}
+        let queued = self.rewind.queued();
+        self.note = Some(Note::Info(format!(
+            "back to {}{}",
+            crate::headless::clock(self.sim.time()),
+            match queued {
+                0 => String::new(),
+                1 => ": 1 action will be taken again at its second".into(),
+                n => format!(": {n} actions will be taken again at their seconds"),
+            }
+        )));
+        self.dirty = true;
     }
 
     /// Whether the clock has reached `--duration` and stays there.
@@ -508,6 +560,8 @@ impl App {
                 self.log_command(cmd)
             }
             Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
+            Cmd::BackMinute => self.rewind_by(60),
+            Cmd::BackTenMinutes => self.rewind_by(600),
             Cmd::Explore => {
                 // The run's architecture (a drill's users included) and seed.
                 let arch = self.sim.arch().clone();
@@ -569,9 +623,15 @@ impl App {
         let t = self.sim.time();
         match self.sim.apply(&action) {
             Ok(()) => {
+                let branched = self.rewind.acted(t, action.clone());
                 self.note = Some(Note::Info(format!(
-                    "{} {action}",
-                    crate::headless::clock(t)
+                    "{} {action}{}",
+                    crate::headless::clock(t),
+                    if branched {
+                        " (a new timeline: the rewound run's later actions are dropped)"
+                    } else {
+                        ""
+                    }
                 )));
                 self.taken.push((t, action));
             }
@@ -633,6 +693,8 @@ impl App {
         self.history.record(&self.sim);
         self.taken.clear();
         self.pacing = None;
+        self.rewind = Default::default();
+        self.keep_checkpoint();
         self.run_number += 1;
         self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));
         self.selected = arch.entry;

@@ -47,6 +47,9 @@ pub enum Cmd {
     Legend,
     /// Show or hide the explorer: what losing each failure domain does, capacity, cost.
     Explore,
+    /// Rewind: go back a simulated minute, or ten, and play on from there.
+    BackMinute,
+    BackTenMinutes,
     /// Save the screen as text and SVG.
     Screenshot,
 }
@@ -175,6 +178,22 @@ pub const BINDINGS: &[Binding] = &[
         "reset",
         "start the run again, same seed",
         Cmd::Reset,
+        Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["["],
+        "back 1m",
+        "rewind a simulated minute, replay on",
+        Cmd::BackMinute,
+        Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["{"],
+        "back 10m",
+        "rewind ten simulated minutes",
+        Cmd::BackTenMinutes,
         Group::Run,
         Hint::Never,
     ),

@@ -14,6 +14,7 @@ pub mod layout;
 mod modes;
 pub mod pacing;
 pub mod recorder;
+pub mod rewind;
 pub mod screenshot;
 mod signals;
 pub mod stage;

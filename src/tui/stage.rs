@@ -5,6 +5,7 @@
 use crate::drill::{Applied, Drill, DrillRun, Step};
 use crate::sim::Simulation;
 
+#[derive(Clone)]
 pub struct Stage {
     pub run: DrillRun,
     /// Pause before each step until the presenter strikes it.
