@@ -6,7 +6,8 @@
 //! kill-region:<region>       restore-region:<region>
 //! spike:<factor>x[:<duration>]                          (spike:3x, spike:5x:10m)
 //! drop-cache[:<cache>]       kill-db-primary[:<database>]
-//! kill-instance:<group>      add-latency:<component>:<ms>[:<duration>]
+//! kill-instance:<group>      kill-instances:<group>:<az>   (every instance of it in the AZ)
+//! add-latency:<component>:<ms>[:<duration>]
 //! degrade-instance:<group>:<factor>x[:<duration>]      (one instance runs slow)
 //! hot-shard:<database>:<factor>x[:<duration>]          restore-all
 //! set-retry:<caller>:<policy>                           (set-retry:users:budget)
@@ -34,6 +35,12 @@ pub enum Action {
     /// Crash the writer of one database, or of the main one.
     KillDbPrimary(Option<String>),
     KillInstance(String),
+    /// Every instance of a server pool in one AZ crashes (a bad deploy there, say); the rest
+    /// of the AZ goes on.
+    KillInstancesIn {
+        group: String,
+        az: String,
+    },
     /// One instance of a server pool runs `factor` times slower (a gray failure).
     DegradeInstance {
         group: String,
@@ -65,7 +72,7 @@ pub enum Action {
 pub const USERS: &str = "users";
 
 /// Every action's name and argument shape, for help and completion.
-pub const FORMS: [(&str, &str); 13] = [
+pub const FORMS: [(&str, &str); 14] = [
     ("kill-az", "kill-az:<az>"),
     ("restore-az", "restore-az:<az>"),
     ("kill-region", "kill-region:<region>"),
@@ -74,6 +81,7 @@ pub const FORMS: [(&str, &str); 13] = [
     ("drop-cache", "drop-cache[:<cache>]"),
     ("kill-db-primary", "kill-db-primary[:<database>]"),
     ("kill-instance", "kill-instance:<group>"),
+    ("kill-instances", "kill-instances:<group>:<az>"),
     (
         "degrade-instance",
         "degrade-instance:<group>:<factor>x[:<duration>]",
@@ -136,6 +144,10 @@ impl Action {
                 factor: factor(args[0]).map_err(|e| bad(&e))?,
                 duration: duration(args.get(1))?,
             },
+            "kill-instances" if args.len() == 2 => Action::KillInstancesIn {
+                group: non_empty(args[0]).map_err(|e| bad(&e))?,
+                az: non_empty(args[1]).map_err(|e| bad(&e))?,
+            },
             "degrade-instance" if (2..=3).contains(&args.len()) => Action::DegradeInstance {
                 group: non_empty(args[0]).map_err(|e| bad(&e))?,
                 factor: match factor(args[1]).map_err(|e| bad(&e))? {
@@ -183,6 +195,7 @@ impl Action {
             Action::DropCache(_) => "drop-cache",
             Action::KillDbPrimary(_) => "kill-db-primary",
             Action::KillInstance(_) => "kill-instance",
+            Action::KillInstancesIn { .. } => "kill-instances",
             Action::DegradeInstance { .. } => "degrade-instance",
             Action::AddLatency { .. } => "add-latency",
             Action::HotShard { .. } => "hot-shard",
@@ -289,6 +302,26 @@ impl Action {
                 Some(group),
                 ids_of(&|k| matches!(k, Kind::Pool(_))),
             ),
+            Action::KillInstancesIn { group, az: name } => {
+                one_of(
+                    "server pool",
+                    Some(group),
+                    ids_of(&|k| matches!(k, Kind::Pool(_))),
+                )?;
+                az(name)?;
+                let c = &arch.graph[arch.find(group).expect("checked above")];
+                let wanted = arch.find_az(name).expect("checked above");
+                if c.azs.contains(&wanted) {
+                    Ok(())
+                } else {
+                    let names: Vec<String> = c.azs.iter().map(|&a| arch.az_name(a)).collect();
+                    Err(format!(
+                        "`{group}` has no instances in AZ {} (it runs in {})",
+                        arch.az_name(wanted),
+                        names.join(", ")
+                    ))
+                }
+            }
             Action::SetRetry { caller, .. } => {
                 let mut callers = vec![USERS.to_string()];
                 callers.extend(ids_of(&|k| matches!(k, Kind::Pool(_))));
@@ -344,6 +377,7 @@ impl fmt::Display for Action {
             } => {
                 write!(f, "degrade-instance:{group}:{factor}x{}", until(duration))
             }
+            Action::KillInstancesIn { group, az } => write!(f, "kill-instances:{group}:{az}"),
             Action::RestoreAll => write!(f, "restore-all"),
             Action::SetRetry { caller, policy } => write!(f, "set-retry:{caller}:{policy}"),
         }
@@ -422,6 +456,7 @@ mod tests {
             "kill-db-primary",
             "kill-db-primary:shard2",
             "kill-instance:web",
+            "kill-instances:web:seoul/b",
             "degrade-instance:web:4x",
             "degrade-instance:api:2.5x:10m",
             "add-latency:cache:50",

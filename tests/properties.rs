@@ -67,7 +67,7 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
         .collect();
     let duration = Some(Duration::from_secs(f.minutes * 60));
     let pools = ids(&|k| matches!(k, Kind::Pool(_)));
-    let candidate = match f.kind % 13 {
+    let candidate = match f.kind % 14 {
         0 => Action::KillAz(pick(&azs)),
         1 => Action::RestoreAz(pick(&azs)),
         2 => Action::KillRegion(pick(&regions)),
@@ -97,6 +97,11 @@ fn action(arch: &Architecture, f: &Fault) -> Action {
             group: pick(&pools),
             factor: 1.5 + f.size * 10.0,
             duration,
+        },
+        // Not every pool runs in every AZ: a mismatch falls back to a restore below.
+        12 if !pools.is_empty() => Action::KillInstancesIn {
+            group: pick(&pools),
+            az: azs[(f.minutes as usize) % azs.len()].clone(),
         },
         _ => Action::RestoreAll,
     };

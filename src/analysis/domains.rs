@@ -15,8 +15,8 @@ pub struct Domain {
     pub component: Option<NodeId>,
 }
 
-/// Every failure domain: each region, each AZ, one instance of each scaling group, each cache
-/// and each database writer.
+/// Every failure domain: each region, each AZ, one instance of each scaling group, each
+/// server pool's instances in one AZ, each cache and each database writer.
 pub fn of(arch: &Architecture) -> Vec<Domain> {
     let mut domains = Vec::new();
     let parse = |text: &str| Action::parse(text).expect("a well-formed action");
@@ -41,6 +41,19 @@ pub fn of(arch: &Architecture) -> Vec<Domain> {
             action: parse(&format!("kill-instance:{group}")),
             component: Some(n),
         });
+    }
+    // A server pool's instances in one AZ (a bad deploy there), when it spans several.
+    for (n, c) in arch.nodes() {
+        if matches!(c.kind, Kind::Pool(_)) && c.azs.len() > 1 {
+            for &az in &c.azs {
+                let name = arch.az_name(az);
+                domains.push(Domain {
+                    name: format!("{} in AZ {name}", c.id),
+                    action: parse(&format!("kill-instances:{}:{name}", c.id)),
+                    component: Some(n),
+                });
+            }
+        }
     }
     for (n, c) in arch.nodes() {
         match &c.kind {

@@ -157,6 +157,18 @@ impl Simulation {
                     ),
                 }
             }
+            Action::KillInstancesIn { group, az } => {
+                let t = self.t as f64;
+                let az = arch.find_az(az).expect("checked");
+                let (_, pool) = self.group_mut(&arch, group).expect("checked");
+                let n = pool.kill_az(az, t);
+                let message = match n {
+                    0 => format!("no instance in service in {}", arch.az_name(az)),
+                    1 => format!("its instance in {} crashed", arch.az_name(az)),
+                    n => format!("all {n} instances in {} crashed", arch.az_name(az)),
+                };
+                self.events.push(EventKind::Fault, Some(group), message);
+            }
             Action::DegradeInstance {
                 group,
                 factor,
