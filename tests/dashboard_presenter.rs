@@ -755,3 +755,52 @@ fn rewinding_replays_the_same_run_with_the_same_actions() {
     app.act(archtui::action::Action::parse("spike:2x").unwrap());
     assert_eq!(app.rewind.queued(), 0);
 }
+
+/// Charts cover a chosen window (`w`), mark each action, and `Enter` on an event takes them to
+/// its moment.
+#[test]
+fn charts_cover_the_chosen_window_and_mark_faults() {
+    let mut a = app("1k");
+    steps(&mut a, 120);
+    press(&mut a, "a");
+    press(&mut a, "a");
+    steps(&mut a, 400);
+    let title = |a: &mut App| {
+        screen(a, 120, 40)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(!title(&mut a).contains("metrics ·"), "{}", title(&mut a));
+    press(&mut a, "w");
+    assert!(
+        title(&mut a).contains("metrics · 10 min"),
+        "{}",
+        title(&mut a)
+    );
+    // The fault's column is marked (reversed) on the traffic chart.
+    let buf = render(&mut a, 120, 40);
+    let marked = buf
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+        .count();
+    assert!(marked >= 2, "{marked}");
+    press(&mut a, "www");
+    assert!(!title(&mut a).contains("metrics ·"));
+    // Enter on the fault's event: the charts go back to it and mark it.
+    press(&mut a, "e");
+    let fault = a
+        .sim
+        .events()
+        .iter()
+        .position(|e| e.kind.as_str() == "fault")
+        .unwrap();
+    a.log.cursor = Some(fault);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.chart_mark, Some(a.sim.events()[fault].t));
+    assert_eq!(a.chart_window, archtui::tui::history::Window::TenMinutes);
+}

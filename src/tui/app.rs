@@ -163,6 +163,9 @@ pub struct App {
     pub pacing: Option<super::pacing::Pacing>,
     /// Copies of the run to go back to, and the operator's actions to take again.
     pub rewind: super::rewind::Rewind,
+    /// What the charts cover (`w` cycles), and a moment marked on them (the event chosen).
+    pub chart_window: super::history::Window,
+    pub chart_mark: Option<u64>,
     /// Commands run from the `:` line, oldest first (↑ brings them back).
     pub command_history: Vec<String>,
     /// When the note on screen first showed (set by `ui::draw`): notes fade (`ui::note_deadline`).
@@ -205,6 +208,8 @@ impl App {
             explorer: Default::default(),
             pacing: None,
             rewind: Default::default(),
+            chart_window: Default::default(),
+            chart_mark: None,
             command_history: Vec::new(),
             note_shown: None,
             screenshot: false,
@@ -560,6 +565,17 @@ impl App {
                 self.log_command(cmd)
             }
             Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
+            Cmd::ChartWindow => {
+                self.chart_window = self.chart_window.next();
+                self.note = Some(Note::Info(format!(
+                    "charts: {}",
+                    match self.chart_window {
+                        super::history::Window::Live => "one simulated second a column".into(),
+                        w =>
+                            format!("the last {}", w.label()).replace("last whole run", "whole run"),
+                    }
+                )));
+            }
             Cmd::BackMinute => self.rewind_by(60),
             Cmd::BackTenMinutes => self.rewind_by(600),
             Cmd::Explore => {
@@ -694,6 +710,7 @@ impl App {
         self.taken.clear();
         self.pacing = None;
         self.rewind = Default::default();
+        self.chart_mark = None;
         self.keep_checkpoint();
         self.run_number += 1;
         self.stage = (self.options.drill.as_ref()).map(|d| Stage::new(d, self.options.presenter));

@@ -47,6 +47,8 @@ pub enum Cmd {
     Legend,
     /// Show or hide the explorer: what losing each failure domain does, capacity, cost.
     Explore,
+    /// What the charts cover: live, 10 min, 1 h, the whole run.
+    ChartWindow,
     /// Rewind: go back a simulated minute, or ten, and play on from there.
     BackMinute,
     BackTenMinutes,
@@ -179,6 +181,14 @@ pub const BINDINGS: &[Binding] = &[
         "start the run again, same seed",
         Cmd::Reset,
         Group::Run,
+        Hint::Never,
+    ),
+    bind(
+        &["w"],
+        "window",
+        "charts: live, 10 min, 1 h, whole run",
+        Cmd::ChartWindow,
+        Group::Look,
         Hint::Never,
     ),
     bind(

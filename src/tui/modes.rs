@@ -12,6 +12,9 @@ use ratatui::layout::Position;
 
 /// Events (or lines) one notch of the mouse wheel scrolls.
 const WHEEL: isize = 3;
+/// Columns a chart of the metrics pane is assumed to have when choosing a window for a moment
+/// (the pane at 120×40 and wider).
+const CHART_COLUMNS: usize = 36;
 
 impl App {
     /// The events the log lists now, in its order.
@@ -68,6 +71,12 @@ impl App {
                     None => self.log.cursor,
                 };
                 self.log.top = None;
+                // The charts go to the event's moment, and mark it.
+                if let Some(e) = self.log.chain.and_then(|i| self.sim.events().get(i)) {
+                    let ago = self.sim.time().saturating_sub(e.t);
+                    self.chart_mark = Some(e.t);
+                    self.chart_window = super::history::Window::covering(ago, CHART_COLUMNS);
+                }
             }
             (_, Some(Cmd::Filter)) => self.open_filter(),
             (_, Some(Cmd::Close | Cmd::Events)) => {

@@ -189,18 +189,40 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     let spare = usize::from(inner.height).saturating_sub(lines.len());
     if spare >= 2 {
-        lines.push(Line::styled("requests/s, last minutes", t.dim));
         lines.push(Line::styled(
-            spark::inline(&app.history.arrivals[n.index()], w, None),
+            format!("requests/s, {}", window_words(app.chart_window)),
+            t.dim,
+        ));
+        lines.push(Line::styled(
+            spark::inline(
+                &app.history.arrivals[n.index()].view(app.chart_window, w),
+                w,
+                None,
+            ),
             t.accent,
         ));
     }
     if spare >= 4 {
         lines.push(Line::styled("utilisation", t.dim));
         lines.push(Line::styled(
-            spark::inline(&app.history.utilization[n.index()], w, Some(1.0)),
+            spark::inline(
+                &app.history.utilization[n.index()].view(app.chart_window, w),
+                w,
+                Some(1.0),
+            ),
             t.accent,
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// What a detail chart covers, in words.
+fn window_words(w: crate::tui::history::Window) -> &'static str {
+    use crate::tui::history::Window;
+    match w {
+        Window::Live => "last minutes",
+        Window::TenMinutes => "last 10 min",
+        Window::Hour => "last hour",
+        Window::Run => "whole run",
+    }
 }

@@ -2,7 +2,7 @@
 //! scaling group, and gauges for utilisation, cache, database connections and the SLO.
 
 use super::super::app::App;
-use super::super::history::{self, Series};
+use super::super::history::{self, View};
 use super::super::theme::{Health, Theme};
 use super::super::view::{percent, rate};
 use super::{pane, spark};
@@ -16,7 +16,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let block = pane(" metrics ", app);
+    let title = match app.chart_window {
+        history::Window::Live => " metrics ".to_string(),
+        w => format!(" metrics · {} ", w.label()),
+    };
+    let block = pane(title.as_str(), app);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let t = &app.theme;
@@ -24,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let sim = &app.sim;
     let arch = sim.arch();
     let w = usize::from(inner.width);
+    let win = app.chart_window;
     let mut rows = Rows {
         area: inner,
         y: inner.y,
@@ -53,13 +58,19 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     );
     let tall = inner.height >= 20;
     if tall {
-        let ceiling = h.offered.max_of_tail(w).max(1.0);
-        sparkline(frame, &h.served, ceiling, rows.take(2), t.ok);
+        let ceiling = h.offered.view(win, w).max().max(1.0);
+        let area = rows.take(2);
+        sparkline(frame, &h.served.view(win, w), ceiling, area, t.ok);
+        marks(frame, app, &h.served.view(win, w), area);
     } else {
         rows.line(
             frame,
             Line::styled(
-                spark::inline(&h.served, w, Some(h.offered.max_of_tail(w))),
+                spark::inline(
+                    &h.served.view(win, w),
+                    w,
+                    Some(h.offered.view(win, w).max()),
+                ),
                 t.ok,
             ),
         );
@@ -78,12 +89,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         ]),
     );
     if tall {
-        let ceiling = h.p99.max_of_tail(w).max(slo);
-        sparkline(frame, &h.p99, ceiling, rows.take(2), p99_style);
+        let p99s = h.p99.view(win, w);
+        let ceiling = p99s.max().max(slo);
+        let area = rows.take(2);
+        sparkline(frame, &p99s, ceiling, area, p99_style);
+        marks(frame, app, &p99s, area);
     } else {
         rows.line(
             frame,
-            Line::styled(spark::inline(&h.p99, w, None), p99_style),
+            Line::styled(spark::inline(&h.p99.view(win, w), w, None), p99_style),
         );
     }
 
@@ -101,15 +115,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             Span::styled(label, t.title),
             // Scaled to at least the error budget's rate, so rounding noise stays flat.
             Span::styled(
-                spark::inline(
-                    &h.error_rate,
-                    spark_w,
-                    Some(
-                        h.error_rate
-                            .max_of_tail(spark_w)
-                            .max(1.0 - arch.slo.availability),
-                    ),
-                ),
+                {
+                    let errors = h.error_rate.view(win, spark_w);
+                    let top = errors.max().max(1.0 - arch.slo.availability);
+                    spark::inline(&errors, spark_w, Some(top))
+                },
                 err_style,
             ),
         ]),
@@ -189,7 +199,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             frame,
             Line::from(vec![
                 Span::styled(format!("{name:<13} "), t.text),
-                Span::styled(spark::inline(series, spark_w, None), t.accent),
+                Span::styled(
+                    spark::inline(&series.view(win, spark_w), spark_w, None),
+                    t.accent,
+                ),
                 Span::styled(figures, style),
             ]),
         );
@@ -233,11 +246,12 @@ impl Rows {
     }
 }
 
-fn sparkline(frame: &mut Frame, series: &Series, ceiling: f64, area: Rect, style: Style) {
+fn sparkline(frame: &mut Frame, view: &View, ceiling: f64, area: Rect, style: Style) {
     let w = usize::from(area.width);
     // The widget draws integers; scale so the ceiling is a round 1000.
-    let data: Vec<u64> = series
-        .tail(w)
+    let skip = view.values.len().saturating_sub(w);
+    let data: Vec<u64> = view.values[skip..]
+        .iter()
         .map(|v| (v / ceiling * 1000.0).round().max(0.0) as u64)
         .collect();
     let pad = w.saturating_sub(data.len());
@@ -246,6 +260,26 @@ fn sparkline(frame: &mut Frame, series: &Series, ceiling: f64, area: Rect, style
         Sparkline::default().data(&data).max(1000).style(style),
         area,
     );
+}
+
+/// Marks the chart's columns where an action was taken (a fault, a restore, a drill step) and
+/// the moment of the event chosen in the log: reversed, so they show without colour too.
+fn marks(frame: &mut Frame, app: &App, view: &View, area: Rect) {
+    let now = app.sim.time();
+    let w = usize::from(area.width);
+    let moments = app.taken.iter().map(|(t, _)| *t).chain(app.chart_mark);
+    for t in moments {
+        if let Some(col) = view.column(now.saturating_sub(t), w) {
+            for y in area.top()..area.bottom() {
+                let cell = &mut frame.buffer_mut()[(area.x + col as u16, y)];
+                cell.set_style(
+                    app.theme
+                        .hot
+                        .add_modifier(ratatui::style::Modifier::REVERSED),
+                );
+            }
+        }
+    }
 }
 
 /// `label ━━━━━━──── 63%` in one line: a gauge that fits anywhere.

@@ -1,15 +1,16 @@
 //! One-line sparklines inside text, for places too small for ratatui's `Sparkline` widget.
 
-use super::super::history::Series;
+use super::super::history::View;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// The last `width` values as bars, scaled to the largest of them (or to `ceiling` if given).
-pub fn inline(series: &Series, width: usize, ceiling: Option<f64>) -> String {
-    let top = ceiling.unwrap_or_else(|| series.max_of_tail(width));
-    let mut out: String = series
-        .tail(width)
-        .map(|v| {
+/// A chart's values as bars, scaled to the largest of them (or to `ceiling` if given).
+pub fn inline(view: &View, width: usize, ceiling: Option<f64>) -> String {
+    let top = ceiling.unwrap_or_else(|| view.max());
+    let skip = view.values.len().saturating_sub(width);
+    let mut out: String = view.values[skip..]
+        .iter()
+        .map(|&v| {
             if top <= 0.0 || v <= 0.0 {
                 BARS[0]
             } else {
@@ -27,6 +28,7 @@ pub fn inline(series: &Series, width: usize, ceiling: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::history::{Series, Window};
 
     #[test]
     fn bars_scale_to_the_largest_value() {
@@ -34,8 +36,9 @@ mod tests {
         for v in [0.0, 1.0, 2.0, 4.0] {
             s.push(v);
         }
-        assert_eq!(inline(&s, 4, None), "▁▃▅█");
-        assert_eq!(inline(&s, 6, None), "  ▁▃▅█");
-        assert_eq!(inline(&s, 2, Some(8.0)), "▃▅");
+        let live = |w| s.view(Window::Live, w);
+        assert_eq!(inline(&live(4), 4, None), "▁▃▅█");
+        assert_eq!(inline(&live(6), 6, None), "  ▁▃▅█");
+        assert_eq!(inline(&live(2), 2, Some(8.0)), "▃▅");
     }
 }
