@@ -804,3 +804,38 @@ fn charts_cover_the_chosen_window_and_mark_faults() {
     assert_eq!(a.chart_mark, Some(a.sim.events()[fault].t));
     assert_eq!(a.chart_window, archtui::tui::history::Window::TenMinutes);
 }
+
+/// Snapshots at the three sizes: a presenter's strike playing out (`▶ 5× paced`), a run just
+/// rewound, and the charts over ten minutes with the fault marked.
+#[test]
+fn pacing_rewind_and_chart_windows_at_three_sizes() {
+    for (w, h) in SIZES {
+        let mut a = App::new(Options {
+            presenter: true,
+            drill: Some(archtui::drill::load("db-failover-1k").unwrap()),
+            ..Options::new("1k")
+        })
+        .unwrap();
+        press(&mut a, "++++");
+        while a.step() {}
+        press(&mut a, " ");
+        steps(&mut a, 20);
+        let paced = screen(&mut a, w, h);
+        assert!(paced.contains("5× paced"), "{w}×{h}:\n{paced}");
+        insta::assert_snapshot!(format!("paced_{w}x{h}"), paced);
+
+        let mut a = app("1k");
+        steps(&mut a, 150);
+        press(&mut a, "aa");
+        steps(&mut a, 200);
+        press(&mut a, "{");
+        let rewound = screen(&mut a, w, h);
+        assert!(rewound.contains("back to 0:00:00"), "{w}×{h}:\n{rewound}");
+        insta::assert_snapshot!(format!("rewound_{w}x{h}"), rewound);
+
+        steps(&mut a, 400);
+        press(&mut a, "w");
+        let charts = screen(&mut a, w, h);
+        insta::assert_snapshot!(format!("chart_window_{w}x{h}"), charts);
+    }
+}
