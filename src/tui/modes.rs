@@ -127,30 +127,23 @@ impl App {
     }
 
     pub(super) fn legend_key(&mut self, scroll: u16, key: KeyEvent) {
-        self.mode = match self.keymap.command(&key) {
-            Some(Cmd::Quit) => return self.quit = true,
-            Some(Cmd::Legend | Cmd::Close | Cmd::Help) => Mode::Normal,
-            Some(Cmd::Down) => Mode::Legend {
-                scroll: scroll.saturating_add(1),
-            },
-            Some(Cmd::Up) => Mode::Legend {
-                scroll: scroll.saturating_sub(1),
-            },
-            _ => Mode::Legend { scroll },
-        };
+        self.overlay_key(scroll, key, Cmd::Legend, |scroll| Mode::Legend { scroll });
     }
 
     pub(super) fn explorer_key(&mut self, scroll: u16, key: KeyEvent) {
+        self.overlay_key(scroll, key, Cmd::Explore, |scroll| Mode::Explorer {
+            scroll,
+        });
+    }
+
+    /// Keys on a scrolling overlay: its own key, `Esc` or `?` close it, ↑↓ scroll it.
+    fn overlay_key(&mut self, scroll: u16, key: KeyEvent, own: Cmd, mode: fn(u16) -> Mode) {
         self.mode = match self.keymap.command(&key) {
             Some(Cmd::Quit) => return self.quit = true,
-            Some(Cmd::Explore | Cmd::Close | Cmd::Help) => Mode::Normal,
-            Some(Cmd::Down) => Mode::Explorer {
-                scroll: scroll.saturating_add(1),
-            },
-            Some(Cmd::Up) => Mode::Explorer {
-                scroll: scroll.saturating_sub(1),
-            },
-            _ => Mode::Explorer { scroll },
+            Some(cmd) if cmd == own || matches!(cmd, Cmd::Close | Cmd::Help) => Mode::Normal,
+            Some(Cmd::Down) => mode(scroll.saturating_add(1)),
+            Some(Cmd::Up) => mode(scroll.saturating_sub(1)),
+            _ => mode(scroll),
         };
     }
 

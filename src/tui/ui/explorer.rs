@@ -3,14 +3,12 @@
 //! with its progress meanwhile.
 
 use super::super::app::App;
-use super::pane;
 use super::text::wrap;
 use crate::analysis::{Report, Verdict, render};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
 
 /// The overlay's widest: a domain table and its prose.
 const WIDTH: u16 = 104;
@@ -24,32 +22,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
         (None, Some(p)) => running(app, p, text_w),
         (None, None) => vec![Line::raw("The analysis stopped without a report.")],
     };
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
-    let scroll = scroll.min(hidden);
-    let title = if hidden > 0 {
-        " explorer · ↑↓ scroll · X or Esc closes "
-    } else {
-        " explorer · X or Esc closes "
-    };
-    frame.render_widget(Clear, popup);
-    let block = pane(title, app).border_style(app.theme.accent);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(1),
-        inner.height,
-    );
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
-    scroll
+    super::scrolled_overlay(frame, app, area, w, lines, ("explorer", "X"), scroll)
 }
 
 fn prose(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {

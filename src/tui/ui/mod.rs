@@ -18,7 +18,7 @@ use super::screenshot;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use std::time::{Duration, Instant};
 
 /// The smallest terminal the dashboard draws in.
@@ -193,6 +193,47 @@ fn pane<'a>(title: impl Into<Line<'a>>, app: &App) -> Block<'a> {
         .border_type(BorderType::Rounded)
         .border_style(app.theme.dim)
         .title(title.into().style(app.theme.title))
+}
+
+/// A centred overlay at most `width` wide, as tall as `lines` (or `area`), scrolled down
+/// `scroll` lines but no further than what it hides; the title names it and, when it hides
+/// something, says it scrolls. Returns the scroll it was drawn at.
+fn scrolled_overlay(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    width: u16,
+    lines: Vec<Line<'static>>,
+    (name, closes): (&str, &str),
+    scroll: u16,
+) -> u16 {
+    let w = width.min(area.width);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, popup);
+    let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
+    let scroll = scroll.min(hidden);
+    let title = if hidden > 0 {
+        format!(" {name} · ↑↓ scroll · {closes} or Esc closes ")
+    } else {
+        format!(" {name} · {closes} or Esc closes ")
+    };
+    let block = pane(title, app).border_style(app.theme.accent);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    scroll
 }
 
 fn too_small(frame: &mut Frame, app: &App, area: Rect) {

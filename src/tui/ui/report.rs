@@ -5,7 +5,6 @@
 use super::super::app::App;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
-use super::pane;
 use crate::drill::CheckState;
 use crate::drill::report::wrap;
 use crate::headless::{clock, count};
@@ -13,7 +12,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
 
 /// The widest the report gets: wider lines are harder to read across a room.
 const MAX_WIDTH: u16 = 100;
@@ -27,33 +25,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     };
     let w = area.width.saturating_sub(4).min(MAX_WIDTH);
     let lines = lines(app, stage, usize::from(w.saturating_sub(4)));
-    let h = (lines.len() as u16 + 2).min(area.height);
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, popup);
-    // What does not fit scrolls; the title says so.
-    let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
-    let scroll = scroll.min(hidden);
-    let title = if hidden > 0 {
-        " drill report · ↑↓ scroll · R or Esc closes "
-    } else {
-        " drill report · R or Esc closes "
-    };
-    let block = pane(title, app).border_style(app.theme.accent);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-    let inner = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
-    scroll
+    super::scrolled_overlay(frame, app, area, w, lines, ("drill report", "R"), scroll)
 }
 
 fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
