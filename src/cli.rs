@@ -33,7 +33,8 @@ pub struct Cli {
     pub users: Option<f64>,
 
     /// What if: override one preset field, e.g. `--set db.write_ms=20`, `--set app.hpa.max=800`,
-    /// `--set traffic.users=3000000` (repeatable; headless runs, `analyze`, and `diff`'s B).
+    /// `--set traffic.users=3000000` (repeatable; the dashboard, headless runs, `drill`, `analyze`,
+    /// and `diff`'s B).
     #[arg(long = "set", value_name = "COMPONENT.FIELD=VALUE", global = true)]
     pub set: Vec<String>,
 
@@ -145,27 +146,14 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "PRESET|FILE")]
     pub preset: String,
 
-    /// Seed of the runs (each failure domain runs from the same state).
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-
-    /// Print the report as one JSON object.
-    #[arg(long, conflicts_with = "md")]
-    pub json: bool,
-
-    /// Print the report as Markdown (for handouts).
-    #[arg(long)]
-    pub md: bool,
-
-    /// Threads to run on (default: every core). The report is the same whatever the number.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub output: AnalysisOutput,
 }
 
-/// How an analysis prints and runs: shared by `story` and `diff`.
+/// How an analysis prints and runs: shared by `analyze`, `story` and `diff`.
 #[derive(Debug, clap::Args)]
 pub struct AnalysisOutput {
-    /// Seed of the runs.
+    /// Seed of the runs (each failure domain runs from the same state).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 

@@ -137,17 +137,14 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
 /// `archtui analyze`: every failure domain of a preset, worst first.
 fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
     let arch = Arc::new(archtui::preset::load_with(&args.preset, &overrides(cli)?)?);
+    let out = &args.output;
     let bar = Bar::new("runs");
-    let report =
-        archtui::analysis::analyze(arch, args.seed, threads(args.threads), |done, total| {
-            bar.update(done, total)
-        });
+    let report = archtui::analysis::analyze(arch, out.seed, threads(out.threads), |done, total| {
+        bar.update(done, total)
+    });
     drop(bar);
-    let (text, md) = (
-        archtui::analysis::render::text,
-        archtui::analysis::render::markdown,
-    );
-    print(&report, args.json, args.md, text, md)
+    use archtui::analysis::render;
+    print(&report, out.json, out.md, render::text, render::markdown)
 }
 
 /// `archtui story`: the six built-in tiers side by side.
