@@ -328,8 +328,7 @@ impl Cost {
             usd_per_day: round(per_hour * 24.0, 2),
             peak_usd_per_hour: round(totals.peak_cost_per_hour, 2),
             usd_total: round(totals.cost_usd, 2),
-            usd_per_million_requests: (totals.served >= 1.0)
-                .then(|| round(totals.cost_usd / totals.served * 1e6, 4)),
+            usd_per_million_requests: totals.cost_per_million_requests().map(|c| round(c, 4)),
         }
     }
 }

@@ -60,6 +60,17 @@ fn the_single_pool_reproduces_the_erlang_c_mean_wait() {
     }
 }
 
+/// The server that frees first, and when: where a first-come first-served queue sends the next
+/// request.
+fn first_free(free_at: &[f64]) -> (usize, f64) {
+    let (i, &at) = free_at
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(b.1))
+        .expect("at least one server");
+    (i, at)
+}
+
 /// A first-come first-served M/M/c queue simulated request by request.
 fn simulated_mean_wait(c: u32, rho: f64, customers: usize, seed: u64) -> f64 {
     let mut rng = SimRng::new(seed, Stream::Traffic);
@@ -69,11 +80,7 @@ fn simulated_mean_wait(c: u32, rho: f64, customers: usize, seed: u64) -> f64 {
     let mut total_wait = 0.0;
     for _ in 0..customers {
         now += rng.exponential(1.0 / lambda);
-        let (i, &earliest) = free_at
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .expect("at least one server");
+        let (i, earliest) = first_free(&free_at);
         let start = earliest.max(now);
         total_wait += start - now;
         free_at[i] = start + rng.exponential(SERVICE_S);
@@ -114,11 +121,7 @@ fn simulated_mixed(c: usize, lambda: f64, mix: &[(f64, f64)], customers: usize) 
                 u < acc
             })
             .map_or(mix[mix.len() - 1].1, |m| m.1);
-        let (i, &earliest) = free_at
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .expect("at least one server");
+        let (i, earliest) = first_free(&free_at);
         let start = earliest.max(now);
         let service = rng.exponential(mean);
         free_at[i] = start + service;
@@ -191,11 +194,7 @@ fn simulated_impatient(c: usize, rho: f64, patience: f64, customers: usize) -> (
     let mut free_at = vec![0.0f64; c];
     for _ in 0..customers {
         now += rng.exponential(1.0 / lambda);
-        let (i, &earliest) = free_at
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .expect("at least one server");
+        let (i, earliest) = first_free(&free_at);
         let start = earliest.max(now);
         if start - now > patience {
             waited += patience;

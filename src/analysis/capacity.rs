@@ -69,8 +69,7 @@ impl DayCost {
         DayCost {
             usd_per_day: per_day,
             peak_usd_per_hour: totals.peak_cost_per_hour,
-            usd_per_million_requests: (totals.served >= 1.0)
-                .then(|| totals.cost_usd / totals.served * 1e6),
+            usd_per_million_requests: totals.cost_per_million_requests(),
             // A month of 365.25 / 12 days.
             usd_per_user_per_month: per_day * 365.25 / 12.0 / users.max(1.0),
         }

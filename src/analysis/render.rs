@@ -89,6 +89,15 @@ pub fn cost(r: &Report) -> String {
     )
 }
 
+/// A cost per user and month: `$0.722` under a dollar, `$2.16` above.
+pub fn per_user(usd: f64) -> String {
+    if usd < 1.0 {
+        format!("${usd:.3}")
+    } else {
+        crate::headless::dollars(usd)
+    }
+}
+
 /// Small amounts with the cents that matter: `$0.0042`.
 fn dollars_fine(usd: f64) -> String {
     if usd < 1.0 {

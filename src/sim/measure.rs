@@ -109,6 +109,11 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// What the run cost per million requests it answered; `None` before one was.
+    pub fn cost_per_million_requests(&self) -> Option<f64> {
+        (self.served >= 1.0).then(|| self.cost_usd / self.served * 1e6)
+    }
+
     pub fn availability(&self) -> f64 {
         let finished = self.served + self.failed;
         if finished > 0.0 {

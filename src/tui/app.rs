@@ -567,12 +567,13 @@ impl App {
             Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
             Cmd::ChartWindow => {
                 self.chart_window = self.chart_window.next();
+                use super::history::Window;
                 self.note = Some(Note::Info(format!(
                     "charts: {}",
                     match self.chart_window {
-                        super::history::Window::Live => "one simulated second a column".into(),
-                        w =>
-                            format!("the last {}", w.label()).replace("last whole run", "whole run"),
+                        Window::Live => "one simulated second a column".to_string(),
+                        Window::Run => "the whole run".to_string(),
+                        w => format!("the last {}", w.label()),
                     }
                 )));
             }

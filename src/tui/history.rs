@@ -130,15 +130,11 @@ impl Series {
     }
 
     /// The last `n` values (fewer if there are fewer), oldest first.
-    pub fn tail(&self, n: usize) -> impl Iterator<Item = f64> + '_ {
+    fn tail(&self, n: usize) -> impl Iterator<Item = f64> + '_ {
         self.recent
             .iter()
             .skip(self.recent.len().saturating_sub(n))
             .copied()
-    }
-
-    pub fn max_of_tail(&self, n: usize) -> f64 {
-        self.tail(n).fold(0.0, f64::max)
     }
 
     /// The series over `window` on `width` columns: each column the mean of the seconds it

@@ -1,6 +1,7 @@
 //! A diff as text for the terminal and as Markdown for handouts.
 
 use super::{Diff, Moved};
+use crate::analysis::render::per_user;
 use crate::headless::{count, dollars};
 use std::fmt::Write;
 
@@ -56,14 +57,6 @@ fn lines(d: &Diff) -> Vec<(&'static str, String)> {
             ),
         ),
     ]
-}
-
-fn per_user(usd: f64) -> String {
-    if usd < 1.0 {
-        format!("${usd:.3}")
-    } else {
-        dollars(usd)
-    }
 }
 
 pub fn text(d: &Diff) -> String {

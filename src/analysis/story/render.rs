@@ -2,6 +2,7 @@
 
 use super::{Step, Story, Tier};
 use crate::analysis::Verdict;
+use crate::analysis::render::per_user;
 use crate::headless::{clock, count, dollars};
 use std::fmt::Write;
 
@@ -18,14 +19,6 @@ fn region(t: &Tier) -> String {
         (Verdict::Down, Some(s)) => format!("down, back after {}", clock(s)),
         (Verdict::Down, None) => "down".into(),
         (v, _) => v.as_str().into(),
-    }
-}
-
-fn per_user(usd: f64) -> String {
-    if usd < 1.0 {
-        format!("${usd:.3}")
-    } else {
-        dollars(usd)
     }
 }
 

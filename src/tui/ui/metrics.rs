@@ -57,22 +57,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         ]),
     );
     let tall = inner.height >= 20;
+    let (served, offered_top) = (h.served.view(win, w), h.offered.view(win, w).max());
     if tall {
-        let ceiling = h.offered.view(win, w).max().max(1.0);
         let area = rows.take(2);
-        sparkline(frame, &h.served.view(win, w), ceiling, area, t.ok);
-        marks(frame, app, &h.served.view(win, w), area);
+        sparkline(frame, &served, offered_top.max(1.0), area, t.ok);
+        marks(frame, app, &served, area);
     } else {
         rows.line(
             frame,
-            Line::styled(
-                spark::inline(
-                    &h.served.view(win, w),
-                    w,
-                    Some(h.offered.view(win, w).max()),
-                ),
-                t.ok,
-            ),
+            Line::styled(spark::inline(&served, w, Some(offered_top)), t.ok),
         );
     }
 
