@@ -175,9 +175,12 @@ fn delay_changed(a: &Delay, b: &Delay) -> bool {
 /// Whether a wait and service time changed materially.
 fn branch_changed(a: (&Wait, f64), b: (&Wait, f64)) -> bool {
     let ((aw, a_s), (bw, b_s)) = (a, b);
+    // A wait that no more than `SHARE_TOLERANCE` of requests meet is immaterial in its shape
+    // as in its probability.
     time(a_s, b_s)
         || (aw.p - bw.p).abs() > SHARE_TOLERANCE.max(TIME_TOLERANCE * aw.p.max(bw.p))
-        || ((aw.p > 0.0 || bw.p > 0.0) && (time(aw.rate, bw.rate) || time(aw.max_s, bw.max_s)))
+        || (aw.p.max(bw.p) > SHARE_TOLERANCE
+            && (time(aw.rate, bw.rate) || time(aw.max_s, bw.max_s)))
 }
 
 /// Whether two times (or rates) differ by more than `TIME_TOLERANCE` of the larger.
