@@ -6,13 +6,17 @@
 //! as `--headless` judges it; a day that has already failed more than its SLO allows stops
 //! early). The search assumes more users never hold when fewer did not; each round runs three
 //! candidates at once, spread evenly on a logarithmic scale over what is left of the bracket,
-//! until its ends are within 2 % of each other.
+//! until its ends are within 2 % of each other. Only the candidates up to the first that does
+//! not hold decide the new bracket, so the ones above it stop as soon as it fails: the search
+//! is the same, with less work thrown away.
 
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::report::Summary;
 use crate::sim::{NodeState, Simulation};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The bracket's ends are this close when the search stops (ratio).
 const PRECISION: f64 = 1.02;
@@ -86,10 +90,48 @@ struct Day {
 
 /// Whether `arch` holds `users` over a day within its SLO.
 pub fn holds(arch: &Architecture, users: f64, seed: u64) -> bool {
-    day(arch, users, seed).holds
+    day(arch, users, seed, &AtomicBool::new(false), None)
+        .expect("never cancelled")
+        .holds
 }
 
-fn day(arch: &Architecture, users: f64, seed: u64) -> Day {
+/// A copy of the day at the preset's own users, handed over once it has run `at_s` seconds:
+/// the state the failure domains start from (see `analyze`), so it is simulated once.
+pub struct WarmUp<'a> {
+    pub at_s: u64,
+    pub hand_over: &'a (dyn Fn(Simulation) + Sync),
+}
+
+impl WarmUp<'_> {
+    /// Hands `sim` over if it is at the moment asked for; true once it has been.
+    fn offer(&self, sim: &Simulation) -> bool {
+        if sim.time() == self.at_s {
+            (self.hand_over)(sim.clone());
+            return true;
+        }
+        false
+    }
+
+    /// Runs `sim` on to the moment asked for and hands it over (a day that stopped first).
+    fn finish(&self, mut sim: Simulation) {
+        while sim.time() < self.at_s {
+            sim.step();
+        }
+        (self.hand_over)(sim);
+    }
+}
+
+/// Seconds between looks at whether a day is still wanted.
+const CANCEL_CHECK_S: u64 = 60;
+
+/// A day at `users`; `None` if `cancel` was set before it ended.
+fn day(
+    arch: &Architecture,
+    users: f64,
+    seed: u64,
+    cancel: &AtomicBool,
+    mut warm: Option<&WarmUp>,
+) -> Option<Day> {
     let mut arch = arch.clone();
     crate::preset::set_users(&mut arch, users).expect("users within the model's range");
     let arch = Arc::new(arch);
@@ -102,23 +144,31 @@ fn day(arch: &Architecture, users: f64, seed: u64) -> Day {
     let allowed = |share: f64| share * day_requests * DAY_COUNT_MARGIN;
     let mut sim = Simulation::new(arch.clone(), seed);
     let mut peak: Vec<Option<f64>> = vec![None; arch.node_count()];
+    let mut stopped = false;
     for _ in 0..86_400 {
+        if warm.is_some_and(|w| w.offer(&sim)) {
+            warm = None;
+        }
+        if sim.time().is_multiple_of(CANCEL_CHECK_S) && cancel.load(Ordering::Relaxed) {
+            return None;
+        }
         sim.step();
+        peak = with(peak, &sim, &arch);
         let totals = sim.totals();
         if totals.failed > allowed(1.0 - arch.slo.availability) || totals.slow > allowed(0.01) {
-            return Day {
-                holds: false,
-                peak: with(peak, &sim, &arch),
-                cost: DayCost::of(&sim, users),
-            };
+            stopped = true;
+            break;
         }
-        peak = with(peak, &sim, &arch);
     }
-    Day {
-        holds: Summary::of(&sim, Vec::new()).slo_met,
+    let day = Day {
+        holds: !stopped && Summary::of(&sim, Vec::new()).slo_met,
         peak,
         cost: DayCost::of(&sim, users),
+    };
+    if let Some(w) = warm {
+        w.finish(sim);
     }
+    Some(day)
 }
 
 /// `peak` raised to this second's utilisations.
@@ -143,28 +193,19 @@ fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
     Some(if u.is_finite() { u } else { 1e9 })
 }
 
-/// Searches the capacity of `arch`, running up to `threads` days at once.
-pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
+/// Searches the capacity of `arch` on the current rayon pool, handing the day at its own
+/// users over to `warm` on the way.
+pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     let own = arch.traffic.users;
-    // Runs the candidates `threads` at a time; each day depends only on its users.
-    let days = |candidates: &[f64]| -> Vec<Day> {
-        candidates
-            .chunks(threads.max(1))
-            .flat_map(|chunk| {
-                std::thread::scope(|s| {
-                    let runs: Vec<_> = chunk
-                        .iter()
-                        .map(|&u| s.spawn(move || day(arch, u, seed)))
-                        .collect();
-                    runs.into_iter()
-                        .map(|r| r.join().expect("a day runs"))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect()
-    };
-    let mut first = days(&[own, own * MOST]).into_iter();
-    let (at_own, at_most) = (first.next().expect("two"), first.next().expect("two"));
+    let wanted = AtomicBool::new(false);
+    let (at_own, at_most) = rayon::join(
+        || day(arch, own, seed, &wanted, Some(&warm)),
+        || day(arch, own * MOST, seed, &wanted, None),
+    );
+    let (at_own, at_most) = (
+        at_own.expect("not cancelled"),
+        at_most.expect("not cancelled"),
+    );
     let headroom = headroom(arch, &at_own);
     let cost = at_own.cost.clone();
     if at_most.holds {
@@ -188,10 +229,11 @@ pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
         let k = CANDIDATES;
         let step = (hi / lo).powf(1.0 / (k as f64 + 1.0));
         let candidates: Vec<f64> = (1..=k).map(|i| lo * step.powi(i as i32)).collect();
-        let results = days(&candidates);
+        let results = round(arch, seed, &candidates);
         // The new bracket: the last candidate that holds and the first that does not.
         let mut new_hi = None;
         for (u, d) in candidates.iter().zip(results) {
+            let d = d.expect("only candidates above one that failed are cancelled");
             if d.holds {
                 lo = *u;
             } else {
@@ -213,6 +255,24 @@ pub fn search(arch: &Architecture, seed: u64, threads: usize) -> Capacity {
         headroom,
         cost,
     }
+}
+
+/// Runs a round's candidates side by side; once one fails, those above it are cancelled.
+fn round(arch: &Architecture, seed: u64, candidates: &[f64]) -> Vec<Option<Day>> {
+    let cancel: Vec<AtomicBool> = candidates.iter().map(|_| AtomicBool::new(false)).collect();
+    candidates
+        .par_iter()
+        .enumerate()
+        .map(|(i, &users)| {
+            let d = day(arch, users, seed, &cancel[i], None);
+            if d.as_ref().is_some_and(|d| !d.holds) {
+                for above in &cancel[i + 1..] {
+                    above.store(true, Ordering::Relaxed);
+                }
+            }
+            d
+        })
+        .collect()
 }
 
 fn most_loaded(arch: &Architecture, d: &Day) -> Option<String> {

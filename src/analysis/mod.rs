@@ -3,8 +3,9 @@
 //!
 //! One run warms the architecture up to its peak hour; every failure domain then starts from a
 //! copy of that state (same seed, same traffic), loses the domain, and runs an hour beside a
-//! copy that loses nothing. The domains run on every core; each is a pure function of the
-//! preset, the seed and its fault, so the report is the same whatever the number of threads.
+//! copy that loses nothing. The domains and the capacity search's days run on every core;
+//! each is a pure function of the preset, the seed and its fault or users, so the report is
+//! the same whatever the number of threads.
 
 pub mod capacity;
 pub mod diff;
@@ -15,9 +16,10 @@ pub mod story;
 
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::sim::Simulation;
+use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// How long each fault is watched (seconds).
 pub const WINDOW_S: u64 = 3_600;
@@ -110,49 +112,70 @@ pub struct Report {
 }
 
 /// Analyses `arch` at `seed` on `threads` threads, calling `progress(done, total)` as domains
-/// finish (the capacity search follows them).
+/// finish (the capacity search runs beside them).
 pub fn analyze(
     arch: Arc<Architecture>,
     seed: u64,
     threads: usize,
     progress: impl Fn(usize, usize) + Sync,
 ) -> Report {
+    pool(threads).install(|| analyze_here(arch, seed, &progress))
+}
+
+/// A pool of `threads` workers for the runs of an analysis.
+pub(crate) fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .expect("a thread pool starts")
+}
+
+/// `analyze` on the current rayon pool. The capacity search's day at the preset's own users
+/// is the warm-up: when it reaches the peak it hands a copy over, and the failure domains run
+/// from it while the search goes on.
+pub(crate) fn analyze_here(
+    arch: Arc<Architecture>,
+    seed: u64,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Report {
     let fault_at_s = seconds_to_peak(&arch);
-    let mut warm = Simulation::new(arch.clone(), seed);
-    for _ in 0..fault_at_s {
-        warm.step();
-    }
     let domains = domains::of(&arch);
     let total = domains.len() + 1;
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    // Index 0 is the baseline; domain i is index i + 1.
-    let results: Vec<std::sync::Mutex<Option<Watched>>> =
-        (0..total).map(|_| Default::default()).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, total) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= total {
-                        break;
-                    }
-                    let mut sim = warm.clone();
-                    if i > 0 {
-                        sim.apply(&domains[i - 1].action)
-                            .expect("domains are checked against the architecture");
-                    }
-                    *results[i].lock().expect("no thread panics holding it") = Some(watch(sim));
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                }
+    let watched: OnceLock<Vec<Watched>> = OnceLock::new();
+    let mut capacity = None;
+    rayon::scope(|scope| {
+        let hand_over = |warm: Simulation| {
+            let (domains, watched, done) = (&domains, &watched, &done);
+            scope.spawn(move |_| {
+                // Index 0 is the baseline; domain i is index i + 1.
+                let all = (0..total)
+                    .into_par_iter()
+                    .map(|i| {
+                        let mut sim = warm.clone();
+                        if i > 0 {
+                            sim.apply(&domains[i - 1].action)
+                                .expect("domains are checked against the architecture");
+                        }
+                        let w = watch(sim);
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                        w
+                    })
+                    .collect();
+                watched.set(all).ok().expect("handed over once");
             });
-        }
+        };
+        let warm = capacity::WarmUp {
+            at_s: fault_at_s,
+            hand_over: &hand_over,
+        };
+        capacity = Some(capacity::search(&arch, seed, warm));
     });
-    let mut results = results.into_iter().map(|r| {
-        r.into_inner()
-            .expect("no thread panics holding it")
-            .expect("every index is run")
-    });
+    let capacity = capacity.expect("the search ran");
+    let mut results = watched
+        .into_inner()
+        .expect("the warm-up was handed over")
+        .into_iter();
     let baseline = results.next().expect("the baseline").hour;
     let mut out: Vec<DomainResult> = domains
         .iter()
@@ -186,7 +209,6 @@ pub fn analyze(
     });
     let points = graph::single_points(&arch);
     let disagreements = disagreements(&arch, &points, &domains, &out);
-    let capacity = capacity::search(&arch, seed, threads);
     Report {
         preset: arch.name.clone(),
         seed,

@@ -7,11 +7,12 @@
 
 pub mod render;
 
-use super::{Report, Verdict, analyze};
+use super::{Report, Verdict, analyze_here};
 use crate::preset;
+use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 /// One tier's line of the story.
 #[derive(Debug, Clone, Serialize)]
@@ -60,36 +61,23 @@ pub struct Story {
     pub every_step_removes_something: bool,
 }
 
-/// Analyses every built-in preset on `threads` threads; `progress(tiers done, tiers)`.
-/// The tiers run side by side, each on one thread: an analysis has stretches that cannot
-/// use more (the warm-up to the peak, the last round of the capacity search).
+/// Analyses every built-in preset on `threads` threads; `progress(tiers done, tiers)`. The
+/// tiers' runs share one pool, so one tier's stretches that cannot use every core (its
+/// warm-up, the last round of its capacity search) leave them to the others.
 pub fn story(seed: u64, threads: usize, progress: impl Fn(usize, usize) + Sync) -> Story {
     let names: Vec<&str> = preset::BUILTIN.iter().map(|b| b.name).collect();
-    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<Report>>> = names.iter().map(|_| Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, names.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(name) = names.get(i) else { break };
-                    let arch = Arc::new(preset::load(name).expect("built-in presets load"));
-                    let report = analyze(arch, seed, 1, |_, _| {});
-                    *results[i].lock().expect("no thread panics holding it") = Some(report);
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, names.len());
-                }
-            });
-        }
+    let reports: Vec<Report> = crate::analysis::pool(threads).install(|| {
+        names
+            .par_iter()
+            .map(|name| {
+                let arch = Arc::new(preset::load(name).expect("built-in presets load"));
+                let report = analyze_here(arch, seed, &|_, _| {});
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, names.len());
+                report
+            })
+            .collect()
     });
-    let reports: Vec<Report> = results
-        .into_iter()
-        .map(|r| {
-            r.into_inner()
-                .expect("no thread panics holding it")
-                .expect("every tier is run")
-        })
-        .collect();
     tell(seed, &reports)
 }
 
