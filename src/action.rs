@@ -7,6 +7,7 @@
 //! spike:<factor>x[:<duration>]                          (spike:3x, spike:5x:10m)
 //! drop-cache[:<cache>]       kill-db-primary[:<database>]
 //! kill-instance:<group>      kill-instances:<group>:<az>   (every instance of it in the AZ)
+//! kill-component:<component>[:<duration>]              (the whole component stops answering)
 //! add-latency:<component>:<ms>[:<duration>]
 //! degrade-instance:<group>:<factor>x[:<duration>]      (one instance runs slow)
 //! hot-shard:<database>:<factor>x[:<duration>]          restore-all
@@ -41,6 +42,12 @@ pub enum Action {
         group: String,
         az: String,
     },
+    /// A whole component stops answering for `duration` (until restored when `None`): every
+    /// request sent to it fails as to a dead target.
+    KillComponent {
+        component: String,
+        duration: Option<Duration>,
+    },
     /// One instance of a server pool runs `factor` times slower (a gray failure).
     DegradeInstance {
         group: String,
@@ -72,7 +79,7 @@ pub enum Action {
 pub const USERS: &str = "users";
 
 /// Every action's name and argument shape, for help and completion.
-pub const FORMS: [(&str, &str); 14] = [
+pub const FORMS: [(&str, &str); 15] = [
     ("kill-az", "kill-az:<az>"),
     ("restore-az", "restore-az:<az>"),
     ("kill-region", "kill-region:<region>"),
@@ -82,6 +89,7 @@ pub const FORMS: [(&str, &str); 14] = [
     ("kill-db-primary", "kill-db-primary[:<database>]"),
     ("kill-instance", "kill-instance:<group>"),
     ("kill-instances", "kill-instances:<group>:<az>"),
+    ("kill-component", "kill-component:<component>[:<duration>]"),
     (
         "degrade-instance",
         "degrade-instance:<group>:<factor>x[:<duration>]",
@@ -148,6 +156,10 @@ impl Action {
                 group: non_empty(args[0]).map_err(|e| bad(&e))?,
                 az: non_empty(args[1]).map_err(|e| bad(&e))?,
             },
+            "kill-component" if (1..=2).contains(&args.len()) => Action::KillComponent {
+                component: non_empty(args[0]).map_err(|e| bad(&e))?,
+                duration: duration(args.get(1))?,
+            },
             "degrade-instance" if (2..=3).contains(&args.len()) => Action::DegradeInstance {
                 group: non_empty(args[0]).map_err(|e| bad(&e))?,
                 factor: match factor(args[1]).map_err(|e| bad(&e))? {
@@ -196,6 +208,7 @@ impl Action {
             Action::KillDbPrimary(_) => "kill-db-primary",
             Action::KillInstance(_) => "kill-instance",
             Action::KillInstancesIn { .. } => "kill-instances",
+            Action::KillComponent { .. } => "kill-component",
             Action::DegradeInstance { .. } => "degrade-instance",
             Action::AddLatency { .. } => "add-latency",
             Action::HotShard { .. } => "hot-shard",
@@ -294,7 +307,7 @@ impl Action {
                 let groups: Vec<String> = arch.groups().map(|(_, id)| id).collect();
                 one_of("scaling group", Some(g), groups)
             }
-            Action::AddLatency { component, .. } => {
+            Action::AddLatency { component, .. } | Action::KillComponent { component, .. } => {
                 one_of("component", Some(component), ids_of(&|_| true))
             }
             Action::DegradeInstance { group, .. } => one_of(
@@ -378,6 +391,10 @@ impl fmt::Display for Action {
                 write!(f, "degrade-instance:{group}:{factor}x{}", until(duration))
             }
             Action::KillInstancesIn { group, az } => write!(f, "kill-instances:{group}:{az}"),
+            Action::KillComponent {
+                component,
+                duration,
+            } => write!(f, "kill-component:{component}{}", until(duration)),
             Action::RestoreAll => write!(f, "restore-all"),
             Action::SetRetry { caller, policy } => write!(f, "set-retry:{caller}:{policy}"),
         }

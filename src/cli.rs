@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
                   at full speed and prints a summary.",
     after_help = "Actions for --inject: kill-az:<az>, restore-az:<az>, kill-region:<region>, restore-region:<region>, \
                   spike:<factor>x[:<duration>], drop-cache[:<cache>], kill-db-primary[:<db>], kill-instance:<group>, \
-                  kill-instances:<group>:<az>, degrade-instance:<group>:<factor>x[:<duration>], add-latency:<component>:<ms>[:<duration>], \
+                  kill-instances:<group>:<az>, kill-component:<component>[:<duration>], degrade-instance:<group>:<factor>x[:<duration>], add-latency:<component>:<ms>[:<duration>], \
                   hot-shard:<db>:<factor>x[:<duration>], set-retry:<caller>:<policy>, restore-all.\n\
                   Durations: 90, 90s, 15m, 24h.\n\
                   Exit status: 0 on success, 2 on bad input."

@@ -224,3 +224,36 @@ fn a_lost_region_scales_nothing() {
         .collect();
     assert!(scaled.is_empty(), "{scaled:?}");
 }
+
+#[test]
+fn a_whole_component_lost_fails_what_needs_it_until_its_time_is_up() {
+    // 1k's load balancer, for five minutes: every request fails, then it answers again.
+    let (s, m) = run_with_metrics("1k", 1, "20m", &["5m=kill-component:alb:5m"]);
+    assert_eq!(mean(&m, 240, 300, &["error_rate"]), 0.0);
+    assert!(
+        mean(&m, 310, 600, &["error_rate"]) > 0.99,
+        "everything fails"
+    );
+    let back = event(&s, "restore", Some("alb")).expect("its outage ends");
+    assert_eq!(back.t, 600);
+    // Users retry and queues drain, then no more errors.
+    assert!(mean(&m, 900, 1_200, &["error_rate"]) < 1e-6);
+
+    // 10k's cache, lost until restored: every read goes to the read replicas, which hold them.
+    let (_, m) = run_with_metrics(
+        "10k",
+        1,
+        "20m",
+        &["5m=kill-component:cache", "15m=restore-all"],
+    );
+    assert!(f(at(&m, 299), &["cache_hit_ratio"]) > 0.5);
+    assert_eq!(f(at(&m, 600), &["cache_hit_ratio"]), 0.0);
+    assert_eq!(mean(&m, 600, 900, &["error_rate"]), 0.0);
+    let before = mean(&m, 240, 300, &["utilization", "db-replicas"]);
+    let during = mean(&m, 600, 900, &["utilization", "db-replicas"]);
+    assert!(during > 3.0 * before, "{before} → {during}");
+    assert!(
+        f(at(&m, 1_199), &["cache_hit_ratio"]) > 0.0,
+        "back after the restore"
+    );
+}

@@ -15,8 +15,16 @@ pub struct Domain {
     pub component: Option<NodeId>,
 }
 
+impl Domain {
+    /// Whether it loses a whole component (rather than a part of one, or a place).
+    pub fn is_whole_component(&self) -> bool {
+        matches!(self.action, Action::KillComponent { .. })
+    }
+}
+
 /// Every failure domain: each region, each AZ, one instance of each scaling group, each
-/// server pool's instances in one AZ, each cache and each database writer.
+/// server pool's instances in one AZ, each cache, each database writer, and each component
+/// as a whole.
 pub fn of(arch: &Architecture) -> Vec<Domain> {
     let mut domains = Vec::new();
     let parse = |text: &str| Action::parse(text).expect("a well-formed action");
@@ -69,6 +77,14 @@ pub fn of(arch: &Architecture) -> Vec<Domain> {
             }),
             _ => {}
         }
+    }
+    // A whole component, however it is spread: what the graph alone reasons about.
+    for (n, c) in arch.nodes() {
+        domains.push(Domain {
+            name: format!("all of {}", c.id),
+            action: parse(&format!("kill-component:{}", c.id)),
+            component: Some(n),
+        });
     }
     // Every domain's fault must be one the architecture accepts.
     domains.retain(|d| d.action.check(arch).is_ok());

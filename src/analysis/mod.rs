@@ -84,6 +84,14 @@ pub struct DomainResult {
     pub errors_over_after_s: Option<u64>,
 }
 
+impl DomainResult {
+    /// Whether it lost a whole component: down by construction for a single point, so left
+    /// out where the question is what failing parts do (the tier story, the graph's markers).
+    pub fn is_whole_component(&self) -> bool {
+        self.action.starts_with("kill-component:")
+    }
+}
+
 /// A component the graph puts on every path to some data, and what the simulation says.
 #[derive(Debug, Clone, Serialize)]
 pub struct Disagreement {
@@ -322,6 +330,21 @@ fn watch(mut sim: Simulation) -> Watched {
     }
 }
 
+/// The verdicts of the domains that lose part of `n` (or, with `whole`, all of it).
+fn verdicts_of(
+    n: NodeId,
+    whole: bool,
+    domains: &[domains::Domain],
+    results: &[DomainResult],
+) -> Vec<Verdict> {
+    domains
+        .iter()
+        .filter(|d| d.component == Some(n) && d.is_whole_component() == whole)
+        .filter_map(|d| results.iter().find(|r| r.name == d.name))
+        .map(|r| r.verdict)
+        .collect()
+}
+
 /// Components the graph puts on every path to data whose loss the simulation absorbs or
 /// cannot take alone, and why.
 fn disagreements(
@@ -333,12 +356,9 @@ fn disagreements(
     let mut out = Vec::new();
     for &n in points {
         let c = &arch.graph[n];
-        let verdicts: Vec<Verdict> = domains
-            .iter()
-            .filter(|d| d.component == Some(n))
-            .filter_map(|d| results.iter().find(|r| r.name == d.name))
-            .map(|r| r.verdict)
-            .collect();
+        // Losing a single point whole is down by construction: what tells the graph and the
+        // simulation apart is whether a part of it (an instance, an AZ's share, its writer) is.
+        let verdicts = verdicts_of(n, false, domains, results);
         let why = if verdicts.is_empty() {
             match c.kind {
                 Kind::LoadBalancer(_)
@@ -346,8 +366,15 @@ fn disagreements(
                 | Kind::ObjectStore(_)
                 | Kind::Cdn(_)
                 | Kind::Queue(_) => {
-                    "a managed service spread over its region's AZs: it fails only with its region"
-                        .to_string()
+                    let whole = verdicts_of(n, true, domains, results)
+                        .into_iter()
+                        .min()
+                        .map_or(String::new(), |v| {
+                            format!("; lost as a whole (`all of {}`) it is {}", c.id, v.as_str())
+                        });
+                    format!(
+                        "a managed service spread over its region's AZs: no AZ or instance loss takes it down{whole}"
+                    )
                 }
                 _ => "no single failure domain takes it down alone".to_string(),
             }

@@ -169,6 +169,21 @@ impl Simulation {
                 };
                 self.events.push(EventKind::Fault, Some(group), message);
             }
+            Action::KillComponent {
+                component,
+                duration,
+            } => {
+                let n = arch.find(component).expect("checked");
+                self.outages.lose(n, until(duration));
+                self.events.push(
+                    EventKind::Fault,
+                    Some(component),
+                    format!(
+                        "lost as a whole{}: every request sent to it fails",
+                        for_how_long(duration)
+                    ),
+                );
+            }
             Action::DegradeInstance {
                 group,
                 factor,
@@ -275,6 +290,11 @@ impl Simulation {
             self.events
                 .push(EventKind::Restore, None, "added latency lifted".into());
             self.sum_added_latency();
+        }
+        for n in self.outages.lift(now) {
+            let id = &self.arch.graph[n].id;
+            self.events
+                .push(EventKind::Restore, Some(id), "answering again".into());
         }
         if self.hot_shards.iter().any(|s| over(s.until)) {
             self.hot_shards.retain(|s| !over(s.until));
@@ -491,6 +511,7 @@ impl Simulation {
         self.spikes.clear();
         self.added_latency.clear();
         self.hot_shards.clear();
+        self.outages.clear();
         self.sum_added_latency();
         self.sum_skew();
         for (_, state) in arch.nodes().map(|(n, _)| n).zip(self.nodes.iter_mut()) {
@@ -511,7 +532,7 @@ impl Simulation {
         self.events.push(
             EventKind::Restore,
             None,
-            "everything restored: AZs, regions, instances, traffic, latency".into(),
+            "everything restored: AZs, regions, components, instances, traffic, latency".into(),
         );
     }
 }

@@ -383,7 +383,8 @@ impl Simulation {
         let routes = &arch.routes[n.index()];
         let inflow = self.scratch.inflow[n.index()];
         let fixed_s = (self.base_ms[n.index()] + self.extra_ms[n.index()]) / 1e3;
-        let alive = component.region.is_none_or(|r| self.region_serving(r));
+        let lost = self.outages.is_out(n);
+        let alive = !lost && component.region.is_none_or(|r| self.region_serving(r));
         if let Kind::Database(spec) = &component.kind {
             return self.process_database(n, spec, alive, inflow, fixed_s, t);
         }
@@ -402,6 +403,11 @@ impl Simulation {
         let sc = &mut self.scratch;
         sc.begin(n);
         match (&component.kind, &mut self.nodes[n.index()]) {
+            (Kind::Dns(_) | Kind::Cdn(_), _) if lost => {
+                // Nothing resolves, or the edge refuses: users wait out their connect timeout.
+                sc.set_delay(n, Delay::fixed(fixed_s));
+                sc.fail_all(n, inflow, DEAD_TARGET_S);
+            }
             (Kind::Dns(spec), NodeState::Dns(dns)) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
                 // Users give up on a page after the client's timeout.
@@ -436,12 +442,14 @@ impl Simulation {
                     sc.forward(n, STATIC, origin.to, inflow[STATIC] - hits);
                 }
             }
-            (Kind::KvStore(_), _) if component.region.is_none_or(|r| !self.region_down[r]) => {
+            (Kind::KvStore(_), _)
+                if !lost && component.region.is_none_or(|r| !self.region_down[r]) =>
+            {
                 self.process_table(n, inflow, fixed_s, t);
             }
             (Kind::ObjectStore(_) | Kind::KvStore(_), _) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
-                let serving = component.region.is_none_or(|r| !self.region_down[r]);
+                let serving = !lost && component.region.is_none_or(|r| !self.region_down[r]);
                 for (k, &amount) in inflow.iter().enumerate() {
                     if serving {
                         sc.finish(n, k, amount)
@@ -539,14 +547,15 @@ impl Simulation {
 
     /// Jobs per second the worker pool `n` gets through this second (see
     /// [`super::worker_loop`]), kept with how long each waits for its stores at that rate.
-    /// Nothing from a pool whose region is lost.
+    /// Nothing from a pool that is lost, or whose region is.
     fn worker_drain(&mut self, n: NodeId) -> f64 {
         let Kind::Pool(p) = &self.arch.graph[n].kind else {
             return 0.0;
         };
-        let serving = self.arch.graph[n]
-            .region
-            .is_none_or(|r| self.region_serving(r));
+        let serving = !self.outages.is_out(n)
+            && self.arch.graph[n]
+                .region
+                .is_none_or(|r| self.region_serving(r));
         let hops = self.arch.routes[n.index()].of(Class::Job);
         let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
         let stores: Vec<(f64, Answer)> = hops
@@ -574,6 +583,9 @@ impl Simulation {
     /// How a store behind queue workers answers their writes.
     fn answer_of(&self, store: NodeId) -> Answer {
         let c = &self.arch.graph[store];
+        if self.outages.is_out(store) {
+            return Answer::Fixed(DEAD_TARGET_S);
+        }
         match (&c.kind, &self.nodes[store.index()]) {
             (Kind::Database(spec), NodeState::Database(db)) => {
                 let up = db.writer_up() && c.region.is_none_or(|r| self.region_serving(r));

@@ -29,6 +29,7 @@ pub mod held;
 pub mod latency;
 pub mod latency_window;
 mod measure;
+mod outages;
 pub mod partitions;
 pub mod pool;
 pub mod popularity;
@@ -162,6 +163,8 @@ pub struct Simulation {
     spikes: Vec<Timed<f64>>,
     added_latency: Vec<Timed<(NodeId, f64)>>,
     hot_shards: Vec<Timed<(NodeId, f64)>>,
+    /// Whole components lost (`kill-component`).
+    outages: outages::Outages,
     /// Multiplier on each component's share of traffic among its siblings (hot shards).
     skew: Vec<f64>,
     /// Each DynamoDB table's partitions, from its first second on.
@@ -284,6 +287,7 @@ impl Simulation {
             spikes: Vec::new(),
             added_latency: Vec::new(),
             hot_shards: Vec::new(),
+            outages: outages::Outages::new(n),
             scratch,
             answers: held::AnswerTimes::new(n),
             user_retries: retry::Retrier::new(arch.traffic.retry),
@@ -365,6 +369,11 @@ impl Simulation {
     /// Standby regions being brought up: when they will serve.
     pub fn region_activation(&self, region: usize) -> Option<f64> {
         self.activating[region]
+    }
+
+    /// Whether a whole component is lost now (`kill-component`).
+    pub fn component_lost(&self, id: NodeId) -> bool {
+        self.outages.is_out(id)
     }
 
     /// Added latency on a component now (milliseconds).

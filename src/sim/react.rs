@@ -96,11 +96,13 @@ impl Simulation {
     /// somewhere to send requests.
     fn entry_healthy(&self, entry: NodeId) -> bool {
         let component = &self.arch.graph[entry];
-        if component.region.is_some_and(|r| !self.region_serving(r)) {
+        if self.outages.is_out(entry) || component.region.is_some_and(|r| !self.region_serving(r)) {
             return false;
         }
-        let serving =
-            |n: NodeId| matches!(&self.nodes[n.index()], NodeState::Pool(p) if p.serving() > 0);
+        let serving = |n: NodeId| {
+            !self.outages.is_out(n)
+                && matches!(&self.nodes[n.index()], NodeState::Pool(p) if p.serving() > 0)
+        };
         match &component.kind {
             Kind::LoadBalancer(_) => self.arch.routes[entry.index()]
                 .of(Class::Read)

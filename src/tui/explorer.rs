@@ -85,14 +85,15 @@ impl Explorer {
         self.report.as_ref()
     }
 
-    /// The worst verdict of the domains that lose `component` (an instance of it, its
-    /// writer, the cache); `None` before the report or when none does.
+    /// The worst verdict of the domains that lose part of `component` (an instance of it, its
+    /// instances in an AZ, its writer, the cache's contents); `None` before the report or when
+    /// none does. Losing a whole single point is down by construction: not marked.
     pub fn verdict_of(&self, component: &str) -> Option<Verdict> {
         self.report
             .as_ref()?
             .domains
             .iter()
-            .filter(|d| d.component.as_deref() == Some(component))
+            .filter(|d| d.component.as_deref() == Some(component) && !d.is_whole_component())
             .map(|d| d.verdict)
             .min()
     }

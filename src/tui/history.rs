@@ -187,9 +187,11 @@ pub struct History {
     pub p99: Series,
     /// Instances in service per scaling group: (component, group id, series).
     pub groups: Vec<(NodeId, String, Series)>,
-    /// Per component: utilisation of its busiest station, and requests arriving per second.
+    /// Per component: utilisation of its busiest station, requests arriving per second, and
+    /// the share of them failing there.
     pub utilization: Vec<Series>,
     pub arrivals: Vec<Series>,
+    pub failing: Vec<Series>,
 }
 
 impl History {
@@ -201,6 +203,7 @@ impl History {
                 .collect(),
             utilization: vec![Series::default(); arch.node_count()],
             arrivals: vec![Series::default(); arch.node_count()],
+            failing: vec![Series::default(); arch.node_count()],
             ..Self::default()
         }
     }
@@ -225,6 +228,7 @@ impl History {
             self.utilization[n.index()].push(utilization(sim, n));
             let flow = sim.node_flow(n);
             self.arrivals[n.index()].push(flow.arrived[..3].iter().sum());
+            self.failing[n.index()].push(super::view::failing_share(sim, n));
         }
     }
 }

@@ -110,6 +110,10 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
                 "standby".into()
             },
         },
+        _ if sim.component_lost(n) => Status {
+            health: Health::Down,
+            figures: "lost".into(),
+        },
         _ => Status { health, figures },
     }
 }
@@ -117,6 +121,9 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
 /// A component's part in one AZ.
 pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
     let whole = status(sim, n);
+    if sim.component_lost(n) && az_health(sim, az) != Health::Down {
+        return whole;
+    }
     if az_health(sim, az) == Health::Down || whole.health == Health::Idle {
         let figures = if whole.health == Health::Idle {
             "standby"

@@ -129,7 +129,7 @@ fn tier(r: &Report, name: &str) -> Tier {
         single_points: r
             .domains
             .iter()
-            .filter(|d| d.verdict == Verdict::Down)
+            .filter(|d| d.verdict == Verdict::Down && !d.is_whole_component())
             .map(|d| d.name.clone())
             .collect(),
         az_loss: worst("kill-az:"),
@@ -144,7 +144,11 @@ fn step(before: &Report, after: &Report, a: &Tier, b: &Tier) -> Step {
     let find = |r: &Report, name: &str| r.domains.iter().find(|d| d.name == name).cloned();
     let mut removed = Vec::new();
     let mut now_recovers = Vec::new();
-    for d in before.domains.iter().filter(|d| d.verdict == Verdict::Down) {
+    for d in before
+        .domains
+        .iter()
+        .filter(|d| d.verdict == Verdict::Down && !d.is_whole_component())
+    {
         match find(after, &d.name) {
             Some(now) if now.verdict != Verdict::Down => {
                 removed.push((d.name.clone(), now.verdict))

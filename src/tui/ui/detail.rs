@@ -213,6 +213,17 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             t.accent,
         ));
     }
+    if spare >= 6 {
+        lines.push(Line::styled("failing here", t.dim));
+        lines.push(Line::styled(
+            spark::inline(
+                &app.history.failing[n.index()].view(app.chart_window, w),
+                w,
+                Some(1.0),
+            ),
+            t.hot,
+        ));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
