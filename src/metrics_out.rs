@@ -24,7 +24,8 @@ impl Metrics {
             )
         };
         Ok(Self {
-            out: BufWriter::new(out),
+            // Lines are about a kilobyte each: one write per sixty of them, not per seven.
+            out: BufWriter::with_capacity(1 << 16, out),
             json: MetricsJson::new(arch),
             name,
         })

@@ -100,7 +100,8 @@ fn report(app: &App, r: &Report, width: usize) -> Vec<Line<'static>> {
     lines.extend(prose(&render::cost(r), width, t.text));
     lines.push(Line::raw(""));
     lines.extend(prose(
-        "On the graph: ‼ losing it takes the service down, ! it breaks the SLO. \
+        "On the graph: ‼ losing part of it (an instance, its share in an AZ, its writer) takes \
+         the service down, ! it breaks the SLO; `all of` rows lose a whole component. \
          `archtui analyze` prints the same (--md for a handout).",
         width,
         t.dim,

@@ -342,8 +342,8 @@ fn draw_box(
     }
 }
 
-/// The explorer's verdict on a box's top right: `‼` its loss takes the service down, `!` it
-/// breaks the SLO.
+/// The explorer's verdict on a box's top right: `‼` losing part of it takes the service down,
+/// `!` it breaks the SLO.
 fn mark(buf: &mut Buffer, b: &NodeBox, verdict: Option<Verdict>, theme: &Theme) {
     let (symbol, style) = match verdict {
         Some(Verdict::Down) => ("‼", theme.down),

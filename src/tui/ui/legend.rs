@@ -44,8 +44,14 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     s("1·slow 36%", t.ok),
                     "one instance here is slow (·out: pulled)",
                 ),
-                (s("‼", t.down), "explorer (X): losing it takes users down"),
-                (s("!", t.busy), "explorer (X): losing it breaks the SLO"),
+                (
+                    s("‼", t.down),
+                    "explorer (X): losing part of it takes users down",
+                ),
+                (
+                    s("!", t.busy),
+                    "explorer (X): losing part of it breaks the SLO",
+                ),
             ],
         ),
         (
