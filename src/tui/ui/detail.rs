@@ -187,41 +187,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     if extra > 0.0 {
         lines.push(kv("injected", format!("+{extra:.0} ms latency")));
     }
-    let spare = usize::from(inner.height).saturating_sub(lines.len());
-    if spare >= 2 {
-        lines.push(Line::styled(
+    // The component's history, as many charts as there is room for (two rows each).
+    let history = &app.history;
+    let charts = [
+        (
             format!("requests/s, {}", window_words(app.chart_window)),
-            t.dim,
-        ));
-        lines.push(Line::styled(
-            spark::inline(
-                &app.history.arrivals[n.index()].view(app.chart_window, w),
-                w,
-                None,
-            ),
+            &history.arrivals[n.index()],
+            None,
             t.accent,
-        ));
-    }
-    if spare >= 4 {
-        lines.push(Line::styled("utilisation", t.dim));
-        lines.push(Line::styled(
-            spark::inline(
-                &app.history.utilization[n.index()].view(app.chart_window, w),
-                w,
-                Some(1.0),
-            ),
+        ),
+        (
+            "utilisation".to_string(),
+            &history.utilization[n.index()],
+            Some(1.0),
             t.accent,
-        ));
-    }
-    if spare >= 6 {
-        lines.push(Line::styled("failing here", t.dim));
-        lines.push(Line::styled(
-            spark::inline(
-                &app.history.failing[n.index()].view(app.chart_window, w),
-                w,
-                Some(1.0),
-            ),
+        ),
+        (
+            "failing here".to_string(),
+            &history.failing[n.index()],
+            Some(1.0),
             t.hot,
+        ),
+    ];
+    let spare = usize::from(inner.height).saturating_sub(lines.len());
+    for (title, series, ceiling, style) in charts.into_iter().take(spare / 2) {
+        lines.push(Line::styled(title, t.dim));
+        lines.push(Line::styled(
+            spark::inline(&series.view(app.chart_window, w), w, ceiling),
+            style,
         ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
