@@ -78,3 +78,22 @@ fn every_preset_gives_its_golden_output() {
         differ.join("\n")
     );
 }
+
+/// `archtui analyze 10k --json` (the quickest analysis: about two seconds), stored whole: the
+/// analysis runs its days and domains side by side, and none of that may change a byte.
+#[test]
+fn an_analysis_gives_its_golden_report() {
+    let out = archtui(&["analyze", "10k", "--json", "--threads", "2"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let path = golden("analyze-10k");
+    if std::env::var_os("GOLDEN_UPDATE").is_some() {
+        std::fs::write(&path, stdout(&out)).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stdout(&out) == want,
+        "analyze 10k changed from {} (GOLDEN_UPDATE=1 rewrites it)",
+        path.display()
+    );
+}

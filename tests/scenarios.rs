@@ -257,3 +257,40 @@ fn a_whole_component_lost_fails_what_needs_it_until_its_time_is_up() {
         "back after the restore"
     );
 }
+
+#[test]
+fn losing_a_regions_load_balancer_moves_its_users_but_never_makes_a_second_writer() {
+    // 10m, active-active: Route 53 sends Seoul's users to Oregon, whose database copies
+    // forward their writes to Seoul's writers, which never stopped taking them.
+    let (_, m) = run_with_metrics("10m", 1, "30m", &["5m=kill-component:alb:10m"]);
+    for line in &m {
+        for copy in ["shard1-oregon", "shard2-oregon"] {
+            assert!(
+                line["db_writers"][copy].is_null(),
+                "t={}: {}",
+                line["t"],
+                line["db_writers"]
+            );
+        }
+    }
+    assert!(
+        mean(&m, 1_500, 1_800, &["error_rate"]) < 1e-3,
+        "over once it is back"
+    );
+    // 1m, warm standby: disaster recovery brings Tokyo up, its copies still not promoted.
+    let (s, m) = run_with_metrics("1m", 1, "40m", &["5m=kill-component:alb"]);
+    assert!(
+        event(&s, "failover_start", None).is_some(),
+        "disaster recovery starts"
+    );
+    for line in &m {
+        for copy in ["shard1-tokyo", "shard2-tokyo"] {
+            assert!(
+                line["db_writers"][copy].is_null(),
+                "t={}: {}",
+                line["t"],
+                line["db_writers"]
+            );
+        }
+    }
+}

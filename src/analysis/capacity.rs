@@ -7,8 +7,9 @@
 //! early). The search assumes more users never hold when fewer did not; each round runs three
 //! candidates at once, spread evenly on a logarithmic scale over what is left of the bracket,
 //! until its ends are within 2 % of each other. Only the candidates up to the first that does
-//! not hold decide the new bracket, so the ones above it stop as soon as it fails: the search
-//! is the same, with less work thrown away.
+//! not hold decide the new bracket, so once a candidate's day has failed, those above it stop
+//! at their next look (every simulated minute): the search is the same, with less work thrown
+//! away.
 
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::report::Summary;
@@ -197,10 +198,11 @@ fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
 /// users over to `warm` on the way.
 pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     let own = arch.traffic.users;
-    let wanted = AtomicBool::new(false);
+    // The first round's two days are both read: neither is ever cancelled.
+    let never = AtomicBool::new(false);
     let (at_own, at_most) = rayon::join(
-        || day(arch, own, seed, &wanted, Some(&warm)),
-        || day(arch, own * MOST, seed, &wanted, None),
+        || day(arch, own, seed, &never, Some(&warm)),
+        || day(arch, own * MOST, seed, &never, None),
     );
     let (at_own, at_most) = (
         at_own.expect("not cancelled"),
@@ -296,4 +298,38 @@ fn headroom(arch: &Architecture, d: &Day) -> Vec<Headroom> {
         .collect();
     out.sort_by(|a, b| b.peak_utilization.total_cmp(&a.peak_utilization));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A day that stops early still hands over the state the domains start from: the same as
+    /// a run stepped there on its own.
+    #[test]
+    fn a_day_that_fails_early_runs_on_to_the_warm_up() {
+        let arch = crate::preset::load("1k").unwrap();
+        let users = arch.traffic.users * 30.0;
+        let handed: Mutex<Option<Simulation>> = Mutex::new(None);
+        let hand_over = |sim: Simulation| *handed.lock().unwrap() = Some(sim);
+        let warm = WarmUp {
+            at_s: 7_200,
+            hand_over: &hand_over,
+        };
+        let d = day(&arch, users, 3, &AtomicBool::new(false), Some(&warm)).unwrap();
+        assert!(!d.holds);
+        let got = handed.into_inner().unwrap().expect("handed over");
+        let mut alone = arch.clone();
+        crate::preset::set_users(&mut alone, users).unwrap();
+        let mut alone = Simulation::new(Arc::new(alone), 3);
+        for _ in 0..7_200 {
+            alone.step();
+        }
+        assert_eq!(got.time(), 7_200);
+        let (a, b) = (got.totals(), alone.totals());
+        assert_eq!(a.served.to_bits(), b.served.to_bits());
+        assert_eq!(a.failed.to_bits(), b.failed.to_bits());
+        assert!(a.failed > 0.0);
+    }
 }

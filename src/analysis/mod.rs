@@ -85,8 +85,9 @@ pub struct DomainResult {
 }
 
 impl DomainResult {
-    /// Whether it lost a whole component: down by construction for a single point, so left
-    /// out where the question is what failing parts do (the tier story, the graph's markers).
+    /// Whether it lost a whole component: for a single point that is down but where another
+    /// region takes over, so left out where the question is what failing parts do (the
+    /// disagreements with the graph, the tier story, the dashboard's markers).
     pub fn is_whole_component(&self) -> bool {
         self.action.starts_with("kill-component:")
     }
@@ -356,8 +357,9 @@ fn disagreements(
     let mut out = Vec::new();
     for &n in points {
         let c = &arch.graph[n];
-        // Losing a single point whole is down by construction: what tells the graph and the
-        // simulation apart is whether a part of it (an instance, an AZ's share, its writer) is.
+        // Losing a single point whole is down unless another region takes over: what tells the
+        // graph and the simulation apart is what losing a part of it (an instance, an AZ's
+        // share, its writer) does.
         let verdicts = verdicts_of(n, false, domains, results);
         let why = if verdicts.is_empty() {
             match c.kind {

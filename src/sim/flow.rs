@@ -436,7 +436,10 @@ impl Simulation {
                 let origins = routes.of(Class::Static);
                 let origin = origins
                     .iter()
-                    .find(|h| arch.graph[h.to].region.is_none_or(|r| !self.region_down[r]))
+                    .find(|h| {
+                        !self.outages.is_out(h.to)
+                            && arch.graph[h.to].region.is_none_or(|r| !self.region_down[r])
+                    })
                     .or(origins.first());
                 if let Some(origin) = origin {
                     sc.forward(n, STATIC, origin.to, inflow[STATIC] - hits);
@@ -583,12 +586,10 @@ impl Simulation {
     /// How a store behind queue workers answers their writes.
     fn answer_of(&self, store: NodeId) -> Answer {
         let c = &self.arch.graph[store];
-        if self.outages.is_out(store) {
-            return Answer::Fixed(DEAD_TARGET_S);
-        }
+        let lost = self.outages.is_out(store);
         match (&c.kind, &self.nodes[store.index()]) {
             (Kind::Database(spec), NodeState::Database(db)) => {
-                let up = db.writer_up() && c.region.is_none_or(|r| self.region_serving(r));
+                let up = !lost && db.writer_up() && c.region.is_none_or(|r| self.region_serving(r));
                 if !up {
                     return Answer::Fixed(DEAD_TARGET_S.min(spec.timeout_s));
                 }
@@ -599,6 +600,7 @@ impl Simulation {
                     patience_s: spec.timeout_s,
                 }
             }
+            _ if lost => Answer::Fixed(DEAD_TARGET_S),
             _ => Answer::Fixed(self.base_ms[store.index()] / 1e3),
         }
     }
@@ -625,6 +627,7 @@ impl Simulation {
             let mut dropped = db.writer_station.drop_all();
             if let Some(r) = &mut db.replicas {
                 dropped = add(dropped, r.station.drop_all());
+                r.utilization = 0.0;
             }
             sc.fail_all(n, inflow, DEAD_TARGET_S);
             sc.fail_waiting(n, dropped, DEAD_TARGET_S);

@@ -22,7 +22,7 @@ impl Simulation {
             // Nothing has been observed before the first second's traffic, and a lost region's
             // scaling rules observe nothing at all (its CloudWatch alarms and controllers are
             // gone with it): they neither scale in nor out until it is back.
-            let lost = c.region.is_some_and(|r| self.region_down[r]);
+            let lost = c.region.is_some_and(|r| self.region_down[r]) || self.outages.is_out(n);
             let metric = (self.t > 0 && !lost).then(|| self.scaling_metric(n));
             match (&c.kind, &mut self.nodes[n.index()]) {
                 (Kind::Pool(_), NodeState::Pool(pool)) => {
@@ -148,7 +148,10 @@ impl Simulation {
         }
     }
 
-    /// Route 53 declared a region lost: start disaster recovery, promote global copies.
+    /// Route 53 declared a region lost: start disaster recovery, and promote global copies if
+    /// the region itself is down. When only its entry is (a lost load balancer), its writers
+    /// still take writes: the copies forward theirs, and promoting them would make two
+    /// writers for one shard.
     fn region_lost(&mut self, lost: usize, t: f64) {
         let arch = self.arch.clone();
         if arch.regions[lost].standby.is_some() {
@@ -176,6 +179,7 @@ impl Simulation {
                 .is_some_and(|o| arch.graph[o].region == Some(lost));
             let here_serving = c.region.is_some_and(|r| self.region_serving(r));
             if owner_lost
+                && self.region_down[lost]
                 && here_serving
                 && let NodeState::Database(db) = &mut self.nodes[n.index()]
             {
@@ -214,8 +218,17 @@ impl Simulation {
                 );
                 continue;
             }
+            // The copies of a lost region's databases take its writes; copies whose writer is
+            // still up (only its region's entry was lost) forward writes to it.
             for (n, c) in arch.nodes() {
+                let owner_down = match &c.kind {
+                    Kind::Database(spec) => spec.replicates_from.is_none_or(|o| {
+                        arch.graph[o].region.is_some_and(|or| self.region_down[or])
+                    }),
+                    _ => false,
+                };
                 if c.region == Some(r)
+                    && owner_down
                     && let NodeState::Database(db) = &mut self.nodes[n.index()]
                 {
                     db.role = super::database::Role::Promoted;

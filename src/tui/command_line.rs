@@ -214,6 +214,11 @@ fn candidates(arch: &Architecture) -> Vec<String> {
     out.extend(
         ids(&|_| true)
             .iter()
+            .map(|c| format!("kill-component:{c}:10m")),
+    );
+    out.extend(
+        ids(&|_| true)
+            .iter()
             .map(|c| format!("add-latency:{c}:200:5m")),
     );
     for db in &writers {

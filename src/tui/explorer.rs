@@ -87,7 +87,8 @@ impl Explorer {
 
     /// The worst verdict of the domains that lose part of `component` (an instance of it, its
     /// instances in an AZ, its writer, the cache's contents); `None` before the report or when
-    /// none does. Losing a whole single point is down by construction: not marked.
+    /// none does. Losing a whole single point is down unless another region takes over: not
+    /// marked.
     pub fn verdict_of(&self, component: &str) -> Option<Verdict> {
         self.report
             .as_ref()?

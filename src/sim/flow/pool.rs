@@ -20,7 +20,7 @@ pub(super) struct PoolNode<'a> {
     pub spec: &'a Pool,
     /// Network and injected latency (seconds).
     pub fixed_s: f64,
-    /// Its region serves.
+    /// Its region serves and it is not lost as a whole (`kill-component`).
     pub alive: bool,
     pub t: f64,
     /// Workers: how long the store takes to answer a job.

@@ -62,6 +62,10 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                 (s("red", t.hot), "overloaded, or failing requests"),
                 (s("struck", t.down), "down"),
                 (s("grey", t.idle), "dormant standby (region not serving)"),
+                (
+                    s("lost", t.down),
+                    "the whole component lost (kill-component)",
+                ),
                 (s("▶name", t.selected), "the selected component"),
             ],
         ),
