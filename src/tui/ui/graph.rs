@@ -153,6 +153,7 @@ pub fn paint(
     // While retries are a noticeable share of the traffic, the markers on the edges carrying
     // users' requests turn into retry marks: the load failures are adding.
     let retrying = sim.last().retry_share() > RETRY_MARK_SHARE;
+    let mut marked = Marked::new(buf.area);
     for e in &scene.edges {
         let rate = view::edge_rate(sim, e.from, e.to);
         let (marker, marker_style) = if retrying && view::carries_users(sim, e.from, e.to) {
@@ -181,7 +182,8 @@ pub fn paint(
             };
             let phase = (sim.time() % spacing) as usize;
             for (i, &(x, y, _)) in e.cells.iter().enumerate() {
-                if i % spacing as usize == phase {
+                // Where edges share a line, their marks would run into a dotted blur.
+                if i % spacing as usize == phase && marked.room_at(x, y) {
                     buf[(x, y)].set_symbol(marker).set_style(marker_style);
                 }
             }
@@ -202,6 +204,49 @@ pub fn paint(
     // Titles last, so no edge runs through a region's name or its AZ states.
     for f in &scene.frames {
         frame_titles(buf, f, scene.detail, sim, theme);
+    }
+}
+
+/// Cells holding a traffic mark, so that marks of edges sharing a line keep a cell apart.
+struct Marked {
+    area: Rect,
+    cells: Vec<bool>,
+}
+
+impl Marked {
+    fn new(area: Rect) -> Self {
+        Self {
+            area,
+            cells: vec![false; usize::from(area.width) * usize::from(area.height)],
+        }
+    }
+
+    fn index(&self, x: u16, y: u16) -> Option<usize> {
+        let a = self.area;
+        (x >= a.x && x < a.right() && y >= a.y && y < a.bottom())
+            .then(|| usize::from(y - a.y) * usize::from(a.width) + usize::from(x - a.x))
+    }
+
+    /// Whether a mark fits at (x, y) with none on it or beside it; if so, it is taken.
+    fn room_at(&mut self, x: u16, y: u16) -> bool {
+        let Some(here) = self.index(x, y) else {
+            return false;
+        };
+        let near = [
+            (x.wrapping_sub(1), y),
+            (x.saturating_add(1), y),
+            (x, y.wrapping_sub(1)),
+            (x, y.saturating_add(1)),
+        ];
+        let taken = self.cells[here]
+            || near
+                .iter()
+                .filter_map(|&(nx, ny)| self.index(nx, ny))
+                .any(|i| self.cells[i]);
+        if !taken {
+            self.cells[here] = true;
+        }
+        !taken
     }
 }
 
@@ -365,3 +410,23 @@ fn truncate(s: &str, width: u16) -> String {
 
 /// Retries above this share of the attempts show on the edges.
 const RETRY_MARK_SHARE: f64 = 0.05;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traffic_marks_keep_a_cell_apart_and_inside_the_area() {
+        let mut m = Marked::new(Rect::new(2, 3, 10, 5));
+        assert!(m.room_at(2, 3));
+        assert!(!m.room_at(2, 3), "taken");
+        assert!(!m.room_at(3, 3), "beside one");
+        assert!(!m.room_at(2, 4), "below one");
+        assert!(m.room_at(4, 3));
+        assert!(m.room_at(3, 4), "diagonal is room");
+        assert!(
+            !m.room_at(1, 3) && !m.room_at(12, 3) && !m.room_at(5, 8),
+            "outside"
+        );
+    }
+}
