@@ -277,6 +277,27 @@ fn losing_a_regions_load_balancer_moves_its_users_but_never_makes_a_second_write
     never_writes(&m, ["shard1-tokyo", "shard2-tokyo"]);
 }
 
+#[test]
+fn a_region_lost_after_its_entry_still_has_its_copies_promoted() {
+    // Route 53 moved Seoul's users when its load balancer went; when the region goes too,
+    // Oregon's copies are promoted although no health check changes any more.
+    let (_, m) = run_with_metrics(
+        "10m",
+        1,
+        "25m",
+        &["5m=kill-component:alb", "10m=kill-region:seoul"],
+    );
+    never_writes(&m[..600], ["shard1-oregon", "shard2-oregon"]);
+    let last = &m[m.len() - 1];
+    for copy in ["shard1-oregon", "shard2-oregon"] {
+        assert!(
+            last["db_writers"][copy].is_string(),
+            "{}",
+            last["db_writers"]
+        );
+    }
+}
+
 /// Asserts that these database copies never take writes in any second of `m`.
 fn never_writes(m: &[Value], copies: [&str; 2]) {
     for line in m {

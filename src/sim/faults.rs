@@ -68,6 +68,11 @@ impl Simulation {
                     ),
                 );
                 self.lose_region(r, &azs);
+                // Route 53 already sends the region's users elsewhere (its entry was lost
+                // first): it raises no new alarm, so the region's loss takes effect now.
+                if self.entry_marked_unhealthy(r) {
+                    self.region_lost(r, self.t as f64);
+                }
             }
             Action::RestoreRegion(name) => {
                 let r = arch.find_region(name).expect("checked");
@@ -370,6 +375,17 @@ impl Simulation {
     }
 
     /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
+    /// Whether Route 53's health checks have already marked region `r`'s entry unhealthy.
+    fn entry_marked_unhealthy(&self, r: usize) -> bool {
+        match &self.nodes[self.arch.entry.index()] {
+            NodeState::Dns(dns) => dns
+                .targets
+                .iter()
+                .any(|target| target.region == Some(r) && !target.healthy),
+            _ => false,
+        }
+    }
+
     fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
         let arch = self.arch.clone();
         let t = self.t as f64;

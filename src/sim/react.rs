@@ -152,7 +152,7 @@ impl Simulation {
     /// the region itself is down. When only its entry is (a lost load balancer), its writers
     /// still take writes: the copies forward theirs, and promoting them would make two
     /// writers for one shard.
-    fn region_lost(&mut self, lost: usize, t: f64) {
+    pub(super) fn region_lost(&mut self, lost: usize, t: f64) {
         let arch = self.arch.clone();
         if arch.regions[lost].standby.is_some() {
             return;
