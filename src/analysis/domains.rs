@@ -15,13 +15,6 @@ pub struct Domain {
     pub component: Option<NodeId>,
 }
 
-impl Domain {
-    /// Whether it loses a whole component (rather than a part of one, or a place).
-    pub fn is_whole_component(&self) -> bool {
-        matches!(self.action, Action::KillComponent { .. })
-    }
-}
-
 /// Every failure domain: each region, each AZ, one instance of each scaling group, each
 /// server pool's instances in one AZ, each cache, each database writer, and each component
 /// as a whole.

@@ -217,7 +217,7 @@ pub(crate) fn analyze_here(
             .then(a.name.cmp(&b.name))
     });
     let points = graph::single_points(&arch);
-    let disagreements = disagreements(&arch, &points, &domains, &out);
+    let disagreements = disagreements(&arch, &points, &out);
     Report {
         preset: arch.name.clone(),
         seed,
@@ -331,19 +331,18 @@ fn watch(mut sim: Simulation) -> Watched {
     }
 }
 
-/// The verdicts of the domains that lose part of `n` (or, with `whole`, all of it).
-fn verdicts_of(
-    n: NodeId,
+/// The verdicts of the domains that lose part of `component` (or, with `whole`, all of it).
+pub fn verdicts_of<'a>(
+    results: &'a [DomainResult],
+    component: &'a str,
     whole: bool,
-    domains: &[domains::Domain],
-    results: &[DomainResult],
-) -> Vec<Verdict> {
-    domains
+) -> impl Iterator<Item = Verdict> + 'a {
+    results
         .iter()
-        .filter(|d| d.component == Some(n) && d.is_whole_component() == whole)
-        .filter_map(|d| results.iter().find(|r| r.name == d.name))
+        .filter(move |r| {
+            r.component.as_deref() == Some(component) && r.is_whole_component() == whole
+        })
         .map(|r| r.verdict)
-        .collect()
 }
 
 /// Components the graph puts on every path to data whose loss the simulation absorbs or
@@ -351,7 +350,6 @@ fn verdicts_of(
 fn disagreements(
     arch: &Architecture,
     points: &[NodeId],
-    domains: &[domains::Domain],
     results: &[DomainResult],
 ) -> Vec<Disagreement> {
     let mut out = Vec::new();
@@ -360,7 +358,7 @@ fn disagreements(
         // Losing a single point whole is down unless another region takes over: what tells the
         // graph and the simulation apart is what losing a part of it (an instance, an AZ's
         // share, its writer) does.
-        let verdicts = verdicts_of(n, false, domains, results);
+        let verdicts: Vec<Verdict> = verdicts_of(results, &c.id, false).collect();
         let why = if verdicts.is_empty() {
             match c.kind {
                 Kind::LoadBalancer(_)
@@ -368,8 +366,7 @@ fn disagreements(
                 | Kind::ObjectStore(_)
                 | Kind::Cdn(_)
                 | Kind::Queue(_) => {
-                    let whole = verdicts_of(n, true, domains, results)
-                        .into_iter()
+                    let whole = verdicts_of(results, &c.id, true)
                         .min()
                         .map_or(String::new(), |v| {
                             format!("; lost as a whole (`all of {}`) it is {}", c.id, v.as_str())

@@ -385,6 +385,8 @@ impl Simulation {
         let fixed_s = (self.base_ms[n.index()] + self.extra_ms[n.index()]) / 1e3;
         let lost = self.outages.is_out(n);
         let alive = !lost && component.region.is_none_or(|r| self.region_serving(r));
+        // A managed store answers while it and its region do (a standby region's included).
+        let answering = !lost && component.region.is_none_or(|r| !self.region_down[r]);
         if let Kind::Database(spec) = &component.kind {
             return self.process_database(n, spec, alive, inflow, fixed_s, t);
         }
@@ -445,16 +447,13 @@ impl Simulation {
                     sc.forward(n, STATIC, origin.to, inflow[STATIC] - hits);
                 }
             }
-            (Kind::KvStore(_), _)
-                if !lost && component.region.is_none_or(|r| !self.region_down[r]) =>
-            {
+            (Kind::KvStore(_), _) if answering => {
                 self.process_table(n, inflow, fixed_s, t);
             }
             (Kind::ObjectStore(_) | Kind::KvStore(_), _) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
-                let serving = !lost && component.region.is_none_or(|r| !self.region_down[r]);
                 for (k, &amount) in inflow.iter().enumerate() {
-                    if serving {
+                    if answering {
                         sc.finish(n, k, amount)
                     } else {
                         sc.fail(n, k, amount, DEAD_TARGET_S)

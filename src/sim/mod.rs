@@ -287,7 +287,7 @@ impl Simulation {
             spikes: Vec::new(),
             added_latency: Vec::new(),
             hot_shards: Vec::new(),
-            outages: outages::Outages::new(n),
+            outages: outages::Outages::default(),
             scratch,
             answers: held::AnswerTimes::new(n),
             user_retries: retry::Retrier::new(arch.traffic.retry),

@@ -90,13 +90,7 @@ impl Explorer {
     /// none does. Losing a whole single point is down unless another region takes over: not
     /// marked.
     pub fn verdict_of(&self, component: &str) -> Option<Verdict> {
-        self.report
-            .as_ref()?
-            .domains
-            .iter()
-            .filter(|d| d.component.as_deref() == Some(component) && !d.is_whole_component())
-            .map(|d| d.verdict)
-            .min()
+        crate::analysis::verdicts_of(&self.report.as_ref()?.domains, component, false).min()
     }
 
     /// Another architecture is on screen: the report is not about it. A job still running

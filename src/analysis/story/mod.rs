@@ -7,7 +7,7 @@
 
 pub mod render;
 
-use super::{Report, Verdict, analyze_here};
+use super::{DomainResult, Report, Verdict, analyze_here};
 use crate::preset;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -129,7 +129,7 @@ fn tier(r: &Report, name: &str) -> Tier {
         single_points: r
             .domains
             .iter()
-            .filter(|d| d.verdict == Verdict::Down && !d.is_whole_component())
+            .filter(|d| part_down(d))
             .map(|d| d.name.clone())
             .collect(),
         az_loss: worst("kill-az:"),
@@ -140,15 +140,17 @@ fn tier(r: &Report, name: &str) -> Tier {
     }
 }
 
+/// A domain that loses part of something (not a whole component) and takes users down: a
+/// single point the next tier may remove.
+fn part_down(d: &DomainResult) -> bool {
+    d.verdict == Verdict::Down && !d.is_whole_component()
+}
+
 fn step(before: &Report, after: &Report, a: &Tier, b: &Tier) -> Step {
     let find = |r: &Report, name: &str| r.domains.iter().find(|d| d.name == name).cloned();
     let mut removed = Vec::new();
     let mut now_recovers = Vec::new();
-    for d in before
-        .domains
-        .iter()
-        .filter(|d| d.verdict == Verdict::Down && !d.is_whole_component())
-    {
+    for d in before.domains.iter().filter(|d| part_down(d)) {
         match find(after, &d.name) {
             Some(now) if now.verdict != Verdict::Down => {
                 removed.push((d.name.clone(), now.verdict))
