@@ -38,18 +38,22 @@ fn running(app: &App, (done, total): (usize, usize), width: usize) -> Vec<Line<'
     let mut lines = prose(
         &format!(
             "Analysing {}: each failure domain lost at the peak hour and watched for an hour, \
-             then the capacity search (days at more and fewer users). The dashboard runs on \
-             meanwhile; the boxes get their marks when it is done.",
+             and beside them the capacity search (days at more and fewer users). The \
+             dashboard runs on meanwhile; the boxes get their marks when it is done.",
             arch.name
         ),
         width,
         t.text,
     );
     lines.push(Line::raw(""));
-    let bar_w = width.saturating_sub(24).clamp(10, 50);
+    // The bar leaves room for the longest of the words beside it.
+    const WARMING: &str = "warming up to the peak hour";
+    let bar_w = width
+        .saturating_sub(WARMING.chars().count() + 1)
+        .clamp(10, 50);
     let filled = (bar_w * done).checked_div(total).unwrap_or(0).min(bar_w);
     let what = if total == 0 {
-        "warming up to the peak hour".to_string()
+        WARMING.to_string()
     } else if done < total {
         format!("{done}/{total} runs")
     } else {
