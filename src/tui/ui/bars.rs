@@ -3,6 +3,7 @@
 use super::super::app::{App, Mode, Note};
 use super::super::command_line::{CommandLine, SHOWN};
 use super::super::keys::{self, Cmd};
+use super::print::Lines;
 use super::text::{Part, fit, fit_parts, width};
 use crate::headless::{clock, count, millis};
 use ratatui::Frame;
@@ -122,7 +123,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let line = fit_parts(parts, usize::from(area.width));
-    frame.render_widget(Paragraph::new(line).style(t.bar), area);
+    frame.render_widget(Lines::new(&[line]).style(t.bar), area);
 }
 
 /// The hint bar: whole hints, as many as fit beside the note (if one shows); a hint that
@@ -257,12 +258,15 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
         spans.push(Span::styled(k, t.key));
         spans.push(Span::styled(what, t.text));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.bar), area);
+    frame.render_widget(Lines::new(&[Line::from(spans)]).style(t.bar), area);
     if let Some((text, style)) = note {
         let shown = fit(text, note_w.saturating_sub(2));
         let w = (width(&shown) + 2) as u16;
         let right = Rect::new(area.right().saturating_sub(w), area.y, w.min(area.width), 1);
-        frame.render_widget(Paragraph::new(format!(" {shown} ")).style(style), right);
+        frame.render_widget(
+            Lines::new(&[Line::raw(format!(" {shown} "))]).style(style),
+            right,
+        );
     }
 }
 

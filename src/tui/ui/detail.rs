@@ -10,7 +10,6 @@ use crate::sim::database::{Standby, Writer};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
@@ -217,7 +216,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             style,
         ));
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(super::print::Lines::new(&lines), inner);
 }
 
 /// What a detail chart covers, in words.

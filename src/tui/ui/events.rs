@@ -12,7 +12,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 /// Width of the time column (`10:00:00` and a space).
 const TIME: usize = 9;
@@ -185,7 +184,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     } else {
         lines
     };
-    frame.render_widget(Paragraph::new(body).block(block), area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    frame.render_widget(super::print::Lines::new(&body), inner);
 }
 
 /// A cause chain in one line: each kind once per run of it, with the time since the fault.

@@ -6,6 +6,7 @@ use super::super::layout::{BoxStyle, Detail, NodeBox, RegionFrame, Scene};
 use super::super::theme::{Health, Theme};
 use super::super::view::{self, Status};
 use super::pane;
+use super::print;
 use crate::analysis::Verdict;
 use crate::sim::Simulation;
 use ratatui::Frame;
@@ -47,15 +48,12 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let (sx, sy) = app.scroll;
     let buf = frame.buffer_mut();
     let off_x = inner.x + inner.width.saturating_sub(scene.width) / 2;
+    // Row by row, moving the cells rather than copying them: the canvas is dropped after.
+    let visible = usize::from(inner.width.min(scene.width));
     for y in 0..inner.height.min(scene.height) {
-        for x in 0..inner.width.min(scene.width) {
-            if let (Some(from), Some(to)) = (
-                canvas.cell((x + sx, y + sy)),
-                buf.cell_mut((off_x + x, inner.y + y)),
-            ) {
-                *to = from.clone();
-            }
-        }
+        let from = canvas.index_of(sx, y + sy);
+        let to = buf.index_of(off_x, inner.y + y);
+        buf.content[to..to + visible].swap_with_slice(&mut canvas.content[from..from + visible]);
     }
     // Clicks land in scene coordinates: account for centring.
     app.graph_area = Rect::new(
@@ -366,17 +364,18 @@ fn draw_box(
                     BorderType::Plain
                 })
                 .border_style(border)
-                .title(Span::styled(b.name.clone(), name_style))
                 .render(r, buf);
+            // The name on the top border, where a block's title goes.
+            print::string(buf, r.x + 1, r.y, &b.name, r.width - 2, name_style);
             let figures = truncate(&status.figures, r.width.saturating_sub(2));
             let x = r.x + 1 + (r.width - 2).saturating_sub(figures.chars().count() as u16) / 2;
-            buf.set_string(x, r.y + 1, figures, health);
+            print::string(buf, x, r.y + 1, &figures, u16::MAX, health);
         }
         BoxStyle::Compact => {
-            buf.set_stringn(r.x, r.y, &b.name, usize::from(r.width), name_style);
+            print::string(buf, r.x, r.y, &b.name, r.width, name_style);
             let used = b.name.chars().count() as u16 + 1;
             let figures = truncate(&status.figures, r.width.saturating_sub(used));
-            buf.set_string(r.x + used, r.y, figures, health);
+            print::string(buf, r.x + used, r.y, &figures, u16::MAX, health);
         }
     }
     // The selected box is marked beyond colour too (NO_COLOR, colour-blind viewers).

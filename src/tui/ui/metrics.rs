@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::Sparkline;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let title = match app.chart_window {
@@ -234,7 +234,7 @@ impl Rows {
     fn line(&mut self, frame: &mut Frame, line: Line) {
         let r = self.take(1);
         if r.height > 0 {
-            frame.render_widget(Paragraph::new(line), r);
+            frame.render_widget(super::print::Lines::new(&[line]), r);
         }
     }
 }

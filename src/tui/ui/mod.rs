@@ -9,6 +9,7 @@ mod graph;
 mod help;
 mod legend;
 mod metrics;
+mod print;
 mod report;
 mod spark;
 pub mod text;
