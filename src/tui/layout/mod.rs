@@ -31,15 +31,15 @@ pub enum BoxStyle {
     Boxed,
     /// One line: the name and its figures.
     Compact,
-    /// Boxed, wider and further apart: for large terminals, where the graph has room to
-    /// spare (only chosen for a pane of at least [`ROOMY_PANE`]).
-    Roomy,
+    /// Boxed, `widen` columns wider and with `gap` lines between rows: for large terminals,
+    /// where the graph has room to spare (only chosen for a pane of at least [`ROOMY_PANE`]).
+    Roomy { widen: u16, gap: u16 },
 }
 
 impl BoxStyle {
     fn height(self) -> u16 {
         match self {
-            BoxStyle::Boxed | BoxStyle::Roomy => 3,
+            BoxStyle::Boxed | BoxStyle::Roomy { .. } => 3,
             BoxStyle::Compact => 1,
         }
     }
@@ -47,7 +47,7 @@ impl BoxStyle {
     /// Lines between one row of boxes and the next (edges run along them).
     fn gap(self) -> u16 {
         match self {
-            BoxStyle::Roomy => 2,
+            BoxStyle::Roomy { gap, .. } => gap,
             _ => 1,
         }
     }
@@ -56,6 +56,10 @@ impl BoxStyle {
 /// The smallest graph pane (columns, lines) that may get the roomy style: a 200×60 terminal's
 /// is 158×43, a 120×40 one's 78×27.
 pub const ROOMY_PANE: (u16, u16) = (140, 40);
+
+/// How much wider than [`BoxStyle::Boxed`] roomy boxes may get, widest first: the graph takes
+/// the widest that fits its pane, with rows two lines apart if they fit, else one.
+const WIDENINGS: [u16; 5] = [10, 8, 6, 4, 2];
 
 /// A region's frame, and in the expanded view the x-range of each of its AZ lanes.
 #[derive(Debug, Clone)]
@@ -100,16 +104,16 @@ impl Scene {
         let mut smallest: Option<Scene> = None;
         // A large pane first tries wider boxes further apart, with every AZ drawn.
         if width >= ROOMY_PANE.0 && height >= ROOMY_PANE.1 {
-            for side_by_side in [true, false] {
-                let scene = Scene::build(
-                    arch,
-                    places,
-                    Detail::Expanded,
-                    BoxStyle::Roomy,
-                    side_by_side,
-                );
-                if scene.width <= width && scene.height <= height {
-                    return scene;
+            for gap in [2, 1] {
+                for widen in WIDENINGS {
+                    for side_by_side in [true, false] {
+                        let style = BoxStyle::Roomy { widen, gap };
+                        let scene =
+                            Scene::build(arch, places, Detail::Expanded, style, side_by_side);
+                        if scene.width <= width && scene.height <= height {
+                            return scene;
+                        }
+                    }
                 }
             }
         }
@@ -554,7 +558,7 @@ fn box_width(name: &str, style: BoxStyle) -> u16 {
     let name = name.chars().count() as u16;
     match style {
         BoxStyle::Boxed => (name + 4).max(FIGURES + 2),
-        BoxStyle::Roomy => (name + 6).max(FIGURES + 8),
+        BoxStyle::Roomy { widen, .. } => (name + 4).max(FIGURES + 2) + widen,
         BoxStyle::Compact => name + 1 + FIGURES.min(8),
     }
 }
@@ -583,7 +587,11 @@ mod tests {
             let arch = crate::preset::load(b.name).unwrap();
             let places = Sugiyama.places(&arch);
             for detail in [Detail::Expanded, Detail::Collapsed] {
-                for style in [BoxStyle::Boxed, BoxStyle::Compact, BoxStyle::Roomy] {
+                for style in [
+                    BoxStyle::Boxed,
+                    BoxStyle::Compact,
+                    BoxStyle::Roomy { widen: 10, gap: 2 },
+                ] {
                     for side in [true, false] {
                         let s = Scene::build(&arch, &places, detail, style, side);
                         for (i, a) in s.boxes.iter().enumerate() {
@@ -635,13 +643,32 @@ mod tests {
         let arch = crate::preset::load("1k").unwrap();
         let places = Sugiyama.places(&arch);
         let big = Scene::fit(&arch, &places, 158, 43);
-        assert_eq!((big.style, big.detail), (BoxStyle::Roomy, Detail::Expanded));
+        assert!(
+            matches!(big.style, BoxStyle::Roomy { .. }),
+            "{:?}",
+            big.style
+        );
+        assert_eq!(big.detail, Detail::Expanded);
         let normal = Scene::fit(&arch, &places, 78, 27);
         assert!(big.width > normal.width && big.height > normal.height);
         for b in crate::preset::BUILTIN {
             let arch = crate::preset::load(b.name).unwrap();
             let s = Scene::fit(&arch, &Sugiyama.places(&arch), 78, 27);
-            assert_ne!(s.style, BoxStyle::Roomy, "{}", b.name);
+            assert!(!matches!(s.style, BoxStyle::Roomy { .. }), "{}", b.name);
+        }
+    }
+
+    /// At 200×60 every tier's boxes grow into the room the pane has, and still fit it.
+    #[test]
+    fn a_200_by_60_pane_widens_every_tier_s_boxes() {
+        for b in crate::preset::BUILTIN {
+            let arch = crate::preset::load(b.name).unwrap();
+            let places = Sugiyama.places(&arch);
+            let s = Scene::fit(&arch, &places, 158, 43);
+            let BoxStyle::Roomy { widen, .. } = s.style else {
+                panic!("{}: {:?}", b.name, s.style);
+            };
+            assert!(widen > 0 && s.width <= 158 && s.height <= 43, "{}", b.name);
         }
     }
 

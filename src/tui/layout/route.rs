@@ -244,7 +244,11 @@ mod tests {
             let arch = crate::preset::load(b.name).unwrap();
             let places = Sugiyama.places(&arch);
             for detail in [Detail::Expanded, Detail::Collapsed] {
-                for style in [BoxStyle::Boxed, BoxStyle::Compact, BoxStyle::Roomy] {
+                for style in [
+                    BoxStyle::Boxed,
+                    BoxStyle::Compact,
+                    BoxStyle::Roomy { widen: 10, gap: 2 },
+                ] {
                     let s = Scene::build(&arch, &places, detail, style, true);
                     for e in &s.edges {
                         for &(x, y, _) in &e.cells {

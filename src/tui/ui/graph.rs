@@ -151,15 +151,15 @@ pub fn paint(
     // While retries are a noticeable share of the traffic, the markers on the edges carrying
     // users' requests turn into retry marks: the load failures are adding.
     let retrying = sim.last().retry_share() > RETRY_MARK_SHARE;
-    let mut marked = Marked::new(buf.area);
-    for e in &scene.edges {
-        let rate = view::edge_rate(sim, e.from, e.to);
-        let (marker, marker_style) = if retrying && view::carries_users(sim, e.from, e.to) {
-            ("↻", theme.hot)
-        } else {
-            ("•", theme.accent)
-        };
-        let to = view::status(sim, e.to).health;
+    let flows: Vec<(f64, Health)> = scene
+        .edges
+        .iter()
+        .map(|e| {
+            let rate = view::edge_rate(sim, e.from, e.to);
+            (rate, view::status(sim, e.to).health)
+        })
+        .collect();
+    for (e, &(rate, to)) in scene.edges.iter().zip(&flows) {
         let style = match to {
             Health::Down => theme.down,
             _ if rate <= 0.0 => theme.dim,
@@ -170,20 +170,32 @@ pub fn paint(
                 .merge_symbol(d.symbol(), MergeStrategy::Fuzzy)
                 .set_style(style);
         }
+    }
+    // Marks once every line is drawn, and only on straight runs: a corner or a junction
+    // under a mark would hide where the edges turn and meet.
+    let mut marked = Marked::new(buf.area);
+    for (e, &(rate, to)) in scene.edges.iter().zip(&flows) {
+        if rate <= 0.0 || to == Health::Down {
+            continue;
+        }
+        let (marker, marker_style) = if retrying && view::carries_users(sim, e.from, e.to) {
+            ("↻", theme.hot)
+        } else {
+            ("•", theme.accent)
+        };
         // Markers flow down the edge one cell per simulated second; denser with more traffic.
-        if rate > 0.0 && to != Health::Down {
-            let spacing = match rate {
-                r if r >= 10_000.0 => 3,
-                r if r >= 1_000.0 => 4,
-                r if r >= 100.0 => 6,
-                _ => 9,
-            };
-            let phase = (sim.time() % spacing) as usize;
-            for (i, &(x, y, _)) in e.cells.iter().enumerate() {
-                // Where edges share a line, their marks would run into a dotted blur.
-                if i % spacing as usize == phase && marked.room_at(x, y) {
-                    buf[(x, y)].set_symbol(marker).set_style(marker_style);
-                }
+        let spacing = match rate {
+            r if r >= 10_000.0 => 3,
+            r if r >= 1_000.0 => 4,
+            r if r >= 100.0 => 6,
+            _ => 9,
+        };
+        let phase = (sim.time() % spacing) as usize;
+        for (i, &(x, y, _)) in e.cells.iter().enumerate() {
+            let straight = matches!(buf[(x, y)].symbol(), "─" | "│");
+            // Where edges share a line, their marks would run into a dotted blur.
+            if i % spacing as usize == phase && straight && marked.room_at(x, y) {
+                buf[(x, y)].set_symbol(marker).set_style(marker_style);
             }
         }
     }
@@ -351,7 +363,7 @@ fn draw_box(
         }
     }
     match style {
-        BoxStyle::Boxed | BoxStyle::Roomy => {
+        BoxStyle::Boxed | BoxStyle::Roomy { .. } => {
             let border = if selected {
                 theme.selected.patch(health)
             } else {
@@ -413,6 +425,46 @@ const RETRY_MARK_SHARE: f64 = 0.05;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::layout::{Layering, Sugiyama};
+    use crate::tui::theme::ThemeName;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    /// Wherever a traffic mark lands, every edge through that cell runs straight the same way:
+    /// no corner or junction is hidden under one.
+    #[test]
+    fn traffic_marks_sit_on_straight_runs_only() {
+        let arch = Arc::new(crate::preset::load("1m").unwrap());
+        let places = Sugiyama.places(&arch);
+        let mut sim = Simulation::new(arch.clone(), 1);
+        let theme = Theme::new(ThemeName::Default);
+        for (w, h) in [(78, 27), (158, 43)] {
+            let scene = Scene::fit(&arch, &places, w, h);
+            let mut ways: HashMap<(u16, u16), Vec<&str>> = HashMap::new();
+            for e in &scene.edges {
+                for &(x, y, d) in &e.cells {
+                    ways.entry((x, y)).or_default().push(d.symbol());
+                }
+            }
+            let mut marks = 0;
+            for _ in 0..12 {
+                sim.step();
+                let mut buf = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
+                paint(&mut buf, &scene, &sim, &theme, arch.entry, |_| None);
+                for ((x, y), symbols) in &ways {
+                    if buf[(*x, *y)].symbol() == "•" {
+                        marks += 1;
+                        let first = symbols[0];
+                        assert!(
+                            matches!(first, "─" | "│") && symbols.iter().all(|s| *s == first),
+                            "a mark at ({x}, {y}) over {symbols:?}"
+                        );
+                    }
+                }
+            }
+            assert!(marks > 100, "{marks} marks at {w}×{h}");
+        }
+    }
 
     #[test]
     fn traffic_marks_keep_a_cell_apart_and_inside_the_area() {
