@@ -33,7 +33,7 @@ pub fn string(buf: &mut Buffer, x: u16, y: u16, s: &str, max: u16, style: Style)
 
 /// Characters that are a grapheme and a cell each whatever surrounds them: printable ASCII,
 /// and the symbols the dashboard draws with (arrows, box drawing, blocks, and a few more).
-fn narrow(c: char) -> bool {
+pub fn narrow(c: char) -> bool {
     matches!(c, ' '..='~' | '\u{2190}'..='\u{21ff}' | '\u{2500}'..='\u{259f}')
         || "·×•…‼✕●▶".contains(c)
 }

@@ -6,8 +6,11 @@ use ratatui::text::{Line, Span};
 /// The ellipsis that marks text cut short.
 pub const ELLIPSIS: &str = "…";
 
-/// Display width of a string, as ratatui counts it.
+/// Display width of a string, as ratatui counts it (a character a cell when each is).
 pub fn width(s: &str) -> usize {
+    if s.chars().all(super::print::narrow) {
+        return s.chars().count();
+    }
     Line::raw(s).width()
 }
 
