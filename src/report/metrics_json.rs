@@ -3,7 +3,7 @@
 //! are exactly what serialising [`MetricsLine`] gives (`tests/golden.rs` holds both to it), at
 //! a fraction of the cost: no maps, no allocations per line.
 
-use super::{current_hit_ratio, db_primary, finite, round};
+use super::{current_hit_ratio, db_primary, finite};
 use crate::arch::{Architecture, Kind, NodeId, PoolRole};
 use crate::sim::{NodeState, Simulation};
 use std::io::Write;
@@ -127,25 +127,20 @@ impl MetricsJson {
         let b = &mut self.buf;
         b.extend_from_slice(b"{\"t\":");
         int(b, last.t);
-        field(b, "rps_offered", round(last.offered_total(), 3));
-        field(b, "rps_retries", round(last.retries_total(), 3));
-        field(b, "rps_served", round(last.served, 3));
-        field(b, "rps_failed", round(last.failed, 3));
-        field(b, "goodput", round(last.served, 3));
-        field(b, "rps_call_retries", round(sim.call_retries_last(), 3));
-        field(b, "rps_wasted", round(last.wasted, 3));
-        field(b, "rps_stale", round(last.stale, 3));
-        field(b, "error_rate", round(last.error_rate(), 6));
-        let ms = |v: Option<f64>| v.map(|x| round(x, 2));
-        percentiles(
-            b,
-            "latency_ms",
-            [ms(last.p50_ms), ms(last.p95_ms), ms(last.p99_ms)],
-        );
+        field(b, "rps_offered", last.offered_total(), 3);
+        field(b, "rps_retries", last.retries_total(), 3);
+        field(b, "rps_served", last.served, 3);
+        field(b, "rps_failed", last.failed, 3);
+        field(b, "goodput", last.served, 3);
+        field(b, "rps_call_retries", sim.call_retries_last(), 3);
+        field(b, "rps_wasted", last.wasted, 3);
+        field(b, "rps_stale", last.stale, 3);
+        field(b, "error_rate", last.error_rate(), 6);
+        percentiles(b, "latency_ms", [last.p50_ms, last.p95_ms, last.p99_ms]);
         percentiles(
             b,
             "latency_ok_ms",
-            [ms(last.ok_p50_ms), ms(last.ok_p95_ms), ms(last.ok_p99_ms)],
+            [last.ok_p50_ms, last.ok_p95_ms, last.ok_p99_ms],
         );
         map(b, "instances", &self.instances, |n, source| {
             match (source, sim.node(n)) {
@@ -164,17 +159,17 @@ impl MetricsJson {
                 (Source::Cache, NodeState::Cache(c)) => c.utilization,
                 _ => return None,
             };
-            Some(Value::Float(round(finite(x), 4)))
+            Some(Value::Rounded(finite(x), 4))
         });
         map(b, "threads_in_use", &self.servers, |n, _| {
             match sim.node(n) {
-                NodeState::Pool(p) => Some(Value::Float(round(p.holding.threads.in_use, 2))),
+                NodeState::Pool(p) => Some(Value::Rounded(p.holding.threads.in_use, 2)),
                 _ => None,
             }
         });
         map(b, "connections_in_use", &self.servers, |n, _| {
             match sim.node(n) {
-                NodeState::Pool(p) => Some(Value::Float(round(p.holding.connections.in_use, 2))),
+                NodeState::Pool(p) => Some(Value::Rounded(p.holding.connections.in_use, 2)),
                 _ => None,
             }
         });
@@ -193,7 +188,7 @@ impl MetricsJson {
             } else {
                 current_hit_ratio(sim)
             };
-            float(b, round(ratio, 4));
+            rounded(b, ratio, 4);
         } else {
             b.extend_from_slice(b"null");
         }
@@ -227,7 +222,7 @@ impl MetricsJson {
         b.push(b']');
         let now = sim.time() as f64;
         map(b, "queue_backlog", &self.queues, |n, _| match sim.node(n) {
-            NodeState::Queue(q) => Some(Value::Float(round(q.backlog, 3))),
+            NodeState::Queue(q) => Some(Value::Rounded(q.backlog, 3)),
             _ => None,
         });
         map(b, "queue_oldest_s", &self.queues, |n, _| {
@@ -239,12 +234,12 @@ impl MetricsJson {
         map(b, "replica_lag_ms", &self.replicated, |n, _| {
             match sim.node(n) {
                 NodeState::Database(db) if db.replicas.is_some() => {
-                    Some(Value::Float(round(finite(db.replica_lag_ms), 1)))
+                    Some(Value::Rounded(finite(db.replica_lag_ms), 1))
                 }
                 _ => None,
             }
         });
-        field(b, "cost_per_hour", round(last.cost_per_hour, 2));
+        field(b, "cost_per_hour", last.cost_per_hour, 2);
         b.extend_from_slice(b"}\n");
     }
 }
@@ -270,6 +265,8 @@ fn sort_like_a_map(entries: &mut Entries) {
 enum Value {
     Int(u64),
     Float(f64),
+    /// Rounded to so many decimal places.
+    Rounded(f64, usize),
 }
 
 fn map(
@@ -294,27 +291,29 @@ fn map(
         match v {
             Value::Int(i) => int(b, i),
             Value::Float(x) => float(b, x),
+            Value::Rounded(x, places) => rounded(b, x, places),
         }
     }
     b.push(b'}');
 }
 
-fn field(b: &mut Vec<u8>, name: &str, value: f64) {
+fn field(b: &mut Vec<u8>, name: &str, value: f64, places: usize) {
     b.extend_from_slice(b",\"");
     b.extend_from_slice(name.as_bytes());
     b.extend_from_slice(b"\":");
-    float(b, value);
+    rounded(b, value, places);
 }
 
+/// Milliseconds, to two places.
 fn percentiles(b: &mut Vec<u8>, name: &str, [p50, p95, p99]: [Option<f64>; 3]) {
     b.extend_from_slice(b",\"");
     b.extend_from_slice(name.as_bytes());
     b.extend_from_slice(b"\":{\"p50\":");
-    float_or_null(b, p50);
+    ms_or_null(b, p50);
     b.extend_from_slice(b",\"p95\":");
-    float_or_null(b, p95);
+    ms_or_null(b, p95);
     b.extend_from_slice(b",\"p99\":");
-    float_or_null(b, p99);
+    ms_or_null(b, p99);
     b.push(b'}');
 }
 
@@ -332,9 +331,45 @@ fn float(b: &mut Vec<u8>, value: f64) {
     }
 }
 
-fn float_or_null(b: &mut Vec<u8>, value: Option<f64>) {
+/// Powers of ten up to the most decimal places a metric is rounded to.
+const PLACES: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+
+/// Writes `round(value, places)` as [`float`] would, from the rounding's own integer rather
+/// than by ryu's search for the shortest form: the decimal it stands for is that form, as
+/// every other as short lies at least 10⁻⁶ away and, below 10⁹, a double's neighbours are far
+/// closer than that; from 10⁻⁴ up ryu writes it without an exponent. Other values go to ryu.
+fn rounded(b: &mut Vec<u8>, value: f64, places: usize) {
+    let scale = PLACES[places];
+    let k = (value * scale).round();
+    let v = k / scale;
+    let m = v.abs();
+    if !v.is_finite() || (m != 0.0 && !(1e-4..1e9).contains(&m)) {
+        return float(b, v);
+    }
+    if v.is_sign_negative() {
+        b.push(b'-');
+    }
+    let (mut digits, mut places) = (k.abs() as u64, places);
+    while places > 0 && digits % 10 == 0 {
+        digits /= 10;
+        places -= 1;
+    }
+    let unit = 10u64.pow(places as u32);
+    int(b, digits / unit);
+    b.push(b'.');
+    if places == 0 {
+        b.push(b'0');
+    } else {
+        let fraction = digits % unit;
+        let shown = itoa::Buffer::new().format(fraction).len();
+        b.extend(std::iter::repeat_n(b'0', places - shown));
+        int(b, fraction);
+    }
+}
+
+fn ms_or_null(b: &mut Vec<u8>, value: Option<f64>) {
     match value {
-        Some(x) => float(b, x),
+        Some(x) => rounded(b, x, 2),
         None => b.extend_from_slice(b"null"),
     }
 }
@@ -351,6 +386,62 @@ mod tests {
     use super::*;
     use crate::report::MetricsLine;
     use std::sync::Arc;
+
+    /// Whatever the value and the places, the bytes ryu writes for it rounded: metrics of
+    /// every size, the edges of the short path, and values it leaves to ryu.
+    #[test]
+    fn rounded_floats_are_written_as_ryu_writes_them() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -1e-9,
+            1e-4,
+            9.9999e-5,
+            1e-5,
+            1e-6,
+            0.1,
+            0.3,
+            2.5,
+            100.0,
+            443_800.504,
+            1e9,
+            999_999_999.999_999,
+            1e15,
+            1e16,
+            1e300,
+            5e-324,
+            0.1 + 0.2,
+            1.0 / 3.0,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        // A fixed sequence of uniforms in [0, 1) (SplitMix64).
+        let mut state = 7u64;
+        let mut uniform = || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as f64 / 2f64.powi(64)
+        };
+        for _ in 0..300_000 {
+            let magnitude = 10f64.powf(uniform() * 20.0 - 8.0);
+            values.push((uniform() - 0.3) * magnitude);
+        }
+        for v in values {
+            for places in 0..PLACES.len() {
+                let mut got = Vec::new();
+                rounded(&mut got, v, places);
+                let mut want = Vec::new();
+                float(&mut want, crate::report::round(v, places as i32));
+                assert_eq!(
+                    String::from_utf8(got).unwrap(),
+                    String::from_utf8(want).unwrap(),
+                    "{v:e} to {places} places"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_preset_writes_what_serde_writes() {
