@@ -335,10 +335,13 @@ fn float(b: &mut Vec<u8>, value: f64) {
 const PLACES: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
 
 /// Writes `round(value, places)` as [`float`] would, from the rounding's own integer rather
-/// than by ryu's search for the shortest form: the decimal it stands for is that form, as
-/// every other as short lies at least 10⁻⁶ away and, below 10⁹, a double's neighbours are far
-/// closer than that; from 10⁻⁴ up ryu writes it without an exponent. Other values go to ryu.
+/// than by ryu's search for the shortest form. The decimal that integer stands for is that
+/// form: any other decimal with as few digits lies at least 10^−places away, and below 10⁹
+/// half the gap between neighbouring doubles is under 10⁻⁷; from 10⁻⁴ up ryu writes it
+/// without an exponent.
+/// Other values go to ryu.
 fn rounded(b: &mut Vec<u8>, value: f64, places: usize) {
+    debug_assert!(places < PLACES.len());
     let scale = PLACES[places];
     let k = (value * scale).round();
     let v = k / scale;
@@ -349,21 +352,22 @@ fn rounded(b: &mut Vec<u8>, value: f64, places: usize) {
     if v.is_sign_negative() {
         b.push(b'-');
     }
-    let (mut digits, mut places) = (k.abs() as u64, places);
-    while places > 0 && digits % 10 == 0 {
+    // Trailing zeros dropped: 1.50 is written 1.5.
+    let (mut digits, mut kept) = (k.abs() as u64, places);
+    while kept > 0 && digits % 10 == 0 {
         digits /= 10;
-        places -= 1;
+        kept -= 1;
     }
-    let unit = 10u64.pow(places as u32);
+    let unit = 10u64.pow(kept as u32);
     int(b, digits / unit);
     b.push(b'.');
-    if places == 0 {
+    if kept == 0 {
         b.push(b'0');
     } else {
-        let fraction = digits % unit;
-        let shown = itoa::Buffer::new().format(fraction).len();
-        b.extend(std::iter::repeat_n(b'0', places - shown));
-        int(b, fraction);
+        let mut fraction = itoa::Buffer::new();
+        let fraction = fraction.format(digits % unit);
+        b.extend(std::iter::repeat_n(b'0', kept - fraction.len()));
+        b.extend_from_slice(fraction.as_bytes());
     }
 }
 

@@ -58,8 +58,9 @@ impl BoxStyle {
 pub const ROOMY_PANE: (u16, u16) = (140, 40);
 
 /// How much wider than [`BoxStyle::Boxed`] roomy boxes may get, widest first: the graph takes
-/// the widest that fits its pane, with rows two lines apart if they fit, else one.
-const WIDENINGS: [u16; 5] = [10, 8, 6, 4, 2];
+/// the widest that fits its pane, regions side by side if they fit and rows two lines apart
+/// if they fit, in that order of importance.
+const WIDENINGS: [u16; 6] = [10, 8, 6, 4, 2, 0];
 
 /// A region's frame, and in the expanded view the x-range of each of its AZ lanes.
 #[derive(Debug, Clone)]
@@ -104,13 +105,16 @@ impl Scene {
         let mut smallest: Option<Scene> = None;
         // A large pane first tries wider boxes further apart, with every AZ drawn.
         if width >= ROOMY_PANE.0 && height >= ROOMY_PANE.1 {
-            for gap in [2, 1] {
-                for widen in WIDENINGS {
-                    for side_by_side in [true, false] {
+            for side_by_side in [true, false] {
+                for gap in [2, 1] {
+                    for widen in WIDENINGS {
                         let style = BoxStyle::Roomy { widen, gap };
                         let scene =
                             Scene::build(arch, places, Detail::Expanded, style, side_by_side);
-                        if scene.width <= width && scene.height <= height {
+                        if scene.height > height {
+                            break; // narrower boxes are no shorter
+                        }
+                        if scene.width <= width {
                             return scene;
                         }
                     }
@@ -660,7 +664,7 @@ mod tests {
 
     /// At 200×60 every tier's boxes grow into the room the pane has, and still fit it.
     #[test]
-    fn a_200_by_60_pane_widens_every_tier_s_boxes() {
+    fn a_200_by_60_pane_widens_the_boxes_of_every_preset() {
         for b in crate::preset::BUILTIN {
             let arch = crate::preset::load(b.name).unwrap();
             let places = Sugiyama.places(&arch);
@@ -669,6 +673,8 @@ mod tests {
                 panic!("{}: {:?}", b.name, s.style);
             };
             assert!(widen > 0 && s.width <= 158 && s.height <= 43, "{}", b.name);
+            let beside = s.frames.windows(2).all(|f| f[0].rect.y == f[1].rect.y);
+            assert!(beside, "{}: regions side by side", b.name);
         }
     }
 

@@ -4,13 +4,13 @@ use super::super::app::{App, Mode, Note};
 use super::super::command_line::{CommandLine, SHOWN};
 use super::super::keys::{self, Cmd};
 use super::print::Lines;
-use super::text::{Part, fit, fit_parts, width};
+use super::text::{Part, fit, fit_parts, one_line, width};
 use crate::headless::{clock, count, millis};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem};
 
 pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
@@ -229,15 +229,15 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
         }
     }
     let note = app.note.as_ref().map(|note| match note {
-        Note::Info(s) => (s.as_str(), t.accent),
-        Note::Error(s) => (s.as_str(), t.hot),
+        Note::Info(s) => (one_line(s), t.accent),
+        Note::Error(s) => (one_line(s), t.hot),
     });
     // The note has its own place on the right for the few seconds it shows: as wide as it
     // needs, up to all but the first hints (beyond that, cut with an ellipsis).
     let most = usize::from(area.width)
         .saturating_sub(24)
         .max(usize::from(area.width) / 2);
-    let note_w = note.map_or(0, |(s, _)| (width(s) + 2).min(most));
+    let note_w = note.as_ref().map_or(0, |(s, _)| (width(s) + 2).min(most));
     let room = usize::from(area.width).saturating_sub(note_w + 1);
     let mut spans: Vec<Span> = Vec::new();
     let mut used = 0;
@@ -260,7 +260,7 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
     }
     frame.render_widget(Lines::new(&[Line::from(spans)]).style(t.bar), area);
     if let Some((text, style)) = note {
-        let shown = fit(text, note_w.saturating_sub(2));
+        let shown = fit(&text, note_w.saturating_sub(2));
         let w = (width(&shown) + 2) as u16;
         let right = Rect::new(area.right().saturating_sub(w), area.y, w.min(area.width), 1);
         frame.render_widget(
@@ -290,12 +290,12 @@ pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, fil
         Span::styled(rest.collect::<String>(), t.title),
         Span::styled(help, t.dim),
     ]);
-    frame.render_widget(Paragraph::new(prompt).style(t.bar), area);
+    frame.render_widget(Lines::new(&[prompt]).style(t.bar), area);
     if let Some(Note::Error(e)) = &app.note {
-        let e = fit(e, usize::from(area.width / 2).saturating_sub(2));
+        let e = fit(&one_line(e), usize::from(area.width / 2).saturating_sub(2));
         let w = width(&e) as u16 + 2;
         frame.render_widget(
-            Paragraph::new(format!(" {e} ")).style(t.hot),
+            Lines::new(&[Line::raw(format!(" {e} "))]).style(t.hot),
             Rect::new(area.right() - w, area.y, w, 1),
         );
     }

@@ -50,7 +50,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let off_x = inner.x + inner.width.saturating_sub(scene.width) / 2;
     // Row by row, moving the cells rather than copying them: the canvas is dropped after.
     let visible = usize::from(inner.width.min(scene.width));
-    for y in 0..inner.height.min(scene.height) {
+    // Scrolling keeps the window inside the scene (`clamp`, `follow`).
+    debug_assert!(usize::from(sx) + visible <= usize::from(scene.width));
+    for y in (0..inner.height.min(scene.height)).filter(|_| visible > 0) {
         let from = canvas.index_of(sx, y + sy);
         let to = buf.index_of(off_x, inner.y + y);
         buf.content[to..to + visible].swap_with_slice(&mut canvas.content[from..from + visible]);
@@ -192,9 +194,11 @@ pub fn paint(
         };
         let phase = (sim.time() % spacing) as usize;
         for (i, &(x, y, _)) in e.cells.iter().enumerate() {
-            let straight = matches!(buf[(x, y)].symbol(), "─" | "│");
+            if i % spacing as usize != phase || !matches!(buf[(x, y)].symbol(), "─" | "│") {
+                continue;
+            }
             // Where edges share a line, their marks would run into a dotted blur.
-            if i % spacing as usize == phase && straight && marked.room_at(x, y) {
+            if marked.room_at(x, y) {
                 buf[(x, y)].set_symbol(marker).set_style(marker_style);
             }
         }
@@ -452,7 +456,7 @@ mod tests {
                 let mut buf = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
                 paint(&mut buf, &scene, &sim, &theme, arch.entry, |_| None);
                 for ((x, y), symbols) in &ways {
-                    if buf[(*x, *y)].symbol() == "•" {
+                    if matches!(buf[(*x, *y)].symbol(), "•" | "↻") {
                         marks += 1;
                         let first = symbols[0];
                         assert!(

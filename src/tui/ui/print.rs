@@ -1,8 +1,9 @@
-//! Text into the frame's buffer, cut at the right edge, as ratatui draws it — but printable
-//! ASCII goes straight into its cells. Ratatui segments every string into graphemes and
-//! looks up each one's width; on a dashboard that is mostly ASCII figures that was a quarter
-//! of a frame. Anything else takes ratatui's own path ([`Buffer::set_stringn`]), so the cells
-//! hold what a paragraph would put there (a cell hidden by a wide glyph is reset).
+//! Text into the frame's buffer, cut at the right edge, as ratatui draws it — but text whose
+//! characters are each one cell wide goes straight into its cells. Ratatui segments every
+//! string into graphemes and looks up each one's width; on a dashboard that is mostly ASCII
+//! figures that was a quarter of a frame. Other text takes ratatui's own path
+//! ([`Buffer::set_stringn`]), which differs from a paragraph only in resetting a cell that a
+//! wide glyph hides (a paragraph leaves it as it was; either way it does not show).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -39,7 +40,9 @@ pub fn narrow(c: char) -> bool {
 }
 
 /// Writes a line's spans from (x, y) in at most `max` columns, each in the line's style
-/// patched with its own (as [`Buffer::set_line`]); returns the column after it.
+/// patched with its own, as [`Buffer::set_line`] does; but, as in a paragraph, the line ends
+/// where a span is cut (a narrow character never follows a wide one that did not fit).
+/// Returns the column after it.
 pub fn line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max: u16) -> u16 {
     let end = x.saturating_add(max);
     let mut at = x;
@@ -47,14 +50,12 @@ pub fn line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max: u16) -> u16 {
         if at >= end {
             break;
         }
-        at = string(
-            buf,
-            at,
-            y,
-            &span.content,
-            end - at,
-            line.style.patch(span.style),
-        );
+        let style = line.style.patch(span.style);
+        let after = string(buf, at, y, &span.content, end - at, style);
+        if usize::from(after - at) < super::text::width(&span.content) {
+            return after;
+        }
+        at = after;
     }
     at
 }
@@ -121,6 +122,14 @@ mod tests {
             Lines::new(&lines).style(base).render(area, &mut got);
             assert_eq!(got, want, "width {width}");
         }
+        // A wide glyph that does not fit ends the line, as it does a paragraph's.
+        let cut = [Line::from(vec![Span::raw("ab漢"), Span::raw("c")])];
+        let area = Rect::new(0, 0, 3, 1);
+        let mut want = Buffer::empty(area);
+        let mut got = want.clone();
+        Paragraph::new(cut.to_vec()).render(area, &mut want);
+        Lines::new(&cut).render(area, &mut got);
+        assert_eq!(got, want);
         // A wide glyph: the same text; the cell it hides is reset, not left as it was.
         let wide = [Line::raw("a 漢字 b")];
         let area = Rect::new(0, 0, 6, 1);

@@ -14,6 +14,12 @@ pub fn width(s: &str) -> usize {
     Line::raw(s).width()
 }
 
+/// Text for a single line: line breaks and tabs become spaces (a message with a cause on a
+/// line of its own still reads as one).
+pub fn one_line(s: &str) -> String {
+    s.replace(['\n', '\r', '\t'], " ")
+}
+
 /// `s` in at most `max` columns: whole if it fits, else cut at the last space that leaves
 /// room for an ellipsis (or mid-word, with the ellipsis, when a single word is too long).
 pub fn fit(s: &str, max: usize) -> String {
@@ -123,6 +129,14 @@ mod tests {
         assert_eq!(fit("launching 6 in seoul/a", 14), "launching 6…");
         assert_eq!(fit("abcdefghij", 5), "abcd…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn one_line_keeps_words_apart() {
+        assert_eq!(
+            one_line("bad file\ncaused by: x\tat 3"),
+            "bad file caused by: x at 3"
+        );
     }
 
     #[test]
