@@ -196,36 +196,51 @@ fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
 
 /// Searches the capacity of `arch` on the current rayon pool, handing the day at its own
 /// users over to `warm` on the way.
+///
+/// The day at its own users is the longest wait at the start, and whether it holds sets the
+/// bracket. Presets are sized to hold their users, so while it runs the search goes on beside
+/// it as if it holds, and starts again below it only if it does not: the same search, the
+/// same answer, with a core that would have waited put to work.
 pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     let own = arch.traffic.users;
-    // The first round's two days are both read: neither is ever cancelled.
+    // Neither first day is ever cancelled: both are read.
     let never = AtomicBool::new(false);
-    let (at_own, at_most) = rayon::join(
-        || day(arch, own, seed, &never, Some(&warm)),
-        || day(arch, own * MOST, seed, &never, None),
-    );
-    let (at_own, at_most) = (
-        at_own.expect("not cancelled"),
-        at_most.expect("not cancelled"),
+    let (at_own, (at_most, above)) = rayon::join(
+        || day(arch, own, seed, &never, Some(&warm)).expect("not cancelled"),
+        || {
+            let at_most = day(arch, own * MOST, seed, &never, None).expect("not cancelled");
+            // Above the own users, if they hold; wasted work if they do not.
+            let above = (!at_most.holds).then(|| narrow(arch, seed, own, own * MOST, &at_most));
+            (at_most, above)
+        },
     );
     let headroom = headroom(arch, &at_own);
     let cost = at_own.cost.clone();
-    if at_most.holds {
-        return Capacity {
-            users: own * MOST,
-            multiple: MOST,
-            beyond_search: true,
-            bottleneck: None,
-            headroom,
-            cost,
-        };
-    }
-    // The bracket: `lo` holds, `hi` does not.
-    let (mut lo, mut hi, mut failing) = if at_own.holds {
-        (own, own * MOST, at_most)
-    } else {
-        (own * LEAST, own, at_own)
+    let (users, bottleneck) = match above {
+        None => (own * MOST, None),
+        Some(found) if at_own.holds => found,
+        Some(_) => narrow(arch, seed, own * LEAST, own, &at_own),
     };
+    Capacity {
+        users,
+        multiple: users / own,
+        beyond_search: at_most.holds,
+        bottleneck,
+        headroom,
+        cost,
+    }
+}
+
+/// Narrows the bracket (`lo` holds, `hi` does not, `failing` is `hi`'s day) to within 2 %:
+/// the most users found to hold, and the component most loaded on the first day that did not.
+fn narrow(
+    arch: &Architecture,
+    seed: u64,
+    mut lo: f64,
+    mut hi: f64,
+    failing: &Day,
+) -> (f64, Option<String>) {
+    let mut bottleneck = most_loaded(arch, failing);
     while hi / lo > PRECISION {
         // A fixed number of candidates a round, whatever the threads: the same search.
         let k = CANDIDATES;
@@ -233,30 +248,19 @@ pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
         let candidates: Vec<f64> = (1..=k).map(|i| lo * step.powi(i as i32)).collect();
         let results = round(arch, seed, &candidates);
         // The new bracket: the last candidate that holds and the first that does not.
-        let mut new_hi = None;
         for (u, d) in candidates.iter().zip(results) {
             let d = d.expect("only candidates above one that failed are cancelled");
             if d.holds {
                 lo = *u;
             } else {
-                new_hi = Some((*u, d));
+                // When every candidate held, the bracket is now (the last of them, hi).
+                hi = *u;
+                bottleneck = most_loaded(arch, &d);
                 break;
             }
         }
-        // When every candidate held, the bracket is now (the last of them, hi).
-        if let Some((u, d)) = new_hi {
-            hi = u;
-            failing = d;
-        }
     }
-    Capacity {
-        users: lo,
-        multiple: lo / own,
-        beyond_search: false,
-        bottleneck: most_loaded(arch, &failing),
-        headroom,
-        cost,
-    }
+    (lo, bottleneck)
 }
 
 /// Runs a round's candidates side by side; once one fails, those above it are cancelled.
