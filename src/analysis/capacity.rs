@@ -223,7 +223,7 @@ pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     };
     Capacity {
         users,
-        multiple: users / own,
+        multiple: if at_most.holds { MOST } else { users / own },
         beyond_search: at_most.holds,
         bottleneck,
         headroom,
@@ -247,13 +247,13 @@ fn narrow(
         let step = (hi / lo).powf(1.0 / (k as f64 + 1.0));
         let candidates: Vec<f64> = (1..=k).map(|i| lo * step.powi(i as i32)).collect();
         let results = round(arch, seed, &candidates);
-        // The new bracket: the last candidate that holds and the first that does not.
+        // The new bracket: the last candidate that holds and the first that does not (or
+        // `hi` still, when every candidate held).
         for (u, d) in candidates.iter().zip(results) {
             let d = d.expect("only candidates above one that failed are cancelled");
             if d.holds {
                 lo = *u;
             } else {
-                // When every candidate held, the bracket is now (the last of them, hi).
                 hi = *u;
                 bottleneck = most_loaded(arch, &d);
                 break;
@@ -308,6 +308,24 @@ fn headroom(arch: &Architecture, d: &Day) -> Vec<Headroom> {
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    /// When the preset's own users do not hold, the search looks below them (the search run
+    /// beside their day as if they held is dropped), and what it finds holds.
+    #[test]
+    fn a_preset_that_cannot_hold_its_users_is_searched_below_them() {
+        let mut arch = crate::preset::load("100").unwrap();
+        crate::preset::set_users(&mut arch, 1_000.0).unwrap();
+        let hand_over = |_: Simulation| {};
+        let warm = WarmUp {
+            at_s: 3_600,
+            hand_over: &hand_over,
+        };
+        let c = search(&arch, 1, warm);
+        assert!(c.multiple > LEAST && c.multiple < 1.0, "{}", c.multiple);
+        assert!(!c.beyond_search && c.bottleneck.is_some());
+        assert!(holds(&arch, c.users, 1));
+        assert!(!holds(&arch, c.users * PRECISION * PRECISION, 1));
+    }
 
     /// A day that stops early still hands over the state the domains start from: the same as
     /// a run stepped there on its own.
