@@ -13,23 +13,31 @@ use ratatui::widgets::Widget;
 
 /// Writes `s` from (x, y) in at most `max` columns; returns the column after it.
 pub fn string(buf: &mut Buffer, x: u16, y: u16, s: &str, max: u16, style: Style) -> u16 {
+    put(buf, x, y, s, max, style).0
+}
+
+/// [`string`], also saying whether all of `s` fit.
+fn put(buf: &mut Buffer, x: u16, y: u16, s: &str, max: u16, style: Style) -> (u16, bool) {
     let room = buf.area.right().saturating_sub(x).min(max);
     if !buf.area.contains((x, y).into()) || room == 0 {
-        return x;
+        return (x, s.is_empty());
     }
     if !s.chars().all(narrow) {
-        return buf.set_stringn(x, y, s, usize::from(room), style).0;
+        let end = buf.set_stringn(x, y, s, usize::from(room), style).0;
+        return (end, usize::from(end - x) >= super::text::width(s));
     }
     let start = buf.index_of(x, y);
+    let mut chars = s.chars();
     let mut n = 0;
+    // The cells first: once they run out, no character is taken that would not fit.
     for (cell, c) in buf.content[start..start + usize::from(room)]
         .iter_mut()
-        .zip(s.chars())
+        .zip(&mut chars)
     {
         cell.set_char(c).set_style(style);
         n += 1;
     }
-    x + n
+    (x + n, chars.next().is_none())
 }
 
 /// Characters that are a grapheme and a cell each whatever surrounds them: printable ASCII,
@@ -51,8 +59,8 @@ pub fn line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max: u16) -> u16 {
             break;
         }
         let style = line.style.patch(span.style);
-        let after = string(buf, at, y, &span.content, end - at, style);
-        if usize::from(after - at) < super::text::width(&span.content) {
+        let (after, whole) = put(buf, at, y, &span.content, end - at, style);
+        if !whole {
             return after;
         }
         at = after;
