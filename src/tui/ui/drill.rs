@@ -62,7 +62,8 @@ pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .map(|l| Line::styled(format!(" {l}"), t.text))
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn narration_text(app: &App, stage: &Stage) -> String {
@@ -304,5 +305,7 @@ pub fn picker(frame: &mut Frame, app: &App, selected: usize, area: Rect) {
     );
     frame.render_widget(Clear, popup);
     let block = pane(" run a drill · Enter runs · Esc cancels ", app).border_style(t.accent);
-    frame.render_widget(Paragraph::new(rows).block(block), popup);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(rows), inner);
 }

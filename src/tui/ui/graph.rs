@@ -5,18 +5,17 @@ use super::super::app::App;
 use super::super::layout::{BoxStyle, Detail, NodeBox, RegionFrame, Scene};
 use super::super::theme::{Health, Theme};
 use super::super::view::{self, Status};
-use super::pane;
-use super::print;
+use super::{boxes, pane, print};
 use crate::analysis::Verdict;
 use crate::sim::Simulation;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::symbols;
 
 use ratatui::symbols::merge::MergeStrategy;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Widget};
 
 pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let block = pane(" architecture ", app);
@@ -129,10 +128,7 @@ pub fn paint(
 ) {
     for f in &scene.frames {
         let style = frame_style(sim, theme, f.region);
-        Block::bordered()
-            .border_type(BorderType::Rounded)
-            .border_style(style)
-            .render(f.rect, buf);
+        boxes::outline(buf, f.rect, &symbols::border::ROUNDED, style);
         for (i, &(az, x0, x1)) in f.lanes.iter().enumerate() {
             let down = view::az_health(sim, az) == Health::Down;
             // A dotted line between lanes; a hatched dead one.
@@ -359,11 +355,12 @@ fn draw_box(
     } else {
         theme.title
     };
-    let r = b.rect;
+    let r = b.rect.intersection(buf.area);
     // Clear what lies under the box (lane shading, dotted lines).
     for y in r.top()..r.bottom() {
-        for x in r.left()..r.right() {
-            buf[(x, y)].reset();
+        let row = buf.index_of(r.x, y);
+        for cell in &mut buf.content[row..row + usize::from(r.width)] {
+            cell.reset();
         }
     }
     match style {
@@ -373,14 +370,12 @@ fn draw_box(
             } else {
                 health
             };
-            Block::bordered()
-                .border_type(if selected {
-                    BorderType::Thick
-                } else {
-                    BorderType::Plain
-                })
-                .border_style(border)
-                .render(r, buf);
+            let set = if selected {
+                symbols::border::THICK
+            } else {
+                symbols::border::PLAIN
+            };
+            boxes::outline(buf, r, &set, border);
             // The name on the top border, where a block's title goes.
             print::string(buf, r.x + 1, r.y, &b.name, r.width - 2, name_style);
             let figures = truncate(&status.figures, r.width.saturating_sub(2));

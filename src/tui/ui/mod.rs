@@ -1,6 +1,7 @@
 //! Drawing: reads the app's state, writes a frame. Nothing here changes the simulation.
 
 mod bars;
+mod boxes;
 mod detail;
 mod drill;
 mod events;
@@ -19,7 +20,7 @@ use super::screenshot;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use std::time::{Duration, Instant};
 
 /// The smallest terminal the dashboard draws in.
@@ -189,11 +190,8 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
 }
 
 /// Every pane has the same frame: rounded, titled, dim unless it matters.
-fn pane<'a>(title: impl Into<Line<'a>>, app: &App) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(app.theme.dim)
-        .title(title.into().style(app.theme.title))
+fn pane<'a>(title: impl Into<Line<'a>>, app: &App) -> boxes::Pane<'a> {
+    boxes::Pane::new(title.into().style(app.theme.title), app.theme.dim)
 }
 
 /// A centred overlay at most `width` wide, as tall as `lines` (or `area`), scrolled down

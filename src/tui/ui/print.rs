@@ -91,7 +91,10 @@ impl<'a> Lines<'a> {
 impl Widget for Lines<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
-        buf.set_style(area, self.style);
+        // Patching with no style changes nothing: spare the pass over every cell.
+        if self.style != Style::default() {
+            buf.set_style(area, self.style);
+        }
         for (y, l) in (area.top()..area.bottom()).zip(self.lines) {
             line(buf, area.x, y, l, area.width);
         }
