@@ -374,7 +374,6 @@ impl Simulation {
         }
     }
 
-    /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
     /// Whether Route 53's health checks have already marked region `r`'s entry unhealthy.
     fn entry_marked_unhealthy(&self, r: usize) -> bool {
         match &self.nodes[self.arch.entry.index()] {
@@ -386,6 +385,7 @@ impl Simulation {
         }
     }
 
+    /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
     fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
         let arch = self.arch.clone();
         let t = self.t as f64;

@@ -211,16 +211,9 @@ fn candidates(arch: &Architecture) -> Vec<String> {
         out.extend(writers.iter().map(|d| format!("kill-db-primary:{d}")));
     }
     out.extend(arch.groups().map(|(_, g)| format!("kill-instance:{g}")));
-    out.extend(
-        ids(&|_| true)
-            .iter()
-            .map(|c| format!("kill-component:{c}:10m")),
-    );
-    out.extend(
-        ids(&|_| true)
-            .iter()
-            .map(|c| format!("add-latency:{c}:200:5m")),
-    );
+    let all = ids(&|_| true);
+    out.extend(all.iter().map(|c| format!("kill-component:{c}:10m")));
+    out.extend(all.iter().map(|c| format!("add-latency:{c}:200:5m")));
     for db in &writers {
         let candidate = format!("hot-shard:{db}:4x:10m");
         if Action::parse(&candidate).is_ok_and(|a| a.check(arch).is_ok()) {
