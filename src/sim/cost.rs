@@ -13,10 +13,19 @@ const HOUR_S: f64 = 3_600.0;
 
 impl Simulation {
     /// The architecture's cost per hour (US dollars) at this second's size and traffic.
-    pub fn cost_per_hour(&self) -> f64 {
+    pub(super) fn cost_per_hour(&mut self) -> f64 {
+        let mut clusters = std::mem::take(&mut self.scratch.clusters);
+        clusters.fill(false);
+        let usd = self.cost_per_hour_marking(&mut clusters);
+        let fees = clusters.iter().filter(|c| **c).count() as f64 * p::EKS_CLUSTER_HOUR;
+        self.scratch.clusters = clusters;
+        usd + fees
+    }
+
+    /// The cost per hour of every component, marking the regions that run an EKS cluster.
+    fn cost_per_hour_marking(&self, clusters: &mut [bool]) -> f64 {
         let arch = self.arch();
         let mut usd = 0.0;
-        let mut clusters = vec![false; arch.regions.len()];
         for (n, c) in arch.nodes() {
             let flow = self.node_flow(n);
             let per_hour = |rate: f64| rate * HOUR_S;
@@ -82,6 +91,6 @@ impl Simulation {
                 _ => 0.0,
             };
         }
-        usd + clusters.iter().filter(|c| **c).count() as f64 * p::EKS_CLUSTER_HOUR
+        usd
     }
 }

@@ -414,7 +414,7 @@ impl Simulation {
                 sc.set_delay(n, Delay::fixed(fixed_s));
                 // Users give up on a page after the client's timeout.
                 sc.set_timeout(n, crate::preset::defaults::TIMEOUT_MS / 1e3);
-                let weights: Vec<f64> = dns.weights(t, spec).collect();
+                let total: f64 = dns.weights(t, spec).sum();
                 for k in USER_CLASSES.map(|c| c as usize) {
                     let hops = routes.of(CLASS[k]);
                     let through_cdn = k == STATIC
@@ -424,8 +424,7 @@ impl Simulation {
                         sc.forward(n, k, hops[0].to, inflow[k]);
                         continue;
                     }
-                    let total: f64 = weights.iter().sum();
-                    for (hop, w) in hops.iter().zip(&weights) {
+                    for (hop, w) in hops.iter().zip(dns.weights(t, spec)) {
                         sc.forward(n, k, hop.to, inflow[k] * w / total.max(f64::MIN_POSITIVE));
                     }
                 }
@@ -560,19 +559,19 @@ impl Simulation {
                 .is_none_or(|r| self.region_serving(r));
         let hops = self.arch.routes[n.index()].of(Class::Job);
         let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
-        let stores: Vec<(f64, Answer)> = hops
-            .iter()
-            .map(|h| {
-                let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
-                (share, self.answer_of(h.to))
-            })
-            .collect();
+        let mut stores = std::mem::take(&mut self.scratch.stores);
+        stores.clear();
+        stores.extend(hops.iter().map(|h| {
+            let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
+            (share, self.answer_of(h.to))
+        }));
         let own_s = p.service_s;
         let NodeState::Pool(state) = &mut self.nodes[n.index()] else {
             return 0.0;
         };
         let threads = if serving { state.servers() } else { 0.0 };
         let rate = drain_rate(threads, own_s, &stores, state.drain.0);
+        self.scratch.stores = stores;
         let wait = if rate > 0.0 && rate.is_finite() {
             (threads / rate - own_s).max(0.0)
         } else {
@@ -817,9 +816,8 @@ impl Simulation {
                 answered += misses * (cumulative - previous) * ratio;
                 previous = cumulative;
             }
-            let id = c.id.clone();
             if let NodeState::Cache(cache) = &mut self.nodes[n.index()] {
-                cache.refill(answered, fill_s, spec, &id, &mut self.events);
+                cache.refill(answered, fill_s, spec, &c.id, &mut self.events);
             }
         }
     }

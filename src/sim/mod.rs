@@ -119,6 +119,10 @@ struct Scratch {
     jobs_failed: f64,
     /// Reads each cache sent on to stores this second (to refill it by the ones answered).
     cache_misses: Vec<f64>,
+    /// The stores a worker pool writes to, with their shares (see `worker_loop`).
+    stores: Vec<(f64, worker_loop::Answer)>,
+    /// Regions running an EKS cluster this second (for its fee).
+    clusters: Vec<bool>,
 }
 
 /// What became of the users' requests in one second: answered, or failed (each after some
@@ -259,6 +263,8 @@ impl Simulation {
             steps: vec![Default::default(); n],
             jobs_failed: 0.0,
             cache_misses: vec![0.0; n],
+            stores: Vec::new(),
+            clusters: vec![false; arch.regions.len()],
         };
         Self {
             base_ms: base_latency(&arch),

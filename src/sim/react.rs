@@ -12,9 +12,8 @@ const REPLICA_CONNECTION_TARGET: f64 = 0.7;
 impl Simulation {
     pub(super) fn react(&mut self, t: f64) {
         let arch = self.arch.clone();
-        let az_down = self.az_down.clone();
-        let region_down = self.region_down.clone();
-        let az_up = move |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
+        let (az_down, region_down) = (&self.az_down, &self.region_down);
+        let az_up = |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
         for (n, c) in arch.nodes() {
             if c.region.is_some_and(|r| self.dormant[r]) {
                 continue; // a standby region waits, frozen, until disaster recovery brings it up
