@@ -170,6 +170,15 @@ impl Sampler {
         self.merge();
     }
 
+    /// Makes room for `n` walks of each kind, so that a second whose walks fail more than
+    /// any before it does not grow the buffers (a step allocates nothing).
+    pub fn reserve(&mut self, n: usize) {
+        for v in [&mut self.samples, &mut self.failures, &mut self.all] {
+            v.reserve(n.saturating_sub(v.len()));
+        }
+        self.outcomes.reserve(n.saturating_sub(self.outcomes.len()));
+    }
+
     /// Fills `all` when some requests failed.
     pub fn merge(&mut self) {
         self.all.clear();

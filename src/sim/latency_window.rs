@@ -56,6 +56,9 @@ impl LatencyWindow {
         retries: &Retries,
         rng: &mut SimRng,
     ) -> usize {
+        // A window's worth, and the failure `push_failure` may add to it.
+        self.fresh.reserve(WINDOW + 1);
+        self.window.reserve(WINDOW + 1);
         let shares = normalised(mix);
         let retry = [retries.share, retries.blocked];
         let full = self.ring.items.len() < WINDOW

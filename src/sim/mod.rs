@@ -123,6 +123,8 @@ struct Scratch {
     stores: Vec<(f64, worker_loop::Answer)>,
     /// Regions running an EKS cluster this second (for its fee).
     clusters: Vec<bool>,
+    /// Whether each of Route 53's targets answers its health check now.
+    healthy: Vec<bool>,
 }
 
 /// What became of the users' requests in one second: answered, or failed (each after some
@@ -265,6 +267,7 @@ impl Simulation {
             cache_misses: vec![0.0; n],
             stores: Vec::new(),
             clusters: vec![false; arch.regions.len()],
+            healthy: Vec::new(),
         };
         Self {
             base_ms: base_latency(&arch),

@@ -44,7 +44,8 @@ impl Table {
     pub fn new(peak_reads: f64, peak_writes: f64) -> Self {
         Self {
             peak: load(peak_reads, peak_writes),
-            recent: Default::default(),
+            // Every minute it may hold, so a step never grows it.
+            recent: std::collections::VecDeque::with_capacity((GROWTH_S / 60 + 1) as usize),
             throttling: false,
         }
     }

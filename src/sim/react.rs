@@ -118,14 +118,12 @@ impl Simulation {
         let Kind::Dns(spec) = &arch.graph[entry].kind else {
             return;
         };
-        let targets: Vec<NodeId> = arch.routes[entry.index()]
-            .of(Class::Read)
-            .iter()
-            .map(|h| h.to)
-            .collect();
-        let healthy: Vec<bool> = targets.iter().map(|&n| self.entry_healthy(n)).collect();
+        let targets = arch.routes[entry.index()].of(Class::Read);
+        let mut healthy = std::mem::take(&mut self.scratch.healthy);
+        healthy.clear();
+        healthy.extend(targets.iter().map(|h| self.entry_healthy(h.to)));
         let names = |i: usize| {
-            let n = targets[i];
+            let n = targets[i].to;
             arch.graph[n].region.map_or_else(
                 || arch.graph[n].id.clone(),
                 |r| format!("region {}", arch.regions[r].id),
@@ -142,6 +140,7 @@ impl Simulation {
             &names,
             &mut self.events,
         );
+        self.scratch.healthy = healthy;
         for change in changes.into_iter().filter(|c| !c.healthy) {
             self.region_lost(change.region, t);
         }
