@@ -28,6 +28,15 @@ pub const FRESH: usize = 32;
 const TIME_TOLERANCE: f64 = 0.02;
 /// Absolute change of a probability (failing, answering here, taking a branch) that does.
 const SHARE_TOLERANCE: f64 = 0.002;
+/// A queue's wait moves with every second's traffic noise: on a small pool near its capacity
+/// the probability of waiting and the wait's rate swing by several percent from one second to
+/// the next, and redrawing on that re-measured noise in one second in ten. The window cannot
+/// resolve it anyway: over 256 walks the tail mass above a p99 has a sampling error of 0.6
+/// points, its p99 one of about a fifth. So a wait calls for a redraw only when its
+/// probability moves by more than `WAIT_SHARE_TOLERANCE` (absolute) and `WAIT_TOLERANCE` of
+/// itself, or its rate by more than `WAIT_TOLERANCE`.
+const WAIT_SHARE_TOLERANCE: f64 = 0.005;
+const WAIT_TOLERANCE: f64 = 0.05;
 
 /// The window of walks, and the conditions of its last full draw.
 #[derive(Debug, Clone, Default)]
@@ -178,20 +187,26 @@ fn delay_changed(a: &Delay, b: &Delay) -> bool {
 /// Whether a wait and service time changed materially.
 fn branch_changed(a: (&Wait, f64), b: (&Wait, f64)) -> bool {
     let ((aw, a_s), (bw, b_s)) = (a, b);
-    // A wait that no more than `SHARE_TOLERANCE` of requests meet is immaterial in its shape
-    // as in its probability.
+    let p = aw.p.max(bw.p);
+    // A wait that no more than `WAIT_SHARE_TOLERANCE` of requests meet is immaterial in its
+    // shape as in its probability.
     time(a_s, b_s)
-        || (aw.p - bw.p).abs() > SHARE_TOLERANCE.max(TIME_TOLERANCE * aw.p.max(bw.p))
-        || (aw.p.max(bw.p) > SHARE_TOLERANCE
-            && (time(aw.rate, bw.rate) || time(aw.max_s, bw.max_s)))
+        || (aw.p - bw.p).abs() > WAIT_SHARE_TOLERANCE.max(WAIT_TOLERANCE * p)
+        || (p > WAIT_SHARE_TOLERANCE
+            && (relative(aw.rate, bw.rate, WAIT_TOLERANCE) || time(aw.max_s, bw.max_s)))
 }
 
 /// Whether two times (or rates) differ by more than `TIME_TOLERANCE` of the larger.
 fn time(x: f64, y: f64) -> bool {
+    relative(x, y, TIME_TOLERANCE)
+}
+
+/// Whether two numbers differ by more than `tolerance` of the larger.
+fn relative(x: f64, y: f64, tolerance: f64) -> bool {
     if x == y {
         return false; // infinities included
     }
-    (x - y).abs() > TIME_TOLERANCE * x.abs().max(y.abs())
+    (x - y).abs() > tolerance * x.abs().max(y.abs())
 }
 
 /// Copies `from` into `into`, reusing the hops' allocations.
@@ -257,6 +272,34 @@ mod tests {
             .copied()
             .fold(f64::INFINITY, f64::min);
         assert!(fastest > 0.0111 * (1.0 - crate::preset::defaults::DELAY_VARIABLE_SHARE) - 1e-12);
+    }
+
+    /// A pool whose requests wait with probability `p` (rate 9/s, as on `100` at its peak).
+    fn queued(p: f64, rate: f64) -> Vec<PerClass<Step>> {
+        let mut steps = steps(0.0155, 0.0);
+        for step in &mut steps[0] {
+            step.delay.wait = Wait::new(p, rate, 60.0);
+            step.delay.service_s = 0.005;
+        }
+        steps
+    }
+
+    #[test]
+    fn a_wait_swinging_with_the_traffic_noise_is_not_redrawn_but_a_queue_building_is() {
+        let mut rng = SimRng::new(3, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        assert_eq!(draw(&mut w, &queued(0.160, 9.0), &mut rng), WINDOW);
+        // ±3 % in the wait's probability and ±2.5 % in its rate: what a second's noise does.
+        for (p, rate) in [(0.155, 9.2), (0.165, 8.8), (0.158, 9.1)] {
+            assert_eq!(draw(&mut w, &queued(p, rate), &mut rng), FRESH);
+        }
+        // A tenth more requests waiting is a queue building: every walk is redrawn.
+        assert_eq!(draw(&mut w, &queued(0.176, 9.0), &mut rng), WINDOW);
+        // So is a tail a tenth longer.
+        assert_eq!(draw(&mut w, &queued(0.176, 8.1), &mut rng), WINDOW);
+        // A wait almost nobody meets is immaterial, whatever its shape.
+        assert_eq!(draw(&mut w, &queued(0.001, 9.0), &mut rng), WINDOW);
+        assert_eq!(draw(&mut w, &queued(0.004, 1.0), &mut rng), FRESH);
     }
 
     #[test]
