@@ -78,6 +78,7 @@ impl<'a> MetricsLine<'a> {
     pub fn of(sim: &'a Simulation) -> Self {
         let arch = sim.arch();
         let last = sim.last();
+        let latency = sim.latency();
         let ms = |v: Option<f64>| v.map(|x| round(x, 2));
         let mut line = MetricsLine {
             t: last.t,
@@ -91,14 +92,14 @@ impl<'a> MetricsLine<'a> {
             rps_stale: round(last.stale, 3),
             error_rate: round(last.error_rate(), 6),
             latency_ms: Percentiles {
-                p50: ms(last.p50_ms),
-                p95: ms(last.p95_ms),
-                p99: ms(last.p99_ms),
+                p50: ms(latency.p50_ms),
+                p95: ms(latency.p95_ms),
+                p99: ms(latency.p99_ms),
             },
             latency_ok_ms: Percentiles {
-                p50: ms(last.ok_p50_ms),
-                p95: ms(last.ok_p95_ms),
-                p99: ms(last.ok_p99_ms),
+                p50: ms(latency.ok_p50_ms),
+                p95: ms(latency.ok_p95_ms),
+                p99: ms(latency.ok_p99_ms),
             },
             instances: BTreeMap::new(),
             utilization: BTreeMap::new(),

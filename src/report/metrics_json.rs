@@ -136,11 +136,16 @@ impl MetricsJson {
         field(b, "rps_wasted", last.wasted, 3);
         field(b, "rps_stale", last.stale, 3);
         field(b, "error_rate", last.error_rate(), 6);
-        percentiles(b, "latency_ms", [last.p50_ms, last.p95_ms, last.p99_ms]);
+        let latency = sim.latency();
+        percentiles(
+            b,
+            "latency_ms",
+            [latency.p50_ms, latency.p95_ms, latency.p99_ms],
+        );
         percentiles(
             b,
             "latency_ok_ms",
-            [last.ok_p50_ms, last.ok_p95_ms, last.ok_p99_ms],
+            [latency.ok_p50_ms, latency.ok_p95_ms, latency.ok_p99_ms],
         );
         map(b, "instances", &self.instances, |n, source| {
             match (source, sim.node(n)) {

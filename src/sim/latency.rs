@@ -118,6 +118,15 @@ pub enum Outcome {
     Failed(f64),
 }
 
+impl Outcome {
+    /// How long it took, answered or failed.
+    pub fn seconds(self) -> f64 {
+        match self {
+            Outcome::Answered(s) | Outcome::Failed(s) => s,
+        }
+    }
+}
+
 /// A set of walks' latencies (seconds).
 #[derive(Debug, Clone, Default)]
 pub struct Sampler {
@@ -127,8 +136,6 @@ pub struct Sampler {
     pub samples: Vec<f64>,
     /// Requests that failed, at the time they took to fail.
     pub failures: Vec<f64>,
-    /// Every request, answered and failed, when any failed (else `samples` says it all).
-    pub all: Vec<f64>,
 }
 
 impl Sampler {
@@ -145,7 +152,6 @@ impl Sampler {
     ) {
         self.outcomes.clear();
         self.samples.clear();
-        self.all.clear();
         self.failures.clear();
         let total: f64 = mix.iter().sum();
         if total <= 0.0 {
@@ -167,53 +173,21 @@ impl Sampler {
                 Outcome::Failed(latency) => self.failures.push(latency),
             }
         }
-        self.merge();
     }
 
     /// Makes room for `n` walks of each kind, so that a second whose walks fail more than
     /// any before it does not grow the buffers (a step allocates nothing).
     pub fn reserve(&mut self, n: usize) {
-        for v in [&mut self.samples, &mut self.failures, &mut self.all] {
+        for v in [&mut self.samples, &mut self.failures] {
             v.reserve(n.saturating_sub(v.len()));
         }
         self.outcomes.reserve(n.saturating_sub(self.outcomes.len()));
     }
-
-    /// Fills `all` when some requests failed.
-    pub fn merge(&mut self) {
-        self.all.clear();
-        if !self.failures.is_empty() {
-            self.all.extend_from_slice(&self.samples);
-            self.all.extend_from_slice(&self.failures);
-        }
-    }
-
-    /// Every request's latency, answered and failed.
-    pub fn every(&self) -> &[f64] {
-        if self.failures.is_empty() {
-            &self.samples
-        } else {
-            &self.all
-        }
-    }
-
-    /// The 50th, 95th and 99th percentiles of the answered requests, in seconds.
-    pub fn percentiles(&mut self) -> [Option<f64>; 3] {
-        percentiles(&mut self.samples)
-    }
-
-    /// The 50th, 95th and 99th percentiles of every request, failures included, in seconds.
-    /// Without failures they are the answered requests' percentiles, selected once.
-    pub fn percentiles_all(&mut self) -> [Option<f64>; 3] {
-        if self.failures.is_empty() {
-            percentiles(&mut self.samples)
-        } else {
-            percentiles(&mut self.all)
-        }
-    }
 }
 
-fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
+/// The 50th, 95th and 99th percentiles of `samples` (the value at rank ⌈q·n⌉ in ascending
+/// order). Reorders them.
+pub fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
     let n = samples.len();
     if n == 0 {
         return [None; 3];
@@ -452,6 +426,6 @@ mod tests {
     #[test]
     fn an_empty_histogram_has_no_quantiles() {
         assert_eq!(Histogram::default().quantile(0.5), None);
-        assert_eq!(Sampler::default().percentiles(), [None; 3]);
+        assert_eq!(percentiles(&mut []), [None; 3]);
     }
 }

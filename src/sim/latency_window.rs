@@ -13,7 +13,7 @@
 //! they stand for, so it stays unbiased; its accuracy against exact M/M/c results is checked
 //! in `tests/queueing.rs`.
 
-use super::latency::{Outcome, Retries, Sampler, Step};
+use super::latency::{Outcome, Retries, Sampler, Step, percentiles};
 use super::rng::SimRng;
 use super::station::Delay;
 use super::wait::Wait;
@@ -48,8 +48,6 @@ pub struct LatencyWindow {
     reference_retry: [f64; 2],
     /// This second's new walks.
     pub fresh: Sampler,
-    /// Every walk in the window, answered and failed apart.
-    pub window: Sampler,
     /// Seconds in which the whole window was redrawn.
     pub full_draws: u64,
 }
@@ -67,7 +65,6 @@ impl LatencyWindow {
     ) -> usize {
         // A window's worth, and the failure `push_failure` may add to it.
         self.fresh.reserve(WINDOW + 1);
-        self.window.reserve(WINDOW + 1);
         let shares = normalised(mix);
         let retry = [retries.share, retries.blocked];
         let full = self.ring.items.len() < WINDOW
@@ -90,7 +87,6 @@ impl LatencyWindow {
         for &outcome in &self.fresh.outcomes {
             self.ring.push(outcome);
         }
-        self.read();
         count
     }
 
@@ -98,23 +94,40 @@ impl LatencyWindow {
     /// walks and the window.
     pub fn push_failure(&mut self, latency_s: f64) {
         self.fresh.failures.push(latency_s);
-        self.fresh.merge();
         self.ring.push(Outcome::Failed(latency_s));
-        self.read();
     }
 
-    /// Sorts the window into answered and failed walks for its percentiles.
-    fn read(&mut self) {
-        let w = &mut self.window;
-        w.samples.clear();
-        w.failures.clear();
+    /// Share of the window's walks, answered or failed, that took longer than `target_s`.
+    pub fn slower_than(&self, target_s: f64) -> f64 {
+        let walks = &self.ring.items;
+        if walks.is_empty() {
+            return 0.0;
+        }
+        let slow = walks.iter().filter(|o| o.seconds() > target_s).count();
+        slow as f64 / walks.len() as f64
+    }
+
+    /// The window's 50th, 95th and 99th percentiles (seconds): of every walk, failures at the
+    /// time they took, and of the answered ones. Computed when asked, not every second: a
+    /// day nobody reads them for (a headless summary, the capacity search) skips the work.
+    pub fn percentiles(&self) -> [[Option<f64>; 3]; 2] {
+        let (mut every, mut answered) = ([0.0; WINDOW], [0.0; WINDOW]);
+        let (mut n, mut m) = (0, 0);
         for &outcome in &self.ring.items {
-            match outcome {
-                Outcome::Answered(s) => w.samples.push(s),
-                Outcome::Failed(s) => w.failures.push(s),
+            every[n] = outcome.seconds();
+            n += 1;
+            if let Outcome::Answered(s) = outcome {
+                answered[m] = s;
+                m += 1;
             }
         }
-        w.merge();
+        let all = percentiles(&mut every[..n]);
+        let ok = if m == n {
+            all
+        } else {
+            percentiles(&mut answered[..m])
+        };
+        [all, ok]
     }
 }
 
@@ -258,7 +271,7 @@ mod tests {
         for _ in 0..20 {
             // 1 % slower: within the tolerance.
             assert_eq!(draw(&mut w, &steps(0.0101, 0.0), &mut rng), FRESH);
-            assert_eq!(w.window.every().len(), WINDOW);
+            assert_eq!(w.ring.items.len(), WINDOW);
         }
         // Half a percent of requests now fail after a second: every walk is redrawn.
         assert_eq!(draw(&mut w, &steps(0.0101, 0.005), &mut rng), WINDOW);
@@ -266,10 +279,10 @@ mod tests {
         // 10 % slower: redrawn too, and the window holds only walks drawn since.
         assert_eq!(draw(&mut w, &steps(0.0111, 0.005), &mut rng), WINDOW);
         let fastest = w
-            .window
-            .samples
+            .ring
+            .items
             .iter()
-            .copied()
+            .map(|o| o.seconds())
             .fold(f64::INFINITY, f64::min);
         assert!(fastest > 0.0111 * (1.0 - crate::preset::defaults::DELAY_VARIABLE_SHARE) - 1e-12);
     }
@@ -307,9 +320,28 @@ mod tests {
         let mut rng = SimRng::new(2, Stream::Latency);
         let mut w = LatencyWindow::default();
         draw(&mut w, &steps(0.010, 0.0), &mut rng);
+        let before = w.percentiles();
         w.push_failure(5.0);
-        assert_eq!(w.window.failures, vec![5.0]);
-        assert_eq!(w.window.every().len(), WINDOW);
+        let failed = |o: &&Outcome| matches!(o, Outcome::Failed(_));
+        assert_eq!(w.ring.items.iter().filter(failed).count(), 1);
+        assert_eq!(w.ring.items.len(), WINDOW);
         assert_eq!(w.fresh.failures, vec![5.0]);
+        // It took the oldest walk's place: the answered walks' percentiles are theirs, and
+        // every walk's count the failure among them.
+        let [all, ok] = w.percentiles();
+        let mut answered: Vec<f64> = w
+            .ring
+            .items
+            .iter()
+            .filter(|o| !failed(o))
+            .map(|o| o.seconds())
+            .collect();
+        answered.sort_by(f64::total_cmp);
+        assert_eq!(answered.len(), WINDOW - 1);
+        assert_eq!(ok[0], Some(answered[(0.5 * 255.0f64).ceil() as usize - 1]));
+        assert_eq!(ok[2], Some(answered[(0.99 * 255.0f64).ceil() as usize - 1]));
+        assert!(all[2] >= before[0][2]);
+        assert!(ok != before[1] || all != before[0]);
+        assert_eq!(w.slower_than(4.0), 1.0 / WINDOW as f64);
     }
 }

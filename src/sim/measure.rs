@@ -32,19 +32,23 @@ pub struct Second {
     pub wasted: f64,
     /// Reads answered from a replica too far behind its writer.
     pub stale: f64,
-    /// Latency percentiles of every request finished this second, failures at the time they
-    /// took to fail: what users waited.
-    pub p50_ms: Option<f64>,
-    pub p95_ms: Option<f64>,
-    pub p99_ms: Option<f64>,
-    /// The same percentiles over answered requests only.
-    pub ok_p50_ms: Option<f64>,
-    pub ok_p95_ms: Option<f64>,
-    pub ok_p99_ms: Option<f64>,
     /// Share of finished requests (failures included) slower than the SLO's p99 target.
     pub slow_share: f64,
     /// What the architecture costs per hour at this second's size and traffic (US dollars).
     pub cost_per_hour: f64,
+}
+
+/// A second's latency percentiles (milliseconds; see [`Simulation::latency`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Latency {
+    /// Of every request finished, failures at the time they took to fail: what users waited.
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    /// The same over answered requests only.
+    pub ok_p50_ms: Option<f64>,
+    pub ok_p95_ms: Option<f64>,
+    pub ok_p99_ms: Option<f64>,
 }
 
 impl Second {
@@ -222,20 +226,7 @@ impl Simulation {
                 self.totals.latency.add(s, fail_weight);
             }
         }
-        let sampler = &mut self.latency_window.window;
-        let every = sampler.every();
-        let slow_share = if every.is_empty() {
-            0.0
-        } else {
-            every.iter().filter(|&&s| s > target_s).count() as f64 / every.len() as f64
-        };
-        let ms = |v: Option<f64>| v.map(|s| s * 1e3);
-        let [p50, p95, p99] = sampler.percentiles_all();
-        let [ok50, ok95, ok99] = if sampler.failures.is_empty() {
-            [p50, p95, p99]
-        } else {
-            sampler.percentiles()
-        };
+        let slow_share = self.latency_window.slower_than(target_s);
         self.last = super::Second {
             t: t as u64,
             offered,
@@ -245,12 +236,6 @@ impl Simulation {
             failed,
             wasted: users.wasted,
             stale: users.stale,
-            p50_ms: ms(p50),
-            p95_ms: ms(p95),
-            p99_ms: ms(p99),
-            ok_p50_ms: ms(ok50),
-            ok_p95_ms: ms(ok95),
-            ok_p99_ms: ms(ok99),
             slow_share,
             cost_per_hour: self.cost_per_hour(),
         };
@@ -265,6 +250,21 @@ impl Simulation {
         self.totals.failed += failed;
         self.totals.slow += finished * slow_share;
         self.judge_slo(served, failed, finished * slow_share);
+    }
+
+    /// The latency percentiles of the last second: read from the synthetic requests walked
+    /// over its last few seconds (see `latency_window`), and worked out only when asked.
+    pub fn latency(&self) -> Latency {
+        let ms = |v: Option<f64>| v.map(|s| s * 1e3);
+        let [[p50, p95, p99], [ok50, ok95, ok99]] = self.latency_window.percentiles();
+        Latency {
+            p50_ms: ms(p50),
+            p95_ms: ms(p95),
+            p99_ms: ms(p99),
+            ok_p50_ms: ms(ok50),
+            ok_p95_ms: ms(ok95),
+            ok_p99_ms: ms(ok99),
+        }
     }
 
     fn judge_slo(&mut self, served: f64, failed: f64, slow: f64) {

@@ -58,7 +58,7 @@ use rng::{SimRng, Stream};
 use std::sync::Arc;
 
 pub use faults::main_database;
-pub use measure::{Second, SloWindow, Totals};
+pub use measure::{Latency, Second, SloWindow, Totals};
 
 /// The simulation advances in steps of one simulated second.
 pub const DT: f64 = 1.0;

@@ -213,8 +213,9 @@ impl History {
         self.offered.push(last.offered_total());
         self.served.push(last.served);
         self.error_rate.push(last.error_rate());
-        self.p50.push(last.p50_ms.unwrap_or(0.0));
-        self.p99.push(last.p99_ms.unwrap_or(0.0));
+        let latency = sim.latency();
+        self.p50.push(latency.p50_ms.unwrap_or(0.0));
+        self.p99.push(latency.p99_ms.unwrap_or(0.0));
         for (n, id, series) in &mut self.groups {
             let serving = match sim.node(*n) {
                 NodeState::Pool(p) => p.serving(),

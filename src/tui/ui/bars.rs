@@ -32,7 +32,6 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             t.ok,
         )
     };
-    let last = sim.last();
     let (availability, _) = sim.slo_window().state();
     let slo_ok = sim.slo_window().breached_since.is_none();
 
@@ -91,7 +90,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             6,
             vec![
                 sep(),
-                Span::styled(format!("p99 {}", millis(last.p99_ms)), t.text),
+                Span::styled(format!("p99 {}", millis(sim.latency().p99_ms)), t.text),
             ],
         ),
         Part::new(
