@@ -155,10 +155,13 @@ impl Holding {
     }
 }
 
+/// How far a second moves the holding times toward what it saw (their memory, per second).
+static ALPHA: std::sync::LazyLock<f64> =
+    std::sync::LazyLock::new(|| 1.0 - libm::exp(-DT / HOLD_MEMORY_S));
+
 /// Moves `old` toward `new` with the holding times' memory.
 fn smooth(old: &mut f64, new: f64) {
-    let alpha = 1.0 - libm::exp(-DT / HOLD_MEMORY_S);
-    *old += alpha * (new - *old);
+    *old += *ALPHA * (new - *old);
 }
 
 /// Per component and class: mean time from a request's arrival until its answer (or its
