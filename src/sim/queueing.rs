@@ -164,10 +164,12 @@ impl Impatient {
         let tau = patience_s / scale;
         // p_{c−1} relative to P(N < c) is Erlang B with c − 1 servers.
         let ln_density = ln_erlang_b(c - 1.0, arrivals * service_s) + libm::log(arrivals);
-        let ln_busy = ln_density + ln_window(theta, tau, full_rate);
-        let ln_norm = ln_one_plus_exp(ln_busy);
-        let p_busy = libm::exp(ln_busy - ln_norm);
-        let p_abandon = libm::exp(ln_density - ln_norm - theta * tau - libm::log(full_rate));
+        let window = Window::of(theta, tau, full_rate);
+        // P(busy) = e^b / (1 + e^b) with b = ln(density · J): the logistic function, one
+        // exponential (which overflows harmlessly to a probability of 0 far below capacity).
+        let p_busy = 1.0 / (1.0 + libm::exp(-(ln_density + window.ln_j)));
+        // Of those who wait, the ones still waiting at τ are the tail term's share of J.
+        let p_abandon = p_busy * window.tail_share;
         Self {
             p_busy,
             // Without patience everyone who finds the servers busy is refused.
@@ -231,29 +233,34 @@ mod memo {
     }
 }
 
-/// `ln J`, with `J = ∫₀^τ e^{−θx} dx + e^{−θτ}/(cμ)`, computed without overflow.
-fn ln_window(theta: f64, tau: f64, full_rate: f64) -> f64 {
-    let x = theta * tau;
-    if theta >= 0.0 {
-        let integral = if x < 1e-12 {
-            tau
-        } else {
-            -libm::expm1(-x) / theta
-        };
-        libm::log(integral + libm::exp(-x) / full_rate)
-    } else {
-        // Factor out e^{|θ|τ}, the part that overflows.
-        let a = -theta;
-        -x + libm::log(-libm::expm1(-a * tau) / a + 1.0 / full_rate)
-    }
+/// `J = ∫₀^τ e^{−θx} dx + e^{−θτ}/(cμ)`, the normalising integral of the wait, as its
+/// logarithm (computed without overflow), and the share of it its second term (those still
+/// waiting at τ) makes up.
+struct Window {
+    ln_j: f64,
+    tail_share: f64,
 }
 
-/// `ln(1 + e^x)` for any x.
-fn ln_one_plus_exp(x: f64) -> f64 {
-    if x > 0.0 {
-        x + libm::log1p(libm::exp(-x))
-    } else {
-        libm::log1p(libm::exp(x))
+impl Window {
+    fn of(theta: f64, tau: f64, full_rate: f64) -> Self {
+        let x = theta * tau;
+        let (ln_scale, integral, tail) = if theta >= 0.0 {
+            let integral = if x < 1e-12 {
+                tau
+            } else {
+                -libm::expm1(-x) / theta
+            };
+            (0.0, integral, libm::exp(-x) / full_rate)
+        } else {
+            // Factor out e^{|θ|τ}, the part that overflows.
+            let a = -theta;
+            (-x, -libm::expm1(-a * tau) / a, 1.0 / full_rate)
+        };
+        let j = integral + tail;
+        Self {
+            ln_j: ln_scale + libm::log(j),
+            tail_share: tail / j,
+        }
     }
 }
 
@@ -283,6 +290,64 @@ mod tests {
         }
         let last = term * a / c as f64 * c as f64 / (c as f64 - a);
         last / (sum + last)
+    }
+
+    /// P(busy) and P(abandon) as they were computed before, all in logarithms (three more
+    /// transcendental calls): the logistic form must give the same to rounding.
+    fn in_logarithms(c: f64, arrivals: f64, service_s: f64, tau: f64) -> (f64, f64) {
+        let full_rate = c / service_s;
+        let theta = full_rate - arrivals;
+        let x = theta * tau;
+        let ln_window = if theta >= 0.0 {
+            let integral = if x < 1e-12 {
+                tau
+            } else {
+                -libm::expm1(-x) / theta
+            };
+            libm::log(integral + libm::exp(-x) / full_rate)
+        } else {
+            -x + libm::log(-libm::expm1(theta * tau) / -theta + 1.0 / full_rate)
+        };
+        let ln_density = ln_erlang_b(c - 1.0, arrivals * service_s) + libm::log(arrivals);
+        let ln_busy = ln_density + ln_window;
+        let ln_norm = if ln_busy > 0.0 {
+            ln_busy + libm::log1p(libm::exp(-ln_busy))
+        } else {
+            libm::log1p(libm::exp(ln_busy))
+        };
+        let p_busy = libm::exp(ln_busy - ln_norm);
+        let p_abandon = libm::exp(ln_density - ln_norm - theta * tau - libm::log(full_rate));
+        (p_busy, p_abandon.min(p_busy))
+    }
+
+    #[test]
+    fn the_logistic_form_gives_what_the_logarithms_gave() {
+        for c in [1.0, 4.0, 16.0, 64.0, 300.0] {
+            for rho in [0.01, 0.3, 0.8, 0.99, 1.0, 1.2, 3.0] {
+                for tau in [0.0, 0.05, 1.0, 30.0] {
+                    let (service_s, arrivals) = (0.02, rho * c / 0.02);
+                    let q = Impatient::solve(c, arrivals, service_s, tau, 1.0);
+                    let (busy, abandon) = in_logarithms(c, arrivals, service_s, tau);
+                    // The logarithms lose a few digits in overload, where they add and take
+                    // away terms as large as |θ|·τ (thousands).
+                    let close = |a: f64, b: f64| (a - b).abs() <= 1e-10 * b.max(1e-300);
+                    assert!(
+                        close(q.p_busy, busy),
+                        "c {c} ρ {rho} τ {tau}: {} {busy}",
+                        q.p_busy
+                    );
+                    assert!(
+                        close(q.p_abandon, abandon),
+                        "c {c} ρ {rho} τ {tau}: {} {abandon}",
+                        q.p_abandon
+                    );
+                }
+            }
+        }
+        // Deep in overload with a long patience, the share dropped is the excess, 1 − 1/ρ:
+        // the logistic form gives it to the last digit.
+        let q = Impatient::solve(16.0, 3.0 * 800.0, 0.02, 30.0, 1.0);
+        assert!((q.p_abandon - 2.0 / 3.0).abs() < 1e-15, "{}", q.p_abandon);
     }
 
     #[test]
