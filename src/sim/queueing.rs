@@ -52,7 +52,7 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
         // B = (a^c/c!)/Σ_{k≤c} a^k/k!, and with c this far above a the sum is e^a·P(N ≤ c)
         // for N ~ Poisson(a), P(N > c) below 1e-30: so B is a^c·e^−a/c! to every digit a
         // float has, at the cost of one lgamma instead of c steps.
-        return c * libm::log(load) - load - libm::lgamma(c + 1.0);
+        return c * libm::log(load) - load - ln_factorial(c);
     }
     // The stable recursion for 1/B: 1/B(k) = 1 + (k/a)·1/B(k−1), every term positive. Taken
     // two servers at a time — 1/B(k+1) = 1 + (k+1)/a + 1/B(k−1)·k(k+1)/a² — it is one
@@ -77,6 +77,17 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
         r = r * (k * inv) + shrink;
     }
     -(libm::log(r) + n * RESCALE.ln())
+}
+
+/// `ln c!` for a whole number of servers up to `EXACT_UP_TO`: `lgamma(c + 1)`, looked up in a
+/// table filled by that same function on first use (the same bits, without its cost).
+fn ln_factorial(c: f64) -> f64 {
+    static TABLE: std::sync::LazyLock<Vec<f64>> = std::sync::LazyLock::new(|| {
+        (0..=EXACT_UP_TO as usize)
+            .map(|k| libm::lgamma(k as f64 + 1.0))
+            .collect()
+    });
+    TABLE[c as usize]
 }
 
 /// Erlang B is P(N = c) / P(N ≤ c) for N ~ Poisson(a). For many servers the Poisson terms are
@@ -348,6 +359,18 @@ mod tests {
         // the logistic form gives it to the last digit.
         let q = Impatient::solve(16.0, 3.0 * 800.0, 0.02, 30.0, 1.0);
         assert!((q.p_abandon - 2.0 / 3.0).abs() < 1e-15, "{}", q.p_abandon);
+    }
+
+    #[test]
+    fn the_factorial_table_is_lgamma_to_the_bit() {
+        for c in 0..=EXACT_UP_TO as u32 {
+            let c = f64::from(c);
+            assert_eq!(
+                ln_factorial(c).to_bits(),
+                libm::lgamma(c + 1.0).to_bits(),
+                "{c}"
+            );
+        }
     }
 
     #[test]
