@@ -131,6 +131,9 @@ pub struct Impatient {
     pub patience_s: f64,
     /// Mean service time (seconds).
     pub service_s: f64,
+    /// The mean wait of those who wait and are served, `truncated_mean(rate, patience_s)`:
+    /// worked out once, as every use of the answer asks for it.
+    waited_mean_s: f64,
 }
 
 impl Impatient {
@@ -150,6 +153,21 @@ impl Impatient {
     }
 
     fn solve(servers: f64, arrivals: f64, service_s: f64, patience_s: f64, scale: f64) -> Self {
+        let q = Self::probabilities(servers, arrivals, service_s, patience_s, scale);
+        Self {
+            waited_mean_s: truncated_mean(q.rate, q.patience_s),
+            ..q
+        }
+    }
+
+    /// The answer but for `waited_mean_s`.
+    fn probabilities(
+        servers: f64,
+        arrivals: f64,
+        service_s: f64,
+        patience_s: f64,
+        scale: f64,
+    ) -> Self {
         let c = servers.floor();
         let patience_s = patience_s.clamp(0.0, MAX_PATIENCE_S);
         if c < 1.0 || service_s <= 0.0 {
@@ -159,6 +177,7 @@ impl Impatient {
                 rate: 0.0,
                 patience_s,
                 service_s: service_s.max(0.0),
+                waited_mean_s: 0.0,
             };
         }
         let full_rate = c / service_s;
@@ -192,6 +211,7 @@ impl Impatient {
             rate: theta / scale,
             patience_s,
             service_s,
+            waited_mean_s: 0.0,
         }
     }
 
@@ -203,13 +223,13 @@ impl Impatient {
         } else {
             0.0
         };
-        Wait::new(p, self.rate, self.patience_s)
+        Wait::with_waited_mean(p, self.rate, self.patience_s, || self.waited_mean_s)
     }
 
     /// Mean time an arrival spends waiting, dropped ones (who wait their patience) included.
     pub fn mean_wait_s(&self) -> f64 {
         let waited = (self.p_busy - self.p_abandon).max(0.0);
-        waited * truncated_mean(self.rate, self.patience_s) + self.p_abandon * self.patience_s
+        waited * self.waited_mean_s + self.p_abandon * self.patience_s
     }
 }
 

@@ -13,10 +13,24 @@ pub struct Wait {
     pub max_s: f64,
     /// `1 − exp(−|rate|·max_s)`: the share of an untruncated exponential below `max_s`.
     span: f64,
+    /// The mean wait of those who wait, worked out once (it is asked for per class, by the
+    /// station and by the holding times, every second). 0 when nobody waits.
+    waited_mean_s: f64,
 }
 
 impl Wait {
     pub fn new(p: f64, rate: f64, max_s: f64) -> Self {
+        Self::with_waited_mean(p, rate, max_s, || truncated_mean(rate, max_s))
+    }
+
+    /// `new`, given how to get the mean wait of those who wait (a queue that has it already
+    /// passes it on instead of working it out again).
+    pub fn with_waited_mean(
+        p: f64,
+        rate: f64,
+        max_s: f64,
+        waited_mean_s: impl FnOnce() -> f64,
+    ) -> Self {
         if max_s <= 0.0 {
             // No patience, no wait: whoever would wait is refused (rounding may leave a trace
             // of `p`, which has no distribution to be drawn from).
@@ -32,12 +46,13 @@ impl Wait {
             rate,
             max_s,
             span,
+            waited_mean_s: if p > 0.0 { waited_mean_s() } else { 0.0 },
         }
     }
 
     pub fn mean_s(&self) -> f64 {
         if self.p > 0.0 {
-            self.p * truncated_mean(self.rate, self.max_s)
+            self.p * self.waited_mean_s
         } else {
             0.0
         }
