@@ -4,28 +4,24 @@
 //!
 //! Each candidate is a 24-hour run from the preset's start hour (the SLO judged over the day,
 //! as `--headless` judges it; a day that has already failed more than its SLO allows stops
-//! early). The search assumes more users never hold when fewer did not; each round runs three
-//! candidates at once, spread evenly on a logarithmic scale over what is left of the bracket,
-//! until its ends are within 2 % of each other. Only the candidates up to the first that does
-//! not hold decide the new bracket, so once a candidate's day has failed, those above it stop
-//! at their next look (every simulated minute): the search is the same, with less work thrown
-//! away.
+//! early). The search assumes more users never hold when fewer did not, and bisects on a
+//! logarithmic scale — one candidate at a time, the bracket's geometric middle — until its
+//! ends are within 2 % of each other. One at a time is the least work: a day that holds runs
+//! all 86,400 seconds, and of several candidates tried at once only the highest that holds and
+//! the lowest that does not count. The cores are kept busy by what runs beside the search (the
+//! day at the preset's own users, the failure domains, the other tiers of `story`).
 
 use crate::arch::{Architecture, Kind, NodeId};
 use crate::report::Summary;
 use crate::sim::{NodeState, Simulation};
-use rayon::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The bracket's ends are this close when the search stops (ratio).
 const PRECISION: f64 = 1.02;
 /// The search looks this far above and below the preset's own users.
 const MOST: f64 = 10.0;
 const LEAST: f64 = 0.1;
-/// Candidates a round of the search: the bracket shrinks fourfold a round.
-const CANDIDATES: usize = 3;
 /// How many more requests than the traffic curve's a day may count (drift, retries).
 const DAY_COUNT_MARGIN: f64 = 1.25;
 
@@ -91,9 +87,7 @@ struct Day {
 
 /// Whether `arch` holds `users` over a day within its SLO.
 pub fn holds(arch: &Architecture, users: f64, seed: u64) -> bool {
-    day(arch, users, seed, &AtomicBool::new(false), None)
-        .expect("never cancelled")
-        .holds
+    day(arch, users, seed, None).holds
 }
 
 /// A copy of the day at the preset's own users, handed over once it has run `at_s` seconds:
@@ -122,17 +116,8 @@ impl WarmUp<'_> {
     }
 }
 
-/// Seconds between looks at whether a day is still wanted.
-const CANCEL_CHECK_S: u64 = 60;
-
-/// A day at `users`; `None` if `cancel` was set before it ended.
-fn day(
-    arch: &Architecture,
-    users: f64,
-    seed: u64,
-    cancel: &AtomicBool,
-    mut warm: Option<&WarmUp>,
-) -> Option<Day> {
+/// A day at `users`.
+fn day(arch: &Architecture, users: f64, seed: u64, mut warm: Option<&WarmUp>) -> Day {
     let mut arch = arch.clone();
     crate::preset::set_users(&mut arch, users).expect("users within the model's range");
     let arch = Arc::new(arch);
@@ -150,9 +135,6 @@ fn day(
         if warm.is_some_and(|w| w.offer(&sim)) {
             warm = None;
         }
-        if sim.time().is_multiple_of(CANCEL_CHECK_S) && cancel.load(Ordering::Relaxed) {
-            return None;
-        }
         sim.step();
         peak = with(peak, &sim, &arch);
         let totals = sim.totals();
@@ -169,7 +151,7 @@ fn day(
     if let Some(w) = warm {
         w.finish(sim);
     }
-    Some(day)
+    day
 }
 
 /// `peak` raised to this second's utilisations.
@@ -203,12 +185,10 @@ fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
 /// same answer, with a core that would have waited put to work.
 pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     let own = arch.traffic.users;
-    // Neither first day is ever cancelled: both are read.
-    let never = AtomicBool::new(false);
     let (at_own, (at_most, above)) = rayon::join(
-        || day(arch, own, seed, &never, Some(&warm)).expect("not cancelled"),
+        || day(arch, own, seed, Some(&warm)),
         || {
-            let at_most = day(arch, own * MOST, seed, &never, None).expect("not cancelled");
+            let at_most = day(arch, own * MOST, seed, None);
             // Above the own users, if they hold; wasted work if they do not.
             let above = (!at_most.holds).then(|| narrow(arch, seed, own, own * MOST, &at_most));
             (at_most, above)
@@ -242,43 +222,16 @@ fn narrow(
 ) -> (f64, Option<String>) {
     let mut bottleneck = most_loaded(arch, failing);
     while hi / lo > PRECISION {
-        // A fixed number of candidates a round, whatever the threads: the same search.
-        let k = CANDIDATES;
-        let step = (hi / lo).powf(1.0 / (k as f64 + 1.0));
-        let candidates: Vec<f64> = (1..=k).map(|i| lo * step.powi(i as i32)).collect();
-        let results = round(arch, seed, &candidates);
-        // The new bracket: the last candidate that holds and the first that does not (or
-        // `hi` still, when every candidate held).
-        for (u, d) in candidates.iter().zip(results) {
-            let d = d.expect("only candidates above one that failed are cancelled");
-            if d.holds {
-                lo = *u;
-            } else {
-                hi = *u;
-                bottleneck = most_loaded(arch, &d);
-                break;
-            }
+        let users = (lo * hi).sqrt();
+        let d = day(arch, users, seed, None);
+        if d.holds {
+            lo = users;
+        } else {
+            hi = users;
+            bottleneck = most_loaded(arch, &d);
         }
     }
     (lo, bottleneck)
-}
-
-/// Runs a round's candidates side by side; once one fails, those above it are cancelled.
-fn round(arch: &Architecture, seed: u64, candidates: &[f64]) -> Vec<Option<Day>> {
-    let cancel: Vec<AtomicBool> = candidates.iter().map(|_| AtomicBool::new(false)).collect();
-    candidates
-        .par_iter()
-        .enumerate()
-        .map(|(i, &users)| {
-            let d = day(arch, users, seed, &cancel[i], None);
-            if d.as_ref().is_some_and(|d| !d.holds) {
-                for above in &cancel[i + 1..] {
-                    above.store(true, Ordering::Relaxed);
-                }
-            }
-            d
-        })
-        .collect()
 }
 
 fn most_loaded(arch: &Architecture, d: &Day) -> Option<String> {
@@ -339,7 +292,7 @@ mod tests {
             at_s: 7_200,
             hand_over: &hand_over,
         };
-        let d = day(&arch, users, 3, &AtomicBool::new(false), Some(&warm)).unwrap();
+        let d = day(&arch, users, 3, Some(&warm));
         assert!(!d.holds);
         let got = handed.into_inner().unwrap().expect("handed over");
         let mut alone = arch.clone();

@@ -63,7 +63,7 @@ pub struct Story {
 
 /// Analyses every built-in preset on `threads` threads; `progress(tiers done, tiers)`. The
 /// tiers' runs share one pool, so one tier's stretches that cannot use every core (its
-/// warm-up, the last round of its capacity search) leave them to the others.
+/// warm-up, its capacity search, one simulated day at a time) leave them to the others.
 pub fn story(seed: u64, threads: usize, progress: impl Fn(usize, usize) + Sync) -> Story {
     let names: Vec<&str> = preset::BUILTIN.iter().map(|b| b.name).collect();
     let done = AtomicUsize::new(0);
