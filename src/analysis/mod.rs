@@ -283,7 +283,7 @@ fn watch(mut sim: Simulation) -> Watched {
         failed += second.failed;
         let errors = second.error_rate();
         error_minutes += errors / 60.0;
-        let p99 = sim.latency().p99_ms.unwrap_or(0.0);
+        let p99 = sim.p99_ms().unwrap_or(0.0);
         minute_p99 += p99 / 60.0;
         if s % 60 == 0 {
             worst_minute_p99_ms = worst_minute_p99_ms.max(minute_p99);

@@ -185,6 +185,20 @@ impl Sampler {
     }
 }
 
+/// Where the `q`-quantile of `n` values lies in ascending order: rank ⌈q·n⌉, from zero.
+fn rank(q: f64, n: usize) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n) - 1
+}
+
+/// The `q`-quantile of `samples`, as `percentiles` picks it. Reorders them.
+pub fn percentile(samples: &mut [f64], q: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let i = rank(q, samples.len());
+    Some(*samples.select_nth_unstable_by(i, f64::total_cmp).1)
+}
+
 /// The 50th, 95th and 99th percentiles of `samples` (the value at rank ⌈q·n⌉ in ascending
 /// order). Reorders them.
 pub fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
@@ -192,7 +206,7 @@ pub fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
     if n == 0 {
         return [None; 3];
     }
-    let rank = |q: f64| ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let rank = |q: f64| rank(q, n);
     // Each selection leaves everything above its rank to the right: the next one searches there.
     let mut out = [None; 3];
     let mut from = 0;

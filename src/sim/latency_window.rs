@@ -13,7 +13,7 @@
 //! they stand for, so it stays unbiased; its accuracy against exact M/M/c results is checked
 //! in `tests/queueing.rs`.
 
-use super::latency::{Outcome, Retries, Sampler, Step, percentiles};
+use super::latency::{Outcome, Retries, Sampler, Step, percentile, percentiles};
 use super::rng::SimRng;
 use super::station::Delay;
 use super::wait::Wait;
@@ -105,6 +105,17 @@ impl LatencyWindow {
         }
         let slow = walks.iter().filter(|o| o.seconds() > target_s).count();
         slow as f64 / walks.len() as f64
+    }
+
+    /// The window's 99th percentile of every walk (seconds), the same as `percentiles` gives,
+    /// for a caller that reads only that one every second (`analyze`'s hours).
+    pub fn p99(&self) -> Option<f64> {
+        let mut every = [0.0; WINDOW];
+        let walks = &self.ring.items;
+        for (slot, outcome) in every.iter_mut().zip(walks) {
+            *slot = outcome.seconds();
+        }
+        percentile(&mut every[..walks.len()], 0.99)
     }
 
     /// The window's 50th, 95th and 99th percentiles (seconds): of every walk, failures at the
@@ -329,6 +340,9 @@ mod tests {
         // It took the oldest walk's place: the answered walks' percentiles are theirs, and
         // every walk's count the failure among them.
         let [all, ok] = w.percentiles();
+        // The p99 alone is the same pick.
+        assert_eq!(w.p99(), all[2]);
+        assert_eq!(LatencyWindow::default().p99(), None);
         let mut answered: Vec<f64> = w
             .ring
             .items

@@ -267,6 +267,12 @@ impl Simulation {
         }
     }
 
+    /// The last second's p99 of every request (milliseconds): `latency().p99_ms`, without the
+    /// other five.
+    pub fn p99_ms(&self) -> Option<f64> {
+        self.latency_window.p99().map(|s| s * 1e3)
+    }
+
     fn judge_slo(&mut self, served: f64, failed: f64, slow: f64) {
         self.slo.push((served, failed, slow));
         let (availability, slow_share) = self.slo.state();
