@@ -41,23 +41,45 @@ impl SimRng {
 
     /// Exponential with the given mean (Marsaglia & Tsang's ziggurat: a table look-up and a
     /// multiplication nearly every time).
-    #[inline]
+    #[inline(always)]
     pub fn exponential(&mut self, mean: f64) -> f64 {
+        let (i, x) = self.layer_point();
+        if x < ziggurat().x[i + 1] {
+            return x * mean;
+        }
+        self.exponential_beyond(i, x) * mean
+    }
+
+    /// A layer of the ziggurat and a point across it: the exponential is that point whenever
+    /// it falls inside the layer's rectangle under the next one (98.8 % of the time).
+    #[inline(always)]
+    fn layer_point(&mut self) -> (usize, f64) {
+        let bits = self.0.next_u64();
+        let i = (bits & 0xff) as usize;
+        (
+            i,
+            (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * ziggurat().x[i],
+        )
+    }
+
+    /// The rest of a unit exponential draw whose first point `x` in layer `i` fell outside the
+    /// rectangle: kept out of line, so the common case inlines into the latency walks.
+    #[cold]
+    #[inline(never)]
+    fn exponential_beyond(&mut self, mut i: usize, mut x: f64) -> f64 {
         let z = ziggurat();
         loop {
-            let bits = self.0.next_u64();
-            let i = (bits & 0xff) as usize;
-            let x = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * z.x[i];
             if x < z.x[i + 1] {
-                return x * mean;
+                return x;
             }
             if i == 0 {
                 // Beyond the last layer the tail is again exponential, shifted by R.
-                return (ZIGGURAT_R - fast_ln(self.open_uniform())) * mean;
+                return ZIGGURAT_R - fast_ln(self.open_uniform());
             }
             if z.f[i + 1] + (z.f[i] - z.f[i + 1]) * self.uniform() < libm::exp(-x) {
-                return x * mean;
+                return x;
             }
+            (i, x) = self.layer_point();
         }
     }
 
