@@ -567,6 +567,7 @@ impl Simulation {
         }));
         let own_s = p.service_s;
         let NodeState::Pool(state) = &mut self.nodes[n.index()] else {
+            self.scratch.stores = stores;
             return 0.0;
         };
         let threads = if serving { state.servers() } else { 0.0 };

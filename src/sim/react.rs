@@ -130,6 +130,7 @@ impl Simulation {
             )
         };
         let NodeState::Dns(dns) = &mut self.nodes[entry.index()] else {
+            self.scratch.healthy = healthy;
             return;
         };
         let changes = dns.check(
