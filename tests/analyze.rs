@@ -165,6 +165,15 @@ fn more_users_never_hold_when_fewer_did_not() {
     assert!(holds.windows(2).all(|w| w[0] || !w[1]), "{holds:?}");
 }
 
+/// The bisection's answer is a day that holds, within 2 % of one that does not.
+#[test]
+fn the_capacity_found_holds_and_two_percent_more_does_not() {
+    let arch = archtui::preset::load("100").unwrap();
+    let users = cached("100").capacity.users;
+    assert!(archtui::analysis::capacity::holds(&arch, users, 1));
+    assert!(!archtui::analysis::capacity::holds(&arch, users * 1.02, 1));
+}
+
 #[test]
 fn the_report_is_the_same_whatever_the_number_of_threads() {
     let one = serde_json::to_value(report("100", 1)).unwrap();
