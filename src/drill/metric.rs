@@ -261,7 +261,7 @@ impl Metric {
             },
             MetricKind::P50Ms => plain(sim.latency().p50_ms),
             MetricKind::P95Ms => plain(sim.latency().p95_ms),
-            MetricKind::P99Ms => plain(sim.latency().p99_ms),
+            MetricKind::P99Ms => plain(sim.p99_ms()),
             MetricKind::RpsOffered => plain(Some(last.offered_total())),
             MetricKind::RpsServed => plain(Some(last.served)),
             MetricKind::RpsFailed => plain(Some(last.failed)),

@@ -108,7 +108,7 @@ impl LatencyWindow {
     }
 
     /// The window's 99th percentile of every walk (seconds), the same as `percentiles` gives,
-    /// for a caller that reads only that one every second (`analyze`'s hours).
+    /// for a caller that reads only that one (`analyze`'s hours, the status bar, drill checks).
     pub fn p99(&self) -> Option<f64> {
         let mut every = [0.0; WINDOW];
         let walks = &self.ring.items;

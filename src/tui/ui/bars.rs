@@ -90,7 +90,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
             6,
             vec![
                 sep(),
-                Span::styled(format!("p99 {}", millis(sim.latency().p99_ms)), t.text),
+                Span::styled(format!("p99 {}", millis(sim.p99_ms())), t.text),
             ],
         ),
         Part::new(
