@@ -212,12 +212,7 @@ pub fn writer_id(arch: &Architecture, n: NodeId, db: &DbState) -> Option<String>
 /// its place; `None` while writes cannot be taken.
 pub fn db_primary(sim: &Simulation) -> Option<String> {
     let arch = sim.arch();
-    let main = crate::sim::main_database(arch)?;
-    let candidates = std::iter::once(main).chain(arch.nodes().filter_map(|(n, c)| match &c.kind {
-        Kind::Database(db) if db.replicates_from == Some(main) => Some(n),
-        _ => None,
-    }));
-    for n in candidates {
+    for n in primary_candidates(arch) {
         if let NodeState::Database(db) = sim.node(n)
             && let Some(id) = writer_id(arch, n, db)
         {
@@ -225,6 +220,16 @@ pub fn db_primary(sim: &Simulation) -> Option<String> {
         }
     }
     None
+}
+
+/// Where `db_primary` looks, in order: the main database, then its copies.
+fn primary_candidates(arch: &Architecture) -> impl Iterator<Item = NodeId> + '_ {
+    let main = crate::sim::main_database(arch);
+    main.into_iter()
+        .chain(arch.nodes().filter_map(move |(n, c)| match &c.kind {
+            Kind::Database(db) if main.is_some() && db.replicates_from == main => Some(n),
+            _ => None,
+        }))
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -3,7 +3,7 @@
 //! are exactly what serialising [`MetricsLine`] gives (`tests/golden.rs` holds both to it), at
 //! a fraction of the cost: no maps, no allocations per line.
 
-use super::{current_hit_ratio, db_primary, finite};
+use super::{current_hit_ratio, finite, primary_candidates};
 use crate::arch::{Architecture, Kind, NodeId, PoolRole};
 use crate::sim::{NodeState, Simulation};
 use std::io::Write;
@@ -39,6 +39,8 @@ pub struct MetricsJson {
     az_names: Vec<Vec<u8>>,
     /// `"<database>-<az>"` for every database entry (in `databases` order) and AZ.
     writer_names: Vec<Vec<Vec<u8>>>,
+    /// The entries of `databases` that `db_primary` looks at, in its order.
+    primary: Vec<usize>,
     buf: Vec<u8>,
 }
 
@@ -54,6 +56,7 @@ impl MetricsJson {
             has_cache: false,
             az_names: Vec::new(),
             writer_names: Vec::new(),
+            primary: Vec::new(),
             buf: Vec::with_capacity(4096),
         };
         let quoted = |text: &str| serde_json::to_vec(text).expect("a string serialises");
@@ -111,20 +114,25 @@ impl MetricsJson {
                     .collect()
             })
             .collect();
+        m.primary = primary_candidates(arch)
+            .filter_map(|n| m.databases.iter().position(|&(_, d, _)| d == n))
+            .collect();
         m
     }
 
     /// Writes this second's line, newline included, to `out`.
     pub fn write(&mut self, sim: &Simulation, out: &mut impl Write) -> std::io::Result<()> {
-        self.buf.clear();
-        self.fill(sim);
-        out.write_all(&self.buf)
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        self.fill(sim, &mut buf);
+        let written = out.write_all(&buf);
+        self.buf = buf;
+        written
     }
 
-    fn fill(&mut self, sim: &Simulation) {
+    fn fill(&self, sim: &Simulation, b: &mut Vec<u8>) {
         let arch = sim.arch();
         let last = sim.last();
-        let b = &mut self.buf;
         b.extend_from_slice(b"{\"t\":");
         int(b, last.t);
         field(b, "rps_offered", last.offered_total(), 3);
@@ -198,20 +206,15 @@ impl MetricsJson {
             b.extend_from_slice(b"null");
         }
         b.extend_from_slice(b",\"db_primary\":");
-        string_or_null(b, db_primary(sim).as_deref());
+        let primary = self.primary.iter().find_map(|&i| self.writer(sim, i));
+        b.extend_from_slice(primary.unwrap_or(b"null"));
         b.extend_from_slice(b",\"db_writers\":{");
-        for (i, (key, n, _)) in self.databases.iter().enumerate() {
+        for (i, (key, _, _)) in self.databases.iter().enumerate() {
             if i > 0 {
                 b.push(b',');
             }
             b.extend_from_slice(key);
-            match sim.node(*n) {
-                // As `writer_id` says it, from the names made at the start.
-                NodeState::Database(db) if db.writer_up() && db.owns_writes() => {
-                    b.extend_from_slice(&self.writer_names[i][flat(arch, db.writer_az)]);
-                }
-                _ => b.extend_from_slice(b"null"),
-            }
+            b.extend_from_slice(self.writer(sim, i).unwrap_or(b"null"));
         }
         b.extend_from_slice(b"},\"healthy_azs\":[");
         let mut first = true;
@@ -246,6 +249,19 @@ impl MetricsJson {
         });
         field(b, "cost_per_hour", last.cost_per_hour, 2);
         b.extend_from_slice(b"}\n");
+    }
+}
+
+impl MetricsJson {
+    /// The writer of the `i`th database entry, as `writer_id` names it (quoted), from the
+    /// names made at the start; `None` while it cannot take writes.
+    fn writer(&self, sim: &Simulation, i: usize) -> Option<&[u8]> {
+        match sim.node(self.databases[i].1) {
+            NodeState::Database(db) if db.writer_up() && db.owns_writes() => {
+                Some(&self.writer_names[i][flat(sim.arch(), db.writer_az)])
+            }
+            _ => None,
+        }
     }
 }
 
@@ -348,7 +364,7 @@ const PLACES: [f64; 7] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
 fn rounded(b: &mut Vec<u8>, value: f64, places: usize) {
     debug_assert!(places < PLACES.len());
     let scale = PLACES[places];
-    let k = (value * scale).round();
+    let k = round_half_away(value * scale);
     let v = k / scale;
     let m = v.abs();
     if !v.is_finite() || (m != 0.0 && !(1e-4..1e9).contains(&m)) {
@@ -363,29 +379,44 @@ fn rounded(b: &mut Vec<u8>, value: f64, places: usize) {
         digits /= 10;
         kept -= 1;
     }
-    let unit = 10u64.pow(kept as u32);
-    int(b, digits / unit);
-    b.push(b'.');
+    // The digits once, with the point put in `kept` places from their end.
+    let mut text = itoa::Buffer::new();
+    let text = text.format(digits).as_bytes();
     if kept == 0 {
-        b.push(b'0');
+        b.extend_from_slice(text);
+        b.extend_from_slice(b".0");
+    } else if text.len() > kept {
+        let (whole, fraction) = text.split_at(text.len() - kept);
+        b.extend_from_slice(whole);
+        b.push(b'.');
+        b.extend_from_slice(fraction);
     } else {
-        let mut fraction = itoa::Buffer::new();
-        let fraction = fraction.format(digits % unit);
-        b.extend(std::iter::repeat_n(b'0', kept - fraction.len()));
-        b.extend_from_slice(fraction.as_bytes());
+        b.extend_from_slice(b"0.");
+        b.extend(std::iter::repeat_n(b'0', kept - text.len()));
+        b.extend_from_slice(text);
     }
+}
+
+/// `x.round()` — half away from zero, the sign of zero kept — without the library call that
+/// `f64::round` is on a baseline x86-64 (its instruction came with SSE4.1).
+fn round_half_away(x: f64) -> f64 {
+    // From 2^52 up every double is whole; NaN and the infinities are their own rounding.
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
+        return x.round();
+    }
+    // The cast truncates towards zero, and `x − t` is the fraction exactly.
+    let t = x as i64 as f64;
+    let r = if (x - t).abs() >= 0.5 {
+        t + 1f64.copysign(x)
+    } else {
+        t
+    };
+    r.copysign(x)
 }
 
 fn ms_or_null(b: &mut Vec<u8>, value: Option<f64>) {
     match value {
         Some(x) => rounded(b, x, 2),
-        None => b.extend_from_slice(b"null"),
-    }
-}
-
-fn string_or_null(b: &mut Vec<u8>, value: Option<&str>) {
-    match value {
-        Some(s) => serde_json::to_writer(&mut *b, s).expect("writing to memory"),
         None => b.extend_from_slice(b"null"),
     }
 }
@@ -449,6 +480,33 @@ mod tests {
                     "{v:e} to {places} places"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn rounding_is_what_f64_round_gives() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            -4_503_599_627_370_497.0,
+            1e300,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        values.extend((-2_000..2_000).map(|i| f64::from(i) * 0.25 + 1e-3 * f64::from(i % 7)));
+        for x in values {
+            assert_eq!(round_half_away(x).to_bits(), x.round().to_bits(), "{x:e}");
         }
     }
 

@@ -185,40 +185,6 @@ impl Sampler {
     }
 }
 
-/// Where the `q`-quantile of `n` values lies in ascending order: rank ⌈q·n⌉, from zero.
-fn rank(q: f64, n: usize) -> usize {
-    ((q * n as f64).ceil() as usize).clamp(1, n) - 1
-}
-
-/// The `q`-quantile of `samples`, as `percentiles` picks it. Reorders them.
-pub fn percentile(samples: &mut [f64], q: f64) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
-    let i = rank(q, samples.len());
-    Some(*samples.select_nth_unstable_by(i, f64::total_cmp).1)
-}
-
-/// The 50th, 95th and 99th percentiles of `samples` (the value at rank ⌈q·n⌉ in ascending
-/// order). Reorders them.
-pub fn percentiles(samples: &mut [f64]) -> [Option<f64>; 3] {
-    let n = samples.len();
-    if n == 0 {
-        return [None; 3];
-    }
-    let rank = |q: f64| rank(q, n);
-    // Each selection leaves everything above its rank to the right: the next one searches there.
-    let mut out = [None; 3];
-    let mut from = 0;
-    for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
-        let i = rank(q).max(from);
-        let (_, v, _) = samples[from..].select_nth_unstable_by(i - from, f64::total_cmp);
-        *slot = Some(*v);
-        from = i;
-    }
-    out
-}
-
 /// Draws "yes" with probability `p`, spending no randomness when the answer is certain.
 #[inline]
 fn chance(p: f64, rng: &mut SimRng) -> bool {
@@ -440,6 +406,5 @@ mod tests {
     #[test]
     fn an_empty_histogram_has_no_quantiles() {
         assert_eq!(Histogram::default().quantile(0.5), None);
-        assert_eq!(percentiles(&mut []), [None; 3]);
     }
 }

@@ -13,7 +13,8 @@
 //! they stand for, so it stays unbiased; its accuracy against exact M/M/c results is checked
 //! in `tests/queueing.rs`.
 
-use super::latency::{Outcome, Retries, Sampler, Step, percentile, percentiles};
+use super::latency::{Outcome, Retries, Sampler, Step};
+use super::order_statistics::{percentile, percentiles, sort_key};
 use super::rng::SimRng;
 use super::station::Delay;
 use super::wait::Wait;
@@ -110,10 +111,10 @@ impl LatencyWindow {
     /// The window's 99th percentile of every walk (seconds), the same as `percentiles` gives,
     /// for a caller that reads only that one (`analyze`'s hours, the status bar, drill checks).
     pub fn p99(&self) -> Option<f64> {
-        let mut every = [0.0; WINDOW];
+        let mut every = [0; WINDOW];
         let walks = &self.ring.items;
         for (slot, outcome) in every.iter_mut().zip(walks) {
-            *slot = outcome.seconds();
+            *slot = sort_key(outcome.seconds());
         }
         percentile(&mut every[..walks.len()], 0.99)
     }
@@ -122,15 +123,18 @@ impl LatencyWindow {
     /// time they took, and of the answered ones. Computed when asked, not every second: a
     /// day nobody reads them for (a headless summary, the capacity search) skips the work.
     pub fn percentiles(&self) -> [[Option<f64>; 3]; 2] {
-        let (mut every, mut answered) = ([0.0; WINDOW], [0.0; WINDOW]);
-        let (mut n, mut m) = (0, 0);
-        for &outcome in &self.ring.items {
-            every[n] = outcome.seconds();
-            n += 1;
-            if let Outcome::Answered(s) = outcome {
-                answered[m] = s;
-                m += 1;
-            }
+        let (mut every, mut answered) = ([0; WINDOW], [0; WINDOW]);
+        let walks = &self.ring.items;
+        let (n, mut m) = (walks.len(), 0);
+        // Without a branch on the outcome: which walks fail is a coin toss the predictor loses.
+        for (slot, outcome) in every.iter_mut().zip(walks) {
+            let (s, ok) = match *outcome {
+                Outcome::Answered(s) => (s, true),
+                Outcome::Failed(s) => (s, false),
+            };
+            *slot = sort_key(s);
+            answered[m] = *slot;
+            m += usize::from(ok);
         }
         let all = percentiles(&mut every[..n]);
         let ok = if m == n {

@@ -29,6 +29,7 @@ pub mod held;
 pub mod latency;
 pub mod latency_window;
 mod measure;
+mod order_statistics;
 mod outages;
 pub mod partitions;
 pub mod pool;

@@ -1,0 +1,134 @@
+//! Percentiles of a window of latencies: the values at given ranks, found without sorting.
+//!
+//! A `--metrics` line reads six of them every second. They are selected among integers that
+//! order as the latencies do: a comparison of two floats in `total_cmp`'s order converts both
+//! first, and over a window's selections that was a fifth of their cost. The answers are the
+//! very values a sort would put at those ranks.
+
+/// A latency (seconds) as an integer that orders as `f64::total_cmp` orders the float, so
+/// a selection compares integers.
+pub fn sort_key(seconds: f64) -> i64 {
+    flip(seconds.to_bits() as i64)
+}
+
+/// The latency a [`sort_key`] stands for.
+fn from_sort_key(key: i64) -> f64 {
+    f64::from_bits(flip(key) as u64)
+}
+
+/// Flips the magnitude bits of negative values (the sign bit stays, so this is its own
+/// inverse): the IEEE order of floats becomes the order of signed integers.
+fn flip(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// Where the `q`-quantile of `n` values lies in ascending order: rank ⌈q·n⌉, from zero.
+fn rank(q: f64, n: usize) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n) - 1
+}
+
+/// The `q`-quantile of the latencies whose [`sort_key`]s are `keys`: the value at rank
+/// ⌈q·n⌉ in ascending order. Reorders them.
+pub fn percentile(keys: &mut [i64], q: f64) -> Option<f64> {
+    if keys.is_empty() {
+        return None;
+    }
+    let i = rank(q, keys.len());
+    Some(from_sort_key(*keys.select_nth_unstable(i).1))
+}
+
+/// The 50th, 95th and 99th percentiles, as [`percentile`] gives each. Reorders the keys.
+pub fn percentiles(keys: &mut [i64]) -> [Option<f64>; 3] {
+    let n = keys.len();
+    if n == 0 {
+        return [None; 3];
+    }
+    // Each selection leaves everything above its rank to the right: the next one searches there.
+    let mut out = [None; 3];
+    let mut from = 0;
+    for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
+        let i = rank(q, n).max(from);
+        let (_, v, _) = keys[from..].select_nth_unstable(i - from);
+        *slot = Some(from_sort_key(*v));
+        from = i;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sort keys order as `total_cmp` orders the floats, and give the floats back bit for bit.
+    #[test]
+    fn sort_keys_order_as_total_cmp_does() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -5e-324,
+            -0.0,
+            0.0,
+            5e-324,
+            1e-9,
+            0.25,
+            0.5,
+            3.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        for a in values {
+            assert_eq!(from_sort_key(sort_key(a)).to_bits(), a.to_bits());
+            for b in values {
+                assert_eq!(sort_key(a).cmp(&sort_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    /// The value a full sort puts at each rank, for windows of every size and shape: spread
+    /// over decades, all equal, a few far outliers, ties and zeros.
+    #[test]
+    fn every_rank_is_what_a_sort_gives() {
+        let mut state = 11u64;
+        let mut uniform = || {
+            // SplitMix64.
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as f64 / 2f64.powi(64)
+        };
+        let mut windows: Vec<Vec<f64>> = vec![vec![0.0], vec![0.02; 256], vec![0.0, 0.0, 1.0]];
+        for n in [1, 2, 3, 7, 100, 255, 256] {
+            windows.push((0..n).map(|_| 10f64.powf(uniform() * 5.0 - 4.0)).collect());
+            // Mostly fast, a few at a 10 s timeout, some failing at once.
+            windows.push(
+                (0..n)
+                    .map(|_| match uniform() {
+                        u if u < 0.03 => 10.0,
+                        u if u < 0.06 => 0.0,
+                        u => 0.01 + u * 0.002,
+                    })
+                    .collect(),
+            );
+            windows.push((0..n).map(|_| (uniform() * 4.0).floor() / 8.0).collect());
+        }
+        for window in windows {
+            let mut sorted = window.clone();
+            sorted.sort_by(f64::total_cmp);
+            let mut keys: Vec<i64> = window.iter().map(|&s| sort_key(s)).collect();
+            let n = window.len();
+            let want = [0.5, 0.95, 0.99].map(|q| Some(sorted[rank(q, n)]));
+            assert_eq!(percentiles(&mut keys), want, "{n} latencies");
+            for q in [0.0, 0.01, 0.5, 0.999, 1.0] {
+                assert_eq!(
+                    percentile(&mut keys, q),
+                    Some(sorted[rank(q, n)]),
+                    "q {q} of {n}"
+                );
+            }
+        }
+        assert_eq!(percentiles(&mut []), [None; 3]);
+        assert_eq!(percentile(&mut [], 0.99), None);
+    }
+}
