@@ -455,15 +455,8 @@ mod tests {
             f64::NAN,
             f64::INFINITY,
         ];
-        // A fixed sequence of uniforms in [0, 1) (SplitMix64).
-        let mut state = 7u64;
-        let mut uniform = || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) as f64 / 2f64.powi(64)
-        };
+        let mut rng = crate::sim::rng::SimRng::new(7, crate::sim::rng::Stream::Latency);
+        let mut uniform = || rng.uniform();
         for _ in 0..300_000 {
             let magnitude = 10f64.powf(uniform() * 20.0 - 8.0);
             values.push((uniform() - 0.3) * magnitude);

@@ -89,15 +89,8 @@ mod tests {
     /// over decades, all equal, a few far outliers, ties and zeros.
     #[test]
     fn every_rank_is_what_a_sort_gives() {
-        let mut state = 11u64;
-        let mut uniform = || {
-            // SplitMix64.
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) as f64 / 2f64.powi(64)
-        };
+        let mut rng = crate::sim::rng::SimRng::new(11, crate::sim::rng::Stream::Latency);
+        let mut uniform = || rng.uniform();
         let mut windows: Vec<Vec<f64>> = vec![vec![0.0], vec![0.02; 256], vec![0.0, 0.0, 1.0]];
         for n in [1, 2, 3, 7, 100, 255, 256] {
             windows.push((0..n).map(|_| 10f64.powf(uniform() * 5.0 - 4.0)).collect());
