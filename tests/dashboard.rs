@@ -237,6 +237,16 @@ fn run_keys_pause_step_speed_reset_and_quit() {
     let mut a = app("10k");
     press(&mut a, "q");
     assert!(a.quit);
+    // Asked which AZ or region to kill, `q` still quits; a key that names none does not.
+    for prompt in ["a", "g"] {
+        let mut a = app("10m");
+        press(&mut a, prompt);
+        press(&mut a, "z");
+        assert!(!a.quit, "`z` after `{prompt}`");
+        press(&mut a, prompt);
+        press(&mut a, "q");
+        assert!(a.quit, "`q` after `{prompt}`");
+    }
 }
 
 #[test]

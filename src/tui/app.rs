@@ -469,6 +469,8 @@ impl App {
                                 Action::KillAz(name)
                             });
                         }
+                        // The quit key still quits, unless an AZ is named by it.
+                        None if self.keymap.command(&key) == Some(Cmd::Quit) => self.quit = true,
                         None => self.note = Some(Note::Error(format!("{} has no AZ `{c}`", r.id))),
                     }
                 }
@@ -488,6 +490,7 @@ impl App {
                                 Action::KillRegion(id)
                             });
                         }
+                        None if self.keymap.command(&key) == Some(Cmd::Quit) => self.quit = true,
                         None => {
                             self.note = Some(Note::Error(format!(
                                 "no region {c}: press 1–{}",
