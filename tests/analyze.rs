@@ -217,6 +217,10 @@ fn every_tier_holds_its_users_and_removes_something_of_the_one_before() {
     assert!(spof.iter().any(|s| s == "an instance of web"), "{spof:?}");
     assert!(spof.iter().any(|s| s == "database primary db"), "{spof:?}");
     assert!(tier("10m").single_points.is_empty(), "{:?}", tier("10m"));
+    // Each tier's users are its preset's, exactly: 100, 1,000, … 10 million.
+    for (t, users) in story.tiers.iter().zip([1e2, 1e3, 1e4, 1e5, 1e6, 1e7]) {
+        assert_eq!(t.users, users, "{}", t.preset);
+    }
     // 1k takes away the lone server; 1m's standby region brings users back within the hour.
     let step = |to: &str| story.steps.iter().find(|s| s.to == to).unwrap();
     assert!(

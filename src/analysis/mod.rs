@@ -104,6 +104,8 @@ pub struct Disagreement {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub preset: String,
+    /// The users the architecture is built for (its preset's, or `--set`'s).
+    pub users: f64,
     pub seed: u64,
     /// Simulated seconds from the start to the fault (the preset's peak hour).
     pub fault_at_s: u64,
@@ -220,6 +222,7 @@ pub(crate) fn analyze_here(
     let disagreements = disagreements(&arch, &points, &out);
     Report {
         preset: arch.name.clone(),
+        users: arch.traffic.users,
         seed,
         fault_at_s,
         window_s: WINDOW_S,

@@ -122,7 +122,7 @@ fn tier(r: &Report, name: &str) -> Tier {
     let c = &r.capacity;
     Tier {
         preset: name.to_string(),
-        users: c.users / c.multiple,
+        users: r.users,
         capacity_users: c.users,
         capacity_multiple: c.multiple,
         bottleneck: c.bottleneck.clone(),
