@@ -250,9 +250,7 @@ impl MetricsJson {
         field(b, "cost_per_hour", last.cost_per_hour, 2);
         b.extend_from_slice(b"}\n");
     }
-}
 
-impl MetricsJson {
     /// The writer of the `i`th database entry, as `writer_id` names it (quoted), from the
     /// names made at the start; `None` while it cannot take writes.
     fn writer(&self, sim: &Simulation, i: usize) -> Option<&[u8]> {
