@@ -1,8 +1,9 @@
 //! Cost of one `--metrics` line against one simulated second: the target is a line
 //! that adds at most a tenth to a second. `percentiles` is the part of a line that reads the
-//! latency window; `line` is the whole line, written to memory.
+//! latency window; `line` is the whole line, written to memory. `--metrics` writes lines on a
+//! thread of its own: what the simulation's thread pays is `step_and_capture` against `step`.
 
-use archtui::report::MetricsJson;
+use archtui::report::{MetricsJson, MetricsSample};
 use archtui::sim::Simulation;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -26,6 +27,14 @@ fn metrics_line(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("step", preset), |b| {
             let mut sim = sim.clone();
             b.iter(|| black_box(&mut sim).step())
+        });
+        group.bench_function(BenchmarkId::new("step_and_capture", preset), |b| {
+            let (mut sim, mut json) = (sim.clone(), json.clone());
+            let mut sample = MetricsSample::default();
+            b.iter(|| {
+                black_box(&mut sim).step();
+                json.capture(&sim, &mut sample);
+            })
         });
         group.bench_function(BenchmarkId::new("percentiles", preset), |b| {
             b.iter(|| black_box(&sim).latency())

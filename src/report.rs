@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod metrics_json;
-pub use metrics_json::MetricsJson;
+pub use metrics_json::{MetricsJson, MetricsSample};
 
 /// Rounds for output: enough digits to read, few enough to diff.
 fn round(value: f64, decimals: i32) -> f64 {

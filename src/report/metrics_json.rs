@@ -5,7 +5,9 @@
 
 use super::{current_hit_ratio, finite, primary_candidates};
 use crate::arch::{Architecture, Kind, NodeId, PoolRole};
-use crate::sim::{NodeState, Simulation};
+use crate::sim::latency::Outcome;
+use crate::sim::latency_window::{WindowCopy, WindowMark};
+use crate::sim::{Latency, NodeState, Simulation};
 use std::io::Write;
 
 /// Where a map entry's value comes from.
@@ -41,6 +43,12 @@ pub struct MetricsJson {
     writer_names: Vec<Vec<Vec<u8>>>,
     /// The entries of `databases` that `db_primary` looks at, in its order.
     primary: Vec<usize>,
+    /// Where `capture` left the latency window, and the copy of it `format` keeps: one value
+    /// may do both, or a clone on each side of a thread, as long as every sample captured is
+    /// formatted, in order.
+    mark: WindowMark,
+    window: WindowCopy,
+    sample: MetricsSample,
     buf: Vec<u8>,
 }
 
@@ -57,6 +65,9 @@ impl MetricsJson {
             az_names: Vec::new(),
             writer_names: Vec::new(),
             primary: Vec::new(),
+            mark: WindowMark::default(),
+            window: WindowCopy::default(),
+            sample: MetricsSample::default(),
             buf: Vec::with_capacity(4096),
         };
         let quoted = |text: &str| serde_json::to_vec(text).expect("a string serialises");
@@ -122,29 +133,119 @@ impl MetricsJson {
 
     /// Writes this second's line, newline included, to `out`.
     pub fn write(&mut self, sim: &Simulation, out: &mut impl Write) -> std::io::Result<()> {
+        let mut sample = std::mem::take(&mut self.sample);
+        self.capture(sim, &mut sample);
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        self.fill(sim, &mut buf);
+        self.format(&sample, &mut buf);
         let written = out.write_all(&buf);
-        self.buf = buf;
+        (self.sample, self.buf) = (sample, buf);
         written
     }
 
-    fn fill(&self, sim: &Simulation, b: &mut Vec<u8>) {
-        let arch = sim.arch();
+    /// Reads off `sim` everything this second's line says, into `s` (its vectors reused).
+    pub fn capture(&mut self, sim: &Simulation, s: &mut MetricsSample) {
         let last = sim.last();
+        s.t = last.t;
+        s.head = [
+            last.offered_total(),
+            last.retries_total(),
+            last.served,
+            last.failed,
+            last.served,
+            sim.call_retries_last(),
+            last.wasted,
+            last.stale,
+            last.error_rate(),
+        ];
+        s.restart = sim.latency_changes(&mut self.mark, &mut s.walks);
+        s.values.clear();
+        let v = &mut s.values;
+        v.extend(
+            self.instances
+                .iter()
+                .map(|&(_, n, source)| match (source, sim.node(n)) {
+                    (Source::Pool, NodeState::Pool(p)) => Some(p.serving().into()),
+                    (Source::Replicas, NodeState::Database(db)) => {
+                        db.replicas.as_ref().map(|r| r.serving().into())
+                    }
+                    _ => None,
+                }),
+        );
+        v.extend(self.utilization.iter().map(|&(_, n, source)| {
+            let x = match (source, sim.node(n)) {
+                (Source::Pool, NodeState::Pool(p)) => p.utilization,
+                (Source::Database, NodeState::Database(db)) => db.writer_utilization,
+                (Source::Replicas, NodeState::Database(db)) => db.replicas.as_ref()?.utilization,
+                (Source::Cache, NodeState::Cache(c)) => c.utilization,
+                _ => return None,
+            };
+            Some(finite(x))
+        }));
+        for connections in [false, true] {
+            v.extend(self.servers.iter().map(|&(_, n, _)| match sim.node(n) {
+                NodeState::Pool(p) if connections => Some(p.holding.connections.in_use),
+                NodeState::Pool(p) => Some(p.holding.threads.in_use),
+                _ => None,
+            }));
+        }
+        let now = sim.time() as f64;
+        v.extend(self.queues.iter().map(|&(_, n, _)| match sim.node(n) {
+            NodeState::Queue(q) => Some(q.backlog),
+            _ => None,
+        }));
+        v.extend(self.queues.iter().map(|&(_, n, _)| match sim.node(n) {
+            NodeState::Queue(q) => Some(q.oldest_age(now)),
+            _ => None,
+        }));
+        v.extend(self.replicated.iter().map(|&(_, n, _)| match sim.node(n) {
+            NodeState::Database(db) if db.replicas.is_some() => Some(finite(db.replica_lag_ms)),
+            _ => None,
+        }));
+        s.cache_hit_ratio = self.has_cache.then(|| {
+            let (mut reads, mut hits) = (0.0, 0.0);
+            for (_, n, source) in &self.utilization {
+                if let (Source::Cache, NodeState::Cache(c)) = (source, sim.node(*n)) {
+                    reads += c.reads;
+                    hits += c.hits;
+                }
+            }
+            // With no reads this second, report the hit ratio reads would see.
+            if reads > 0.0 {
+                hits / reads
+            } else {
+                current_hit_ratio(sim)
+            }
+        });
+        s.writers.clear();
+        s.writers
+            .extend((0..self.databases.len()).map(|i| self.writer_az(sim, i)));
+        s.healthy_azs.clear();
+        s.healthy_azs
+            .extend(sim.arch().all_azs().map(|az| sim.az_up(az)));
+        s.cost_per_hour = last.cost_per_hour;
+    }
+
+    /// Writes the line `s` holds, newline included, to `b`.
+    pub fn format(&mut self, s: &MetricsSample, b: &mut Vec<u8>) {
         b.extend_from_slice(b"{\"t\":");
-        int(b, last.t);
-        field(b, "rps_offered", last.offered_total(), 3);
-        field(b, "rps_retries", last.retries_total(), 3);
-        field(b, "rps_served", last.served, 3);
-        field(b, "rps_failed", last.failed, 3);
-        field(b, "goodput", last.served, 3);
-        field(b, "rps_call_retries", sim.call_retries_last(), 3);
-        field(b, "rps_wasted", last.wasted, 3);
-        field(b, "rps_stale", last.stale, 3);
-        field(b, "error_rate", last.error_rate(), 6);
-        let latency = sim.latency();
+        int(b, s.t);
+        let head = [
+            ("rps_offered", 3),
+            ("rps_retries", 3),
+            ("rps_served", 3),
+            ("rps_failed", 3),
+            ("goodput", 3),
+            ("rps_call_retries", 3),
+            ("rps_wasted", 3),
+            ("rps_stale", 3),
+            ("error_rate", 6),
+        ];
+        for ((name, places), value) in head.into_iter().zip(s.head) {
+            field(b, name, value, places);
+        }
+        self.window.apply(s.restart, &s.walks);
+        let latency = Latency::of_walks(self.window.walks());
         percentiles(
             b,
             "latency_ms",
@@ -155,58 +256,36 @@ impl MetricsJson {
             "latency_ok_ms",
             [latency.ok_p50_ms, latency.ok_p95_ms, latency.ok_p99_ms],
         );
-        map(b, "instances", &self.instances, |n, source| {
-            match (source, sim.node(n)) {
-                (Source::Pool, NodeState::Pool(p)) => Some(Value::Int(p.serving().into())),
-                (Source::Replicas, NodeState::Database(db)) => {
-                    db.replicas.as_ref().map(|r| Value::Int(r.serving().into()))
-                }
-                _ => None,
-            }
-        });
-        map(b, "utilization", &self.utilization, |n, source| {
-            let x = match (source, sim.node(n)) {
-                (Source::Pool, NodeState::Pool(p)) => p.utilization,
-                (Source::Database, NodeState::Database(db)) => db.writer_utilization,
-                (Source::Replicas, NodeState::Database(db)) => db.replicas.as_ref()?.utilization,
-                (Source::Cache, NodeState::Cache(c)) => c.utilization,
-                _ => return None,
-            };
-            Some(Value::Rounded(finite(x), 4))
-        });
-        map(b, "threads_in_use", &self.servers, |n, _| {
-            match sim.node(n) {
-                NodeState::Pool(p) => Some(Value::Rounded(p.holding.threads.in_use, 2)),
-                _ => None,
-            }
-        });
-        map(b, "connections_in_use", &self.servers, |n, _| {
-            match sim.node(n) {
-                NodeState::Pool(p) => Some(Value::Rounded(p.holding.connections.in_use, 2)),
-                _ => None,
-            }
-        });
+        let mut values = s.values.iter().copied();
+        map(b, "instances", &self.instances, &mut values, Number::Int);
+        map(
+            b,
+            "utilization",
+            &self.utilization,
+            &mut values,
+            Number::Rounded(4),
+        );
+        map(
+            b,
+            "threads_in_use",
+            &self.servers,
+            &mut values,
+            Number::Rounded(2),
+        );
+        map(
+            b,
+            "connections_in_use",
+            &self.servers,
+            &mut values,
+            Number::Rounded(2),
+        );
         b.extend_from_slice(b",\"cache_hit_ratio\":");
-        if self.has_cache {
-            let (mut reads, mut hits) = (0.0, 0.0);
-            for (_, n, source) in &self.utilization {
-                if let (Source::Cache, NodeState::Cache(c)) = (source, sim.node(*n)) {
-                    reads += c.reads;
-                    hits += c.hits;
-                }
-            }
-            // With no reads this second, report the hit ratio reads would see.
-            let ratio = if reads > 0.0 {
-                hits / reads
-            } else {
-                current_hit_ratio(sim)
-            };
-            rounded(b, ratio, 4);
-        } else {
-            b.extend_from_slice(b"null");
+        match s.cache_hit_ratio {
+            Some(ratio) => rounded(b, ratio, 4),
+            None => b.extend_from_slice(b"null"),
         }
         b.extend_from_slice(b",\"db_primary\":");
-        let primary = self.primary.iter().find_map(|&i| self.writer(sim, i));
+        let primary = self.primary.iter().find_map(|&i| self.writer(s, i));
         b.extend_from_slice(primary.unwrap_or(b"null"));
         b.extend_from_slice(b",\"db_writers\":{");
         for (i, (key, _, _)) in self.databases.iter().enumerate() {
@@ -214,12 +293,12 @@ impl MetricsJson {
                 b.push(b',');
             }
             b.extend_from_slice(key);
-            b.extend_from_slice(self.writer(sim, i).unwrap_or(b"null"));
+            b.extend_from_slice(self.writer(s, i).unwrap_or(b"null"));
         }
         b.extend_from_slice(b"},\"healthy_azs\":[");
         let mut first = true;
-        for (az, name) in arch.all_azs().zip(&self.az_names) {
-            if sim.az_up(az) {
+        for (&up, name) in s.healthy_azs.iter().zip(&self.az_names) {
+            if up {
                 if !first {
                     b.push(b',');
                 }
@@ -228,39 +307,67 @@ impl MetricsJson {
             }
         }
         b.push(b']');
-        let now = sim.time() as f64;
-        map(b, "queue_backlog", &self.queues, |n, _| match sim.node(n) {
-            NodeState::Queue(q) => Some(Value::Rounded(q.backlog, 3)),
-            _ => None,
-        });
-        map(b, "queue_oldest_s", &self.queues, |n, _| {
-            match sim.node(n) {
-                NodeState::Queue(q) => Some(Value::Float(q.oldest_age(now))),
-                _ => None,
-            }
-        });
-        map(b, "replica_lag_ms", &self.replicated, |n, _| {
-            match sim.node(n) {
-                NodeState::Database(db) if db.replicas.is_some() => {
-                    Some(Value::Rounded(finite(db.replica_lag_ms), 1))
-                }
-                _ => None,
-            }
-        });
-        field(b, "cost_per_hour", last.cost_per_hour, 2);
+        map(
+            b,
+            "queue_backlog",
+            &self.queues,
+            &mut values,
+            Number::Rounded(3),
+        );
+        map(
+            b,
+            "queue_oldest_s",
+            &self.queues,
+            &mut values,
+            Number::Float,
+        );
+        map(
+            b,
+            "replica_lag_ms",
+            &self.replicated,
+            &mut values,
+            Number::Rounded(1),
+        );
+        field(b, "cost_per_hour", s.cost_per_hour, 2);
         b.extend_from_slice(b"}\n");
     }
 
-    /// The writer of the `i`th database entry, as `writer_id` names it (quoted), from the
-    /// names made at the start; `None` while it cannot take writes.
-    fn writer(&self, sim: &Simulation, i: usize) -> Option<&[u8]> {
+    /// The AZ (its index in `all_azs` order) of the writer of the `i`th database entry;
+    /// `None` while it cannot take writes.
+    fn writer_az(&self, sim: &Simulation, i: usize) -> Option<usize> {
         match sim.node(self.databases[i].1) {
             NodeState::Database(db) if db.writer_up() && db.owns_writes() => {
-                Some(&self.writer_names[i][flat(sim.arch(), db.writer_az)])
+                Some(flat(sim.arch(), db.writer_az))
             }
             _ => None,
         }
     }
+
+    /// The writer of the `i`th database entry, as `writer_id` names it (quoted), from the
+    /// names made at the start; `None` while it cannot take writes.
+    fn writer(&self, s: &MetricsSample, i: usize) -> Option<&[u8]> {
+        s.writers[i].map(|az| &self.writer_names[i][az][..])
+    }
+}
+
+/// Everything one second's metrics line says, read off the simulation, so that the line can
+/// be written later and elsewhere: `--metrics` formats on a thread of its own.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSample {
+    t: u64,
+    /// The rates and the error rate, in the line's order.
+    head: [f64; 9],
+    /// What the copy of the latency window needs to catch up ([`Simulation::latency_changes`]).
+    restart: bool,
+    walks: Vec<Outcome>,
+    /// Every map entry's value, map after map in the line's order; `None` leaves the entry out.
+    values: Vec<Option<f64>>,
+    cache_hit_ratio: Option<f64>,
+    /// Each database entry's writer AZ, in `databases` order.
+    writers: Vec<Option<usize>>,
+    /// Whether each AZ is up, in `all_azs` order.
+    healthy_azs: Vec<bool>,
+    cost_per_hour: f64,
 }
 
 /// The index of `az` in `all_azs` order.
@@ -281,25 +388,31 @@ fn sort_like_a_map(entries: &mut Entries) {
     *entries = keyed.into_iter().map(|(_, e)| e).collect();
 }
 
-enum Value {
-    Int(u64),
-    Float(f64),
+/// How a map's numbers are written.
+#[derive(Debug, Clone, Copy)]
+enum Number {
+    /// A count, whole.
+    Int,
+    /// The shortest form that reads back the same.
+    Float,
     /// Rounded to so many decimal places.
-    Rounded(f64, usize),
+    Rounded(usize),
 }
 
+/// Writes a map of `entries`, taking their values, in order, from `values`.
 fn map(
     b: &mut Vec<u8>,
     name: &str,
     entries: &Entries,
-    value: impl Fn(NodeId, Source) -> Option<Value>,
+    values: &mut impl Iterator<Item = Option<f64>>,
+    number: Number,
 ) {
     b.extend_from_slice(b",\"");
     b.extend_from_slice(name.as_bytes());
     b.extend_from_slice(b"\":{");
     let mut first = true;
-    for (key, n, source) in entries {
-        let Some(v) = value(*n, *source) else {
+    for ((key, _, _), v) in entries.iter().zip(values) {
+        let Some(x) = v else {
             continue;
         };
         if !first {
@@ -307,10 +420,11 @@ fn map(
         }
         first = false;
         b.extend_from_slice(key);
-        match v {
-            Value::Int(i) => int(b, i),
-            Value::Float(x) => float(b, x),
-            Value::Rounded(x, places) => rounded(b, x, places),
+        match number {
+            // A count of instances: whole, and far below 2^53.
+            Number::Int => int(b, x as u64),
+            Number::Float => float(b, x),
+            Number::Rounded(places) => rounded(b, x, places),
         }
     }
     b.push(b'}');

@@ -78,8 +78,7 @@ impl LatencyWindow {
         let count = if full { WINDOW } else { FRESH };
         self.fresh.run(entry, mix, steps, retries, rng, count);
         if full {
-            self.ring.items.clear();
-            self.ring.head = 0;
+            self.ring.clear();
             copy_steps(&mut self.reference, steps);
             self.reference_mix = shares;
             self.reference_retry = retry;
@@ -119,31 +118,75 @@ impl LatencyWindow {
         percentile(&mut every[..walks.len()], 0.99)
     }
 
-    /// The window's 50th, 95th and 99th percentiles (seconds): of every walk, failures at the
-    /// time they took, and of the answered ones. Computed when asked, not every second: a
-    /// day nobody reads them for (a headless summary, the capacity search) skips the work.
-    pub fn percentiles(&self) -> [[Option<f64>; 3]; 2] {
-        let (mut every, mut answered) = ([0; WINDOW], [0; WINDOW]);
-        let walks = &self.ring.items;
-        let (n, mut m) = (walks.len(), 0);
-        // Without a branch on the outcome: which walks fail is a coin toss the predictor loses.
-        for (slot, outcome) in every.iter_mut().zip(walks) {
-            let (s, ok) = match *outcome {
-                Outcome::Answered(s) => (s, true),
-                Outcome::Failed(s) => (s, false),
-            };
-            *slot = sort_key(s);
-            answered[m] = *slot;
-            m += usize::from(ok);
-        }
-        let all = percentiles(&mut every[..n]);
-        let ok = if m == n {
-            all
-        } else {
-            percentiles(&mut answered[..m])
-        };
-        [all, ok]
+    /// The window's walks, in no particular order: nothing read from them depends on it.
+    pub fn walks(&self) -> &[Outcome] {
+        &self.ring.items
     }
+
+    /// Puts in `out` what a copy standing at `mark` needs to catch up, and moves `mark` on:
+    /// the walks added since, oldest first. Returns true when the copy must start afresh first
+    /// (the window was redrawn, or more walks came than it holds); `out` is then the whole
+    /// window, oldest first.
+    pub fn changes_since(&self, mark: &mut WindowMark, out: &mut Vec<Outcome>) -> bool {
+        self.ring.changes_since(mark, out)
+    }
+}
+
+/// Where a copy of a window stands: the redraws and walks it has taken in.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WindowMark {
+    clears: u64,
+    pushes: u64,
+}
+
+/// A copy of a window kept up to date from its changes ([`LatencyWindow::changes_since`]):
+/// `--metrics` works out its percentiles on another thread from a second's new walks, not
+/// from a copy of all 256.
+#[derive(Debug, Clone, Default)]
+pub struct WindowCopy(Ring);
+
+impl WindowCopy {
+    /// Takes in what `changes_since` said.
+    pub fn apply(&mut self, restart: bool, walks: &[Outcome]) {
+        if restart {
+            self.0.clear();
+        }
+        for &walk in walks {
+            self.0.push(walk);
+        }
+    }
+
+    /// The same walks as the window's, though not in the same places.
+    pub fn walks(&self) -> &[Outcome] {
+        &self.0.items
+    }
+}
+
+/// The 50th, 95th and 99th percentiles (seconds) of at most `WINDOW` walks: of every walk,
+/// failures at the time they took, and of the answered ones. Computed when asked, not every
+/// second: a day nobody reads them for (a headless summary, the capacity search) skips the
+/// work.
+pub fn percentiles_of(walks: &[Outcome]) -> [[Option<f64>; 3]; 2] {
+    let (mut every, mut answered) = ([0; WINDOW], [0; WINDOW]);
+    let walks = &walks[..walks.len().min(WINDOW)];
+    let (n, mut m) = (walks.len(), 0);
+    // Without a branch on the outcome: which walks fail is a coin toss the predictor loses.
+    for (slot, outcome) in every.iter_mut().zip(walks) {
+        let (s, ok) = match *outcome {
+            Outcome::Answered(s) => (s, true),
+            Outcome::Failed(s) => (s, false),
+        };
+        *slot = sort_key(s);
+        answered[m] = *slot;
+        m += usize::from(ok);
+    }
+    let all = percentiles(&mut every[..n]);
+    let ok = if m == n {
+        all
+    } else {
+        percentiles(&mut answered[..m])
+    };
+    [all, ok]
 }
 
 /// The last `WINDOW` walks; once full, each new one replaces the oldest (at `head`).
@@ -151,6 +194,8 @@ impl LatencyWindow {
 struct Ring {
     items: Vec<Outcome>,
     head: usize,
+    /// How often it was emptied, and how many walks it took in all.
+    mark: WindowMark,
 }
 
 impl Ring {
@@ -161,6 +206,29 @@ impl Ring {
             self.items[self.head] = outcome;
             self.head = (self.head + 1) % WINDOW;
         }
+        self.mark.pushes += 1;
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+        self.head = 0;
+        self.mark.clears += 1;
+    }
+
+    fn changes_since(&self, mark: &mut WindowMark, out: &mut Vec<Outcome>) -> bool {
+        let new = self.mark.pushes - mark.pushes;
+        let restart = mark.clears != self.mark.clears || new >= self.items.len() as u64;
+        let take = if restart {
+            self.items.len()
+        } else {
+            new as usize
+        };
+        // Oldest first: from `head` on, then what wrapped round to the start.
+        let (newer, older) = self.items.split_at(self.head);
+        out.clear();
+        out.extend(older.iter().chain(newer).skip(self.items.len() - take));
+        *mark = self.mark;
+        restart
     }
 }
 
@@ -335,7 +403,7 @@ mod tests {
         let mut rng = SimRng::new(2, Stream::Latency);
         let mut w = LatencyWindow::default();
         draw(&mut w, &steps(0.010, 0.0), &mut rng);
-        let before = w.percentiles();
+        let before = percentiles_of(w.walks());
         w.push_failure(5.0);
         let failed = |o: &&Outcome| matches!(o, Outcome::Failed(_));
         assert_eq!(w.ring.items.iter().filter(failed).count(), 1);
@@ -343,7 +411,7 @@ mod tests {
         assert_eq!(w.fresh.failures, vec![5.0]);
         // It took the oldest walk's place: the answered walks' percentiles are theirs, and
         // every walk's count the failure among them.
-        let [all, ok] = w.percentiles();
+        let [all, ok] = percentiles_of(w.walks());
         // The p99 alone is the same pick.
         assert_eq!(w.p99(), all[2]);
         assert_eq!(LatencyWindow::default().p99(), None);
@@ -361,5 +429,45 @@ mod tests {
         assert!(all[2] >= before[0][2]);
         assert!(ok != before[1] || all != before[0]);
         assert_eq!(w.slower_than(4.0), 1.0 / WINDOW as f64);
+    }
+
+    /// A copy fed only each catch-up's walks holds the window's walks, oldest first alike,
+    /// through steady seconds, redraws, failures pushed, and catch-ups that come every
+    /// second, every few seconds, or after more walks than the window holds.
+    #[test]
+    fn a_copy_fed_the_changes_keeps_the_same_walks() {
+        let mut rng = SimRng::new(5, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        let (mut mark, mut copy, mut changes) =
+            (WindowMark::default(), WindowCopy::default(), Vec::new());
+        let mut restarts = 0;
+        for second in 0..3_000 {
+            // Now and then 20 % slower, which redraws the whole window.
+            let slow = if second % 97 < 3 { 0.012 } else { 0.010 };
+            draw(&mut w, &steps(slow, 0.001), &mut rng);
+            if second % 13 == 0 {
+                w.push_failure(2.0);
+            }
+            let gap = [1, 1, 3, 9, 40][second % 5];
+            if second % gap == 0 {
+                let restart = w.changes_since(&mut mark, &mut changes);
+                restarts += usize::from(restart);
+                assert!(restart || changes.len() <= 9 * (FRESH + 1));
+                copy.apply(restart, &changes);
+                let oldest_first = |ring: &Ring| {
+                    let mut walks = Vec::new();
+                    ring.changes_since(&mut WindowMark::default(), &mut walks);
+                    walks
+                };
+                assert_eq!(
+                    oldest_first(&copy.0),
+                    oldest_first(&w.ring),
+                    "second {second}"
+                );
+                assert_eq!(percentiles_of(copy.walks()), percentiles_of(w.walks()));
+            }
+        }
+        // The redraws and the long gaps restarted the copy; the rest only caught it up.
+        assert!((20..1_000).contains(&restarts), "{restarts}");
     }
 }

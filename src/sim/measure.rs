@@ -2,7 +2,8 @@
 //! latency percentiles, and whether the SLO holds over the last minute.
 
 use super::events::EventKind;
-use super::latency::Histogram;
+use super::latency::{Histogram, Outcome};
+use super::latency_window::{WindowMark, percentiles_of};
 use super::{NodeState, Simulation};
 use crate::arch::{PerClass, users_total};
 
@@ -49,6 +50,22 @@ pub struct Latency {
     pub ok_p50_ms: Option<f64>,
     pub ok_p95_ms: Option<f64>,
     pub ok_p99_ms: Option<f64>,
+}
+
+impl Latency {
+    /// The percentiles of a window of walks, as [`Simulation::latency`] gives them.
+    pub fn of_walks(walks: &[Outcome]) -> Self {
+        let ms = |v: Option<f64>| v.map(|s| s * 1e3);
+        let [[p50, p95, p99], [ok50, ok95, ok99]] = percentiles_of(walks);
+        Latency {
+            p50_ms: ms(p50),
+            p95_ms: ms(p95),
+            p99_ms: ms(p99),
+            ok_p50_ms: ms(ok50),
+            ok_p95_ms: ms(ok95),
+            ok_p99_ms: ms(ok99),
+        }
+    }
 }
 
 impl Second {
@@ -255,16 +272,14 @@ impl Simulation {
     /// The latency percentiles of the last second: read from the synthetic requests walked
     /// over its last few seconds (see `latency_window`), and worked out only when asked.
     pub fn latency(&self) -> Latency {
-        let ms = |v: Option<f64>| v.map(|s| s * 1e3);
-        let [[p50, p95, p99], [ok50, ok95, ok99]] = self.latency_window.percentiles();
-        Latency {
-            p50_ms: ms(p50),
-            p95_ms: ms(p95),
-            p99_ms: ms(p99),
-            ok_p50_ms: ms(ok50),
-            ok_p95_ms: ms(ok95),
-            ok_p99_ms: ms(ok99),
-        }
+        Latency::of_walks(self.latency_window.walks())
+    }
+
+    /// What a copy of the walks the percentiles are read from needs to catch up, for a caller
+    /// that works them out elsewhere (`--metrics` writes its lines on a thread of their own);
+    /// see [`super::latency_window::LatencyWindow::changes_since`].
+    pub fn latency_changes(&self, mark: &mut WindowMark, out: &mut Vec<Outcome>) -> bool {
+        self.latency_window.changes_since(mark, out)
     }
 
     /// The last second's p99 of every request (milliseconds): `latency().p99_ms`, without the
