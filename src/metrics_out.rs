@@ -82,12 +82,12 @@ impl Metrics {
     fn send(&mut self) -> std::io::Result<()> {
         let next = self.empty.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
-        let full = self.full.as_ref().expect("open until finished");
-        if full.send(batch).is_err() {
-            // The writer stopped on an error: it says which.
-            return self.join();
+        match &self.full {
+            Some(full) if full.send(batch).is_ok() => Ok(()),
+            // The writer stopped on an error: it says which (once; it was said already if
+            // the writer is gone).
+            _ => self.join(),
         }
-        Ok(())
     }
 
     /// Writes what is left and waits for the writer to finish.
