@@ -53,7 +53,10 @@ impl Metrics {
         let formatter = json.clone();
         let writer = std::thread::Builder::new()
             .name("metrics".into())
-            .spawn(move || write_batches(formatter, full_rx, empty_tx, out))?;
+            .spawn(move || write_batches(formatter, full_rx, empty_tx, out))
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot start the metrics writer: {e}"))
+            })?;
         Ok(Self {
             json,
             batch: Batch::default(),
@@ -82,16 +85,21 @@ impl Metrics {
     fn send(&mut self) -> std::io::Result<()> {
         let next = self.empty.try_recv().unwrap_or_default();
         let batch = std::mem::replace(&mut self.batch, next);
-        match &self.full {
-            Some(full) if full.send(batch).is_ok() => Ok(()),
-            // The writer stopped on an error: it says which (once; it was said already if
-            // the writer is gone).
-            _ => self.join(),
+        if let Some(full) = &self.full
+            && full.send(batch).is_ok()
+        {
+            return Ok(());
         }
+        // The writer stopped on an error: it says which (once: if it is gone, it said so).
+        self.join()
     }
 
     /// Writes what is left and waits for the writer to finish.
     pub fn finish(mut self) -> std::io::Result<()> {
+        self.flush()
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
         if self.batch.used > 0 {
             self.send()?;
         }
@@ -103,15 +111,27 @@ impl Metrics {
         let Some(writer) = self.writer.take() else {
             return Ok(());
         };
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(std::io::Error::other("the metrics writer panicked")));
+        let written = writer.join().unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(std::io::Error::other(format!("the writer panicked: {why}")))
+        });
         written.map_err(|e| {
             std::io::Error::new(
                 e.kind(),
                 format!("cannot write metrics to {}: {e}", self.name),
             )
         })
+    }
+}
+
+/// A run that ends early (an error elsewhere, a panic) still writes the seconds it made.
+impl Drop for Metrics {
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }
 
@@ -123,7 +143,8 @@ fn write_batches(
     empty: SyncSender<Batch>,
     mut out: Box<dyn Write + Send>,
 ) -> std::io::Result<()> {
-    let mut buf = Vec::with_capacity(BATCH << 11);
+    // Lines are about 1.3 kB each.
+    let mut buf = Vec::with_capacity(BATCH * 2048);
     for mut batch in full {
         buf.clear();
         for sample in &batch.samples[..batch.used] {

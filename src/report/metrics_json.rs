@@ -1,7 +1,9 @@
 //! The `--metrics` line written straight into one reused buffer: the keys of every per-component
 //! map are escaped and sorted once, at the start, and each second only writes numbers. The bytes
 //! are exactly what serialising [`MetricsLine`] gives (`tests/golden.rs` holds both to it), at
-//! a fraction of the cost: no maps, no allocations per line.
+//! a fraction of the cost: no maps, no allocations per line. A line is made in two halves —
+//! `capture` reads off the simulation what it says, `format` writes it — so that the writing
+//! can happen on another thread (`--metrics` does).
 
 use super::{current_hit_ratio, finite, primary_candidates};
 use crate::arch::{Architecture, Kind, NodeId, PoolRole};
@@ -43,9 +45,10 @@ pub struct MetricsJson {
     writer_names: Vec<Vec<Vec<u8>>>,
     /// The entries of `databases` that `db_primary` looks at, in its order.
     primary: Vec<usize>,
-    /// Where `capture` left the latency window, and the copy of it `format` keeps: one value
-    /// may do both, or a clone on each side of a thread, as long as every sample captured is
-    /// formatted, in order.
+    /// Where `capture` left the latency window, and the copy of it `format` keeps. One value
+    /// may do both, or a clone on each side of a thread (each then leaves the other's half
+    /// untouched), as long as every sample captured is formatted, in order. A value follows
+    /// one simulation.
     mark: WindowMark,
     window: WindowCopy,
     sample: MetricsSample,
@@ -131,7 +134,8 @@ impl MetricsJson {
         m
     }
 
-    /// Writes this second's line, newline included, to `out`.
+    /// Writes this second's line, newline included, to `out`: `capture` and `format` on one
+    /// thread (tests and benches do; `--metrics` does the two on two).
     pub fn write(&mut self, sim: &Simulation, out: &mut impl Write) -> std::io::Result<()> {
         let mut sample = std::mem::take(&mut self.sample);
         self.capture(sim, &mut sample);
@@ -143,7 +147,8 @@ impl MetricsJson {
         written
     }
 
-    /// Reads off `sim` everything this second's line says, into `s` (its vectors reused).
+    /// Reads off `sim` everything this second's line says, into `s` (its vectors reused), and
+    /// remembers how far it has read the latency window.
     pub fn capture(&mut self, sim: &Simulation, s: &mut MetricsSample) {
         let last = sim.last();
         s.t = last.t;
@@ -182,13 +187,14 @@ impl MetricsJson {
             };
             Some(finite(x))
         }));
-        for connections in [false, true] {
-            v.extend(self.servers.iter().map(|&(_, n, _)| match sim.node(n) {
-                NodeState::Pool(p) if connections => Some(p.holding.connections.in_use),
-                NodeState::Pool(p) => Some(p.holding.threads.in_use),
-                _ => None,
-            }));
-        }
+        v.extend(self.servers.iter().map(|&(_, n, _)| match sim.node(n) {
+            NodeState::Pool(p) => Some(p.holding.threads.in_use),
+            _ => None,
+        }));
+        v.extend(self.servers.iter().map(|&(_, n, _)| match sim.node(n) {
+            NodeState::Pool(p) => Some(p.holding.connections.in_use),
+            _ => None,
+        }));
         let now = sim.time() as f64;
         v.extend(self.queues.iter().map(|&(_, n, _)| match sim.node(n) {
             NodeState::Queue(q) => Some(q.backlog),
@@ -226,22 +232,12 @@ impl MetricsJson {
         s.cost_per_hour = last.cost_per_hour;
     }
 
-    /// Writes the line `s` holds, newline included, to `b`.
+    /// Writes the line `s` holds, newline included, to `b`, and brings the copy of the latency
+    /// window up to that second.
     pub fn format(&mut self, s: &MetricsSample, b: &mut Vec<u8>) {
         b.extend_from_slice(b"{\"t\":");
         int(b, s.t);
-        let head = [
-            ("rps_offered", 3),
-            ("rps_retries", 3),
-            ("rps_served", 3),
-            ("rps_failed", 3),
-            ("goodput", 3),
-            ("rps_call_retries", 3),
-            ("rps_wasted", 3),
-            ("rps_stale", 3),
-            ("error_rate", 6),
-        ];
-        for ((name, places), value) in head.into_iter().zip(s.head) {
+        for ((name, places), value) in HEAD.into_iter().zip(s.head) {
             field(b, name, value, places);
         }
         self.window.apply(s.restart, &s.walks);
@@ -330,6 +326,7 @@ impl MetricsJson {
         );
         field(b, "cost_per_hour", s.cost_per_hour, 2);
         b.extend_from_slice(b"}\n");
+        debug_assert!(values.next().is_none(), "captured more than formatted");
     }
 
     /// The AZ (its index in `all_azs` order) of the writer of the `i`th database entry;
@@ -350,13 +347,27 @@ impl MetricsJson {
     }
 }
 
+/// The rates and the error rate at the head of a line, in its order, with their places;
+/// `capture` reads their values in the same order.
+const HEAD: [(&str, usize); 9] = [
+    ("rps_offered", 3),
+    ("rps_retries", 3),
+    ("rps_served", 3),
+    ("rps_failed", 3),
+    ("goodput", 3),
+    ("rps_call_retries", 3),
+    ("rps_wasted", 3),
+    ("rps_stale", 3),
+    ("error_rate", 6),
+];
+
 /// Everything one second's metrics line says, read off the simulation, so that the line can
 /// be written later and elsewhere: `--metrics` formats on a thread of its own.
 #[derive(Debug, Clone, Default)]
 pub struct MetricsSample {
     t: u64,
-    /// The rates and the error rate, in the line's order.
-    head: [f64; 9],
+    /// The values of `HEAD`.
+    head: [f64; HEAD.len()],
     /// What the copy of the latency window needs to catch up ([`Simulation::latency_changes`]).
     restart: bool,
     walks: Vec<Outcome>,

@@ -125,15 +125,15 @@ impl LatencyWindow {
 
     /// Puts in `out` what a copy standing at `mark` needs to catch up, and moves `mark` on:
     /// the walks added since, oldest first. Returns true when the copy must start afresh first
-    /// (the window was redrawn, or more walks came than it holds); `out` is then the whole
-    /// window, oldest first.
+    /// (the window was redrawn or is empty, as many walks came as it holds, or `mark` is not
+    /// this window's); `out` is then the whole window, oldest first.
     pub fn changes_since(&self, mark: &mut WindowMark, out: &mut Vec<Outcome>) -> bool {
         self.ring.changes_since(mark, out)
     }
 }
 
 /// Where a copy of a window stands: the redraws and walks it has taken in.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct WindowMark {
     clears: u64,
     pushes: u64,
@@ -162,11 +162,10 @@ impl WindowCopy {
     }
 }
 
-/// The 50th, 95th and 99th percentiles (seconds) of at most `WINDOW` walks: of every walk,
-/// failures at the time they took, and of the answered ones. Computed when asked, not every
-/// second: a day nobody reads them for (a headless summary, the capacity search) skips the
-/// work.
+/// The 50th, 95th and 99th percentiles (seconds) of a window's walks: of every walk,
+/// failures at the time they took, and of the answered ones.
 pub fn percentiles_of(walks: &[Outcome]) -> [[Option<f64>; 3]; 2] {
+    debug_assert!(walks.len() <= WINDOW, "{} walks", walks.len());
     let (mut every, mut answered) = ([0; WINDOW], [0; WINDOW]);
     let walks = &walks[..walks.len().min(WINDOW)];
     let (n, mut m) = (walks.len(), 0);
@@ -216,13 +215,15 @@ impl Ring {
     }
 
     fn changes_since(&self, mark: &mut WindowMark, out: &mut Vec<Outcome>) -> bool {
-        let new = self.mark.pushes - mark.pushes;
-        let restart = mark.clears != self.mark.clears || new >= self.items.len() as u64;
-        let take = if restart {
-            self.items.len()
-        } else {
-            new as usize
-        };
+        // The walks since `mark`, unless the window was emptied since, or they replaced all of
+        // it, or the mark is ahead of this window (another window's).
+        let new = self
+            .mark
+            .pushes
+            .checked_sub(mark.pushes)
+            .filter(|&new| mark.clears == self.mark.clears && new < self.items.len() as u64);
+        let restart = new.is_none();
+        let take = new.map_or(self.items.len(), |new| new as usize);
         // Oldest first: from `head` on, then what wrapped round to the start.
         let (newer, older) = self.items.split_at(self.head);
         out.clear();
@@ -469,5 +470,17 @@ mod tests {
         }
         // The redraws and the long gaps restarted the copy; the rest only caught it up.
         assert!((20..1_000).contains(&restarts), "{restarts}");
+        // A mark ahead of a window (another window's, redrawn as often) starts the copy
+        // afresh, whole.
+        let (mut older, mut young) = (LatencyWindow::default(), LatencyWindow::default());
+        for _ in 0..10 {
+            draw(&mut older, &steps(0.010, 0.001), &mut rng);
+        }
+        draw(&mut young, &steps(0.010, 0.001), &mut rng);
+        let mut mark = WindowMark::default();
+        older.changes_since(&mut mark, &mut changes);
+        assert_eq!((older.full_draws, young.full_draws), (1, 1));
+        assert!(young.changes_since(&mut mark, &mut changes));
+        assert_eq!(changes.len(), WINDOW);
     }
 }
