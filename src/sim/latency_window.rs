@@ -224,10 +224,12 @@ impl Ring {
             .filter(|&new| mark.clears == self.mark.clears && new < self.items.len() as u64);
         let restart = new.is_none();
         let take = new.map_or(self.items.len(), |new| new as usize);
-        // Oldest first: from `head` on, then what wrapped round to the start.
+        // Oldest first: from `head` on, then what wrapped round to the start; the last `take`.
         let (newer, older) = self.items.split_at(self.head);
+        let from_older = take.saturating_sub(newer.len());
         out.clear();
-        out.extend(older.iter().chain(newer).skip(self.items.len() - take));
+        out.extend_from_slice(&older[older.len() - from_older..]);
+        out.extend_from_slice(&newer[newer.len() - (take - from_older)..]);
         *mark = self.mark;
         restart
     }
