@@ -2,8 +2,9 @@
 //!
 //! Writing a line costs about a fifth of a step (its percentiles, its numbers' digits, the
 //! kernel's copy), so the simulation only reads off what each line says and a thread of its
-//! own formats and writes them, a batch at a time. The bytes are those written in line: the
-//! batches go through in order and each line comes from one second's sample alone.
+//! own formats and writes them, a batch at a time. The bytes are those of writing each line in
+//! turn: the batches go through in order, and the writer's copy of the latency window catches
+//! up sample by sample.
 
 use archtui::arch::Architecture;
 use archtui::report::{MetricsJson, MetricsSample};
