@@ -69,7 +69,8 @@ struct DeadInstance {
 pub struct Slot {
     pub az: AzRef,
     pub serving: u32,
-    /// Ready times of instances being launched.
+    /// When each instance being launched takes traffic: booted, then found healthy (see
+    /// `Detection::in_service_at`, worked out once at launch rather than every second).
     launching: Vec<f64>,
     dead: Vec<DeadInstance>,
     /// Dead and not replaced: waiting for their AZ to come back (pools without auto scaling).
@@ -395,7 +396,7 @@ impl PoolState {
 
     /// The AZ is back: instances that were lost there (pools without auto scaling) boot again.
     pub fn restore_az(&mut self, az: AzRef, t: f64) {
-        let ready = t + self.launch_s;
+        let in_service = self.detection.in_service_at(t + self.launch_s);
         if let Some(slot) = self.slots.iter_mut().find(|s| s.az == az) {
             let back = slot.lost
                 + if self.scaling.is_none() {
@@ -407,7 +408,7 @@ impl PoolState {
                 slot.dead.clear();
             }
             slot.lost = 0;
-            slot.launching.extend((0..back).map(|_| ready));
+            slot.launching.extend((0..back).map(|_| in_service));
         }
         if let Some(nodes) = &mut self.nodes
             && let Some(i) = self.slots.iter().position(|s| s.az == az)
@@ -454,9 +455,7 @@ impl PoolState {
         let mut noticed: Vec<(AzRef, u32)> = Vec::new();
         for slot in &mut self.slots {
             let before = slot.launching.len();
-            let detection = self.detection;
-            slot.launching
-                .retain(|&ready| detection.in_service_at(ready) > t);
+            slot.launching.retain(|&in_service| in_service > t);
             slot.serving += (before - slot.launching.len()) as u32;
 
             let n = slot
@@ -766,11 +765,12 @@ impl PoolState {
             return;
         }
         let counted = self.counted(t);
+        let in_service = self.detection.in_service_at(t + self.launch_s);
         if counted < self.desired {
             let mut launched: Vec<(AzRef, u32)> = Vec::new();
             for _ in counted..self.desired {
                 let Some(i) = self.place(az_up) else { break };
-                self.slots[i].launching.push(t + self.launch_s);
+                self.slots[i].launching.push(in_service);
                 match launched.iter_mut().find(|(az, _)| *az == self.slots[i].az) {
                     Some((_, n)) => *n += 1,
                     None => launched.push((self.slots[i].az, 1)),
@@ -787,7 +787,7 @@ impl PoolState {
                     format!(
                         "launching {} (in service in {:.0}s)",
                         parts.join(", "),
-                        self.detection.in_service_at(t + self.launch_s) - t
+                        in_service - t
                     ),
                 );
             }
@@ -839,7 +839,8 @@ impl PoolState {
             .max_by_key(|&i| load(&self.slots[i]))
             .unwrap_or(low);
         if load(&self.slots[high]) >= load(&self.slots[low]) + 2 {
-            self.slots[low].launching.push(t + self.launch_s);
+            let in_service = self.detection.in_service_at(t + self.launch_s);
+            self.slots[low].launching.push(in_service);
             self.slots[low].rebalancing += 1;
         }
     }
