@@ -327,17 +327,20 @@ impl Histogram {
             return;
         }
         let [a, b] = pair;
+        let mut longest = 0.0;
         for &s in samples {
             let i = Self::bucket(s);
             a.counts[i] += weight;
             b.counts[i] += weight;
-            a.max = a.max.max(s);
-            b.max = b.max.max(s);
+            if s > longest {
+                longest = s;
+            }
         }
         let (n, sum) = (samples.len() as f64, samples.iter().sum::<f64>());
         for h in [a, b] {
             h.total += weight * n;
             h.sum += weight * sum;
+            h.max = h.max.max(longest);
         }
     }
 
