@@ -17,20 +17,34 @@ pub enum Stream {
     Infrastructure = 3,
 }
 
-#[derive(Debug, Clone)]
-pub struct SimRng(Pcg64);
+#[derive(Clone)]
+pub struct SimRng {
+    pcg: Pcg64,
+    /// The exponential's tables, found once here rather than through the `OnceLock` at every
+    /// draw.
+    ziggurat: &'static Ziggurat,
+}
+
+impl std::fmt::Debug for SimRng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SimRng").field(&self.pcg).finish()
+    }
+}
 
 impl SimRng {
     pub fn new(seed: u64, stream: Stream) -> Self {
         // Spread the 64-bit seed over the 128-bit state; the stream selects the increment.
         let state = u128::from(seed) << 64 | u128::from(seed ^ 0x9E37_79B9_7F4A_7C15);
-        Self(Pcg64::new(state, stream as u128))
+        Self {
+            pcg: Pcg64::new(state, stream as u128),
+            ziggurat: ziggurat(),
+        }
     }
 
     /// Uniform in [0, 1), 53 random bits.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        (self.pcg.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Uniform in (0, 1]: safe to take the logarithm of.
@@ -44,7 +58,7 @@ impl SimRng {
     #[inline(always)]
     pub fn exponential(&mut self, mean: f64) -> f64 {
         let (i, x) = self.layer_point();
-        if x < ziggurat().x[i + 1] {
+        if x < self.ziggurat.x[i + 1] {
             return x * mean;
         }
         self.exponential_beyond(i, x) * mean
@@ -54,11 +68,11 @@ impl SimRng {
     /// it falls inside the layer's rectangle under the next one (98.8 % of the time).
     #[inline(always)]
     fn layer_point(&mut self) -> (usize, f64) {
-        let bits = self.0.next_u64();
+        let bits = self.pcg.next_u64();
         let i = (bits & 0xff) as usize;
         (
             i,
-            (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * ziggurat().x[i],
+            (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * self.ziggurat.x[i],
         )
     }
 
@@ -67,7 +81,7 @@ impl SimRng {
     #[cold]
     #[inline(never)]
     fn exponential_beyond(&mut self, mut i: usize, mut x: f64) -> f64 {
-        let z = ziggurat();
+        let z = self.ziggurat;
         loop {
             if x < z.x[i + 1] {
                 return x;
