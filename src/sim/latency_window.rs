@@ -300,10 +300,14 @@ fn time(x: f64, y: f64) -> bool {
     relative(x, y, TIME_TOLERANCE)
 }
 
-/// Whether two numbers differ by more than `tolerance` of the larger.
+/// Whether two numbers differ by more than `tolerance` of the larger. A time that becomes
+/// infinite (nobody times out any more) or finite again differs by all of it.
 fn relative(x: f64, y: f64, tolerance: f64) -> bool {
     if x == y {
         return false; // infinities included
+    }
+    if x.is_infinite() || y.is_infinite() {
+        return true; // where the difference over the larger would be ∞/∞
     }
     (x - y).abs() > tolerance * x.abs().max(y.abs())
 }
@@ -399,6 +403,24 @@ mod tests {
         // A wait almost nobody meets is immaterial, whatever its shape.
         assert_eq!(draw(&mut w, &queued(0.001, 9.0), &mut rng), WINDOW);
         assert_eq!(draw(&mut w, &queued(0.004, 1.0), &mut rng), FRESH);
+    }
+
+    #[test]
+    fn a_timeout_that_comes_or_goes_redraws_the_window() {
+        let mut rng = SimRng::new(4, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        let with_timeout = |timeout_s: f64| {
+            let mut steps = steps(0.010, 0.0);
+            for step in &mut steps[0] {
+                step.timeout_s = timeout_s;
+            }
+            steps
+        };
+        assert_eq!(draw(&mut w, &with_timeout(f64::INFINITY), &mut rng), WINDOW);
+        assert_eq!(draw(&mut w, &with_timeout(f64::INFINITY), &mut rng), FRESH);
+        assert_eq!(draw(&mut w, &with_timeout(0.015), &mut rng), WINDOW);
+        assert_eq!(draw(&mut w, &with_timeout(0.0151), &mut rng), FRESH);
+        assert_eq!(draw(&mut w, &with_timeout(f64::INFINITY), &mut rng), WINDOW);
     }
 
     #[test]
