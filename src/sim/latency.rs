@@ -10,6 +10,7 @@
 //! The number of walks is fixed (see `latency_window`), so the cost does not depend on the
 //! request rate.
 
+use super::float::lesser;
 use super::retry::Retrier;
 use super::rng::SimRng;
 use super::station::Delay;
@@ -238,7 +239,7 @@ fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng)
     let mut deadline = f64::INFINITY;
     for _ in 0..MAX_HOPS {
         let step = &steps[node.index()][class];
-        deadline = deadline.min(latency + step.timeout_s);
+        deadline = lesser(deadline, latency + step.timeout_s);
         let mut tries = 0;
         while chance(step.fail, rng) {
             latency += step.fail_s;
@@ -248,7 +249,7 @@ fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng)
                 latency += step.retry_backoff_s;
                 continue;
             }
-            return Outcome::Failed(latency.min(deadline));
+            return Outcome::Failed(lesser(latency, deadline));
         }
         latency += draw(&step.delay, rng);
         if latency > deadline {
@@ -268,7 +269,7 @@ fn walk(entry: NodeId, class: usize, steps: &[PerClass<Step>], rng: &mut SimRng)
             }
         };
     }
-    Outcome::Failed(latency.min(deadline))
+    Outcome::Failed(lesser(latency, deadline))
 }
 
 /// A histogram of latencies with about 1.1 % resolution from 1 µs to beyond a day. A bucket is

@@ -23,6 +23,7 @@ pub mod database;
 pub mod dns;
 pub mod events;
 mod faults;
+mod float;
 mod flow;
 mod give_up;
 pub mod held;

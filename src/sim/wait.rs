@@ -1,6 +1,7 @@
 //! The wait of a served request before its service starts, as a distribution to sample from
 //! and to take tails of.
 
+use super::float::{greater, lesser};
 use super::queueing::truncated_mean;
 
 /// How long a served request waits before its service starts: not at all with probability
@@ -71,9 +72,9 @@ impl Wait {
         }
         let w = -super::rng::fast_ln(1.0 - v * self.span) / self.rate.abs();
         if self.rate > 0.0 {
-            w.min(self.max_s)
+            lesser(w, self.max_s)
         } else {
-            (self.max_s - w).max(0.0)
+            greater(self.max_s - w, 0.0)
         }
     }
 
