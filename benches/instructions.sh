@@ -28,9 +28,19 @@ if [ "${METRICS:-0}" = 1 ]; then
 fi
 
 count() {
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-    "$1" --preset "$2" --headless --duration "${seconds}s" "${extra[@]}" 2>&1 >/dev/null |
-    awk '/I *refs:/ { gsub(",", "", $4); print $4 }'
+  local report n
+  report=$(valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+    "$1" --preset "$2" --headless --duration "${seconds}s" "${extra[@]}" 2>&1 >/dev/null) || {
+    echo "$0: $1 --preset $2 failed under valgrind:" >&2
+    echo "$report" | tail -5 >&2
+    exit 1
+  }
+  n=$(echo "$report" | awk '/I *refs:/ { gsub(",", "", $4); print $4 }')
+  if [ -z "$n" ]; then
+    echo "$0: valgrind gave no instruction count for $1 --preset $2" >&2
+    exit 1
+  fi
+  echo "$n"
 }
 
 printf '%-6s %14s' preset "$(basename "$1")"

@@ -328,6 +328,7 @@ impl Histogram {
             return;
         }
         let [a, b] = pair;
+        // The longest once for both, with a plain comparison (`f64::max` costs more).
         let mut longest = 0.0;
         for &s in samples {
             let i = Self::bucket(s);

@@ -765,8 +765,8 @@ impl PoolState {
             return;
         }
         let counted = self.counted(t);
-        let in_service = self.detection.in_service_at(t + self.launch_s);
         if counted < self.desired {
+            let in_service = self.detection.in_service_at(t + self.launch_s);
             let mut launched: Vec<(AzRef, u32)> = Vec::new();
             for _ in counted..self.desired {
                 let Some(i) = self.place(az_up) else { break };
