@@ -229,9 +229,14 @@ impl PoolNode<'_> {
         }
 
         // 4. The walk sees the waits for a thread and a connection as fixed delays
-        //    (approximation: their means).
+        //    (approximation: their means). Only classes that came here: no walk meets the
+        //    others' steps, and a wait added there alone would redraw the latency window
+        //    whenever it moved by 2 %, however small it was.
         let conn_wait = pool.holding.connections.wait_s;
         for k in 0..4 {
+            if inflow[k] <= 0.0 {
+                continue;
+            }
             let step = &mut sc.steps[n.index()][k];
             step.delay = Delay {
                 fixed_s: step.delay.fixed_s + thread_wait + pool.holding.db_share[k] * conn_wait,
