@@ -13,6 +13,7 @@
 //! the last seconds (smoothed with a few seconds' memory, since the callees answer after the
 //! caller has taken the request), and the waiting-time formulas treat it as exponential.
 
+use super::queueing::far_from_full;
 use super::station::{Capacity, Delay, Station};
 use super::{DT, NodeState, Simulation};
 use crate::arch::{Kind, NodeId, PerClass};
@@ -69,6 +70,19 @@ impl Slots {
         (queue_s, patience_s): (f64, f64),
     ) -> Admission {
         self.limit = limit;
+        // Far from all taken, nobody waits for a slot: everything is admitted as it came,
+        // without solving the queue (whose answer would be a chance of waiting below 1e-20).
+        let work = (0..4).map(|k| arrivals[k] * hold_s[k]).sum::<f64>() / DT;
+        let queues_n = queues.max(1.0);
+        if self.station.queued() == 0.0 && far_from_full(limit / queues_n, work / queues_n) {
+            self.in_use = work.min(limit);
+            self.wait_s = 0.0;
+            return Admission {
+                admitted: arrivals,
+                orphans,
+                ..Admission::default()
+            };
+        }
         let cap = Capacity {
             servers: limit,
             service_s: hold_s,

@@ -48,9 +48,9 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
     if c > EXACT_UP_TO {
         return libm::log(erlang_b_normal(c, load));
     }
-    if c > load + 10.0 * load.sqrt() + 20.0 {
+    if far_from_full(c, load) {
         // B = (a^c/c!)/Σ_{k≤c} a^k/k!, and with c this far above a the sum is e^a·P(N ≤ c)
-        // for N ~ Poisson(a), P(N > c) below 1e-30: so B is a^c·e^−a/c! to every digit a
+        // for N ~ Poisson(a), P(N > c) negligible: so B is a^c·e^−a/c! to every digit a
         // float has, at the cost of one lgamma instead of c steps.
         return c * libm::log(load) - load - ln_factorial(c);
     }
@@ -77,6 +77,13 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
         r = r * (k * inv) + shrink;
     }
     -(libm::log(r) + n * RESCALE.ln())
+}
+
+/// Whether `servers` offered `load` Erlangs are so far from all busy — more than 10 standard
+/// deviations and 20 servers above the load — that the chance of finding them so is below
+/// 1e-20 (a unit test holds the full M/M/c+D answer to that), far below anything a run shows.
+pub fn far_from_full(servers: f64, load: f64) -> bool {
+    servers.floor() > load + 10.0 * load.sqrt() + 20.0
 }
 
 /// `ln c!` for a whole number of servers up to `EXACT_UP_TO`: `lgamma(c + 1)`, looked up in a
@@ -444,6 +451,31 @@ mod tests {
                     "c={c} a={a}: {got} vs {want}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn far_from_full_nobody_waits() {
+        // At the edge of `far_from_full` (the most load it allows) for pools of 21 to 4,000
+        // servers, whatever the patience: the full answer's chance of waiting is below 1e-20.
+        for c in [
+            21.0f64, 25.0, 40.0, 64.0, 100.0, 200.0, 256.0, 257.0, 500.0, 4_000.0,
+        ] {
+            // a + 10√a + 20 = c, solved for √a, and a hair below.
+            let root = (-10.0 + (100.0 + 4.0 * (c - 20.0)).sqrt()) / 2.0;
+            let edge = root * root * (1.0 - 1e-9);
+            for load in [edge, edge / 2.0, 1e-3] {
+                assert!(far_from_full(c, load), "c={c} a={load}");
+                for patience_s in [0.0, 1.0, 60.0] {
+                    let q = Impatient::new(c, load / 0.1, 0.1, patience_s, 1.0);
+                    assert!(
+                        q.p_busy < 1e-20,
+                        "c={c} a={load} τ={patience_s}: {}",
+                        q.p_busy
+                    );
+                }
+            }
+            assert!(!far_from_full(c, root * root * (1.0 + 1e-9)), "c={c}");
         }
     }
 
