@@ -233,8 +233,8 @@ impl PoolNode<'_> {
         //    others' steps, and a wait added there alone would redraw the latency window
         //    whenever it moved by 2 %, however small it was.
         let conn_wait = pool.holding.connections.wait_s;
-        for k in 0..4 {
-            if inflow[k] <= 0.0 {
+        for (k, &came) in inflow.iter().enumerate() {
+            if came <= 0.0 {
                 continue;
             }
             let step = &mut sc.steps[n.index()][k];
