@@ -12,7 +12,7 @@ use crate::preset::defaults::{DB_POOL_TIMEOUT_S, DEAD_TARGET_S, FAST_FAIL_S};
 use crate::sim::DT;
 use crate::sim::pool::PoolState;
 use crate::sim::sick::Split;
-use crate::sim::station::{Capacity, Delay};
+use crate::sim::station::Capacity;
 
 /// One pool's set-up for this second.
 pub(super) struct PoolNode<'a> {
@@ -233,15 +233,12 @@ impl PoolNode<'_> {
         //    others' steps, and a wait added there alone would redraw the latency window
         //    whenever it moved by 2 %, however small it was.
         let conn_wait = pool.holding.connections.wait_s;
-        for (k, &came) in inflow.iter().enumerate() {
-            if came <= 0.0 {
-                continue;
+        let steps = sc.steps[n.index()].iter_mut();
+        for (step, (&came, &db_share)) in steps.zip(inflow.iter().zip(&pool.holding.db_share)) {
+            if came > 0.0 {
+                // Summed in this order, as the walks always have.
+                step.delay.fixed_s = step.delay.fixed_s + thread_wait + db_share * conn_wait;
             }
-            let step = &mut sc.steps[n.index()][k];
-            step.delay = Delay {
-                fixed_s: step.delay.fixed_s + thread_wait + pool.holding.db_share[k] * conn_wait,
-                ..step.delay
-            };
         }
 
         for (k, to) in hops.iter().enumerate() {
