@@ -10,7 +10,7 @@
 //! The number of walks is fixed (see `latency_window`), so the cost does not depend on the
 //! request rate.
 
-use super::float::lesser;
+use super::float::{greater, lesser};
 use super::retry::Retrier;
 use super::rng::SimRng;
 use super::station::Delay;
@@ -328,15 +328,13 @@ impl Histogram {
             return;
         }
         let [a, b] = pair;
-        // The longest once for both, with a plain comparison (`f64::max` costs more).
+        // The longest once for both.
         let mut longest = 0.0;
         for &s in samples {
             let i = Self::bucket(s);
             a.counts[i] += weight;
             b.counts[i] += weight;
-            if s > longest {
-                longest = s;
-            }
+            longest = greater(longest, s);
         }
         let (n, sum) = (samples.len() as f64, samples.iter().sum::<f64>());
         for h in [a, b] {
