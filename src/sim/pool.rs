@@ -394,9 +394,14 @@ impl PoolState {
         Some(slot.az)
     }
 
+    /// When an instance launched at `t` takes traffic: booted, then found healthy.
+    fn launched_in_service(&self, t: f64) -> f64 {
+        self.detection.in_service_at(t + self.launch_s)
+    }
+
     /// The AZ is back: instances that were lost there (pools without auto scaling) boot again.
     pub fn restore_az(&mut self, az: AzRef, t: f64) {
-        let in_service = self.detection.in_service_at(t + self.launch_s);
+        let in_service = self.launched_in_service(t);
         if let Some(slot) = self.slots.iter_mut().find(|s| s.az == az) {
             let back = slot.lost
                 + if self.scaling.is_none() {
@@ -766,7 +771,7 @@ impl PoolState {
         }
         let counted = self.counted(t);
         if counted < self.desired {
-            let in_service = self.detection.in_service_at(t + self.launch_s);
+            let in_service = self.launched_in_service(t);
             let mut launched: Vec<(AzRef, u32)> = Vec::new();
             for _ in counted..self.desired {
                 let Some(i) = self.place(az_up) else { break };
@@ -839,7 +844,7 @@ impl PoolState {
             .max_by_key(|&i| load(&self.slots[i]))
             .unwrap_or(low);
         if load(&self.slots[high]) >= load(&self.slots[low]) + 2 {
-            let in_service = self.detection.in_service_at(t + self.launch_s);
+            let in_service = self.launched_in_service(t);
             self.slots[low].launching.push(in_service);
             self.slots[low].rebalancing += 1;
         }
