@@ -233,6 +233,7 @@ impl Scratch {
             let (done, sent, hard) = (self.done[i][k], self.sent[i][k], self.hard_failed[i][k]);
             let ok = done + sent;
             let step = &mut self.steps[i][k];
+            step.reached = self.inflow[i][k] > 0.0;
             step.fail = if ok + hard > 0.0 {
                 hard / (ok + hard)
             } else {

@@ -245,14 +245,15 @@ fn normalised(mix: [f64; 3]) -> [f64; 3] {
     }
 }
 
-/// Whether what a walk meets anywhere changed beyond the tolerances.
+/// Whether what a walk meets anywhere changed beyond the tolerances. A step that no request
+/// reached, now or at the last full draw, is met by no walk either time, whatever it says.
 fn changed(reference: &[PerClass<Step>], steps: &[PerClass<Step>]) -> bool {
     reference.len() != steps.len()
         || reference
             .iter()
             .flatten()
             .zip(steps.iter().flatten())
-            .any(|(a, b)| step_changed(a, b))
+            .any(|(a, b)| (a.reached || b.reached) && step_changed(a, b))
 }
 
 fn step_changed(a: &Step, b: &Step) -> bool {
@@ -338,6 +339,7 @@ mod tests {
             fail,
             fail_s: 1.0,
             done: 1.0,
+            reached: true,
             ..Step::default()
         };
         vec![std::array::from_fn(|_| step.clone())]
@@ -421,6 +423,25 @@ mod tests {
         assert_eq!(draw(&mut w, &with_timeout(0.015), &mut rng), WINDOW);
         assert_eq!(draw(&mut w, &with_timeout(0.0151), &mut rng), FRESH);
         assert_eq!(draw(&mut w, &with_timeout(f64::INFINITY), &mut rng), WINDOW);
+    }
+
+    #[test]
+    fn a_class_no_request_reached_does_not_redraw_the_window() {
+        let mut rng = SimRng::new(6, Stream::Latency);
+        let mut w = LatencyWindow::default();
+        // The walks' mix has no writes, and none reach the component.
+        let writes = |fixed_s: f64, reached: bool| {
+            let mut steps = steps(0.010, 0.0);
+            steps[0][2].delay = Delay::fixed(fixed_s);
+            steps[0][2].reached = reached;
+            steps
+        };
+        assert_eq!(draw(&mut w, &writes(0.010, false), &mut rng), WINDOW);
+        // Its delay doubles: no walk meets it, so nothing is redrawn.
+        assert_eq!(draw(&mut w, &writes(0.020, false), &mut rng), FRESH);
+        // Once writes come, the same delay is a change, and so it is when they stop again.
+        assert_eq!(draw(&mut w, &writes(0.030, true), &mut rng), WINDOW);
+        assert_eq!(draw(&mut w, &writes(0.010, false), &mut rng), WINDOW);
     }
 
     #[test]
