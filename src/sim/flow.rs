@@ -274,6 +274,9 @@ impl Simulation {
         self.last.blocked = sending.blocked;
         let arch = self.arch.clone();
         for &n in &arch.order {
+            if self.frozen(n) {
+                continue;
+            }
             self.process(n, t);
             self.send_call_retries(n);
             self.scratch.seal(n);

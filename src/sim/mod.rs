@@ -42,6 +42,7 @@ pub mod retry;
 pub mod rng;
 mod roots;
 pub mod sick;
+mod standby;
 pub mod station;
 mod transient;
 pub mod wait;
@@ -168,6 +169,8 @@ pub struct Simulation {
     dormant: Vec<bool>,
     /// When a standby region being brought up will serve.
     activating: Vec<Option<f64>>,
+    /// Components nothing has reached yet: a waiting standby's are not stepped.
+    untouched: standby::Untouched,
     spikes: Vec<Timed<f64>>,
     added_latency: Vec<Timed<(NodeId, f64)>>,
     hot_shards: Vec<Timed<(NodeId, f64)>>,
@@ -283,6 +286,7 @@ impl Simulation {
             region_down: vec![false; arch.regions.len()],
             activating: vec![None; arch.regions.len()],
             dormant,
+            untouched: standby::Untouched::new(&arch),
             events: Events::new(&arch),
             last: Second::default(),
             totals: Totals::default(),
