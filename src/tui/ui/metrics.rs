@@ -72,13 +72,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let slo = arch.slo.p99_ms;
     let p99 = h.p99.last().unwrap_or(0.0);
     let p99_style = if p99 > slo { t.hot } else { t.ok };
+    let [p50_text, p99_text, slo_text] = latency_words(h.p50.last(), h.p99.last(), slo, w);
     rows.line(
         frame,
         Line::from(vec![
             Span::styled("latency ", t.title),
-            Span::styled(format!("p50 {} ", millis(h.p50.last())), t.text),
-            Span::styled(format!("p99 {}", millis(h.p99.last())), p99_style),
-            Span::styled(format!("  SLO {}", millis(Some(slo))), t.dim),
+            Span::styled(p50_text, t.text),
+            Span::styled(p99_text, p99_style),
+            Span::styled(slo_text, t.dim),
         ]),
     );
     if tall {
@@ -363,5 +364,51 @@ fn db_connections(app: &App) -> Option<(f64, f64, String)> {
             arch.graph[main].id.clone(),
         )),
         _ => None,
+    }
+}
+
+/// The latency line's p50, p99 and SLO (after its "latency " label), as roomy as `width`
+/// allows: a narrow pane closes up the gaps, then writes each unit against its number
+/// (`118ms`), rather than cut the SLO's unit off the end.
+fn latency_words(p50: Option<f64>, p99: Option<f64>, slo_ms: f64, width: usize) -> [String; 3] {
+    let forms = [("  ", " "), (" ", " "), (" ", "")];
+    let mut words = [String::new(), String::new(), String::new()];
+    for (before_slo, before_unit) in forms {
+        let figure = |ms: Option<f64>| millis(ms).replacen(' ', before_unit, 1);
+        words = [
+            format!("p50 {} ", figure(p50)),
+            format!("p99 {}", figure(p99)),
+            format!("{before_slo}SLO {}", figure(Some(slo_ms))),
+        ];
+        if "latency ".len() + words.iter().map(|w| w.chars().count()).sum::<usize>() <= width {
+            break;
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::latency_words;
+
+    fn line(width: usize, p99_ms: f64) -> String {
+        format!(
+            "latency {}",
+            latency_words(Some(19.4), Some(p99_ms), 300.0, width).concat()
+        )
+    }
+
+    #[test]
+    fn the_latency_line_closes_up_before_it_loses_a_unit() {
+        assert_eq!(line(60, 118.0), "latency p50 19 ms p99 118 ms  SLO 300 ms");
+        assert_eq!(line(39, 118.0), "latency p50 19 ms p99 118 ms SLO 300 ms");
+        // The metrics pane's width at 80×24, 120×40 and 160×48.
+        assert_eq!(line(38, 118.0), "latency p50 19ms p99 118ms SLO 300ms");
+        assert_eq!(line(38, 10_000.0), "latency p50 19ms p99 10.0s SLO 300ms");
+        assert!(line(38, 10_000.0).chars().count() <= 38);
+        // Narrower still, the tightest form is kept (and the line is cut at the pane's edge).
+        assert_eq!(line(20, 118.0), line(38, 118.0));
+        let unknown = latency_words(None, None, 300.0, 38).concat();
+        assert_eq!(unknown, "p50 — p99 —  SLO 300 ms");
     }
 }
