@@ -34,6 +34,7 @@ impl Scratch {
             self.users_failed_at[i] = [0.0; 4];
             self.sent[i] = [0.0; 4];
             self.cache_misses[i] = 0.0;
+            self.reached[i] = 0;
             for step in &mut self.steps[i] {
                 step.reset();
             }
@@ -232,8 +233,8 @@ impl Scratch {
         for k in 0..4 {
             let (done, sent, hard) = (self.done[i][k], self.sent[i][k], self.hard_failed[i][k]);
             let ok = done + sent;
+            self.reached[i] |= u8::from(self.inflow[i][k] > 0.0) << k;
             let step = &mut self.steps[i][k];
-            step.reached = self.inflow[i][k] > 0.0;
             step.fail = if ok + hard > 0.0 {
                 hard / (ok + hard)
             } else {

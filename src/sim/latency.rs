@@ -40,9 +40,6 @@ pub struct Step {
     pub done: f64,
     /// Next components with cumulative probabilities (given it goes on).
     pub hops: Vec<(NodeId, f64)>,
-    /// Whether any request of this class arrived here this second. A walk comes only by a
-    /// hop that carried some, so what a step no request reached says is never met.
-    pub reached: bool,
 }
 
 impl Default for Step {
@@ -57,7 +54,6 @@ impl Default for Step {
             delay: Delay::default(),
             done: 0.0,
             hops: Vec::new(),
-            reached: false,
         }
     }
 }
@@ -74,7 +70,6 @@ impl Step {
         self.delay = other.delay;
         self.done = other.done;
         self.hops.clone_from(&other.hops);
-        self.reached = other.reached;
     }
 
     pub fn reset(&mut self) {
@@ -87,7 +82,6 @@ impl Step {
         self.delay = Delay::default();
         self.done = 0.0;
         self.hops.clear();
-        self.reached = false;
     }
 }
 

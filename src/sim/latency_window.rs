@@ -43,8 +43,9 @@ const WAIT_TOLERANCE: f64 = 0.05;
 #[derive(Debug, Clone, Default)]
 pub struct LatencyWindow {
     ring: Ring,
-    /// What the walks met at the last full draw.
+    /// What the walks met at the last full draw, and which classes reached each component then.
     reference: Vec<PerClass<Step>>,
+    reference_reached: Vec<u8>,
     reference_mix: [f64; 3],
     reference_retry: [f64; 2],
     /// This second's new walks.
@@ -55,12 +56,13 @@ pub struct LatencyWindow {
 
 impl LatencyWindow {
     /// Draws this second's walks: `FRESH` of them, or the whole window when the conditions
-    /// changed. Returns how many were drawn.
+    /// changed. `steps` are what each component does to each class, with the classes that
+    /// reached it (bit `k` for class `k`). Returns how many were drawn.
     pub fn draw(
         &mut self,
         entry: NodeId,
         mix: [f64; 3],
-        steps: &[PerClass<Step>],
+        (steps, reached): (&[PerClass<Step>], &[u8]),
         retries: &Retries,
         rng: &mut SimRng,
     ) -> usize {
@@ -74,12 +76,14 @@ impl LatencyWindow {
                 .zip(self.reference_mix)
                 .chain(retry.iter().zip(self.reference_retry))
                 .any(|(&a, b)| (a - b).abs() > SHARE_TOLERANCE)
-            || changed(&self.reference, steps);
+            || changed((&self.reference, &self.reference_reached), (steps, reached));
         let count = if full { WINDOW } else { FRESH };
         self.fresh.run(entry, mix, steps, retries, rng, count);
         if full {
             self.ring.clear();
             copy_steps(&mut self.reference, steps);
+            self.reference_reached.clear();
+            self.reference_reached.extend_from_slice(reached);
             self.reference_mix = shares;
             self.reference_retry = retry;
             self.full_draws += 1;
@@ -245,15 +249,25 @@ fn normalised(mix: [f64; 3]) -> [f64; 3] {
     }
 }
 
-/// Whether what a walk meets anywhere changed beyond the tolerances. A step that no request
-/// reached, now or at the last full draw, is met by no walk either time, whatever it says.
-fn changed(reference: &[PerClass<Step>], steps: &[PerClass<Step>]) -> bool {
-    reference.len() != steps.len()
-        || reference
+/// Whether what a walk meets anywhere changed beyond the tolerances: a component's steps and
+/// the classes that reached it, then (at the last full draw) and now. A class that reached it
+/// neither then nor now is met by no walk either time, whatever its step says, so only the
+/// classes in either mask are compared (and a component neither reached is not looked at).
+fn changed(
+    (then, then_reached): (&[PerClass<Step>], &[u8]),
+    (now, now_reached): (&[PerClass<Step>], &[u8]),
+) -> bool {
+    then.len() != now.len()
+        || then_reached.len() != now_reached.len()
+        || then
             .iter()
-            .flatten()
-            .zip(steps.iter().flatten())
-            .any(|(a, b)| (a.reached || b.reached) && step_changed(a, b))
+            .zip(now)
+            .zip(then_reached.iter().zip(now_reached))
+            .any(|((a, b), (&x, &y))| {
+                let classes = x | y;
+                classes != 0
+                    && (0..4).any(|k| classes & (1 << k) != 0 && step_changed(&a[k], &b[k]))
+            })
 }
 
 fn step_changed(a: &Step, b: &Step) -> bool {
@@ -339,20 +353,37 @@ mod tests {
             fail,
             fail_s: 1.0,
             done: 1.0,
-            reached: true,
             ..Step::default()
         };
         vec![std::array::from_fn(|_| step.clone())]
     }
 
+    /// Draws with every class reaching every component.
     fn draw(window: &mut LatencyWindow, steps: &[PerClass<Step>], rng: &mut SimRng) -> usize {
+        draw_reaching(window, steps, 0b1111, rng)
+    }
+
+    /// Draws with the classes in `reached` (bit `k` for class `k`) reaching every component.
+    fn draw_reaching(
+        window: &mut LatencyWindow,
+        steps: &[PerClass<Step>],
+        reached: u8,
+        rng: &mut SimRng,
+    ) -> usize {
         let retrier = Retrier::new(RetryPolicy::named("none").unwrap());
         let retries = Retries {
             share: 0.0,
             blocked: 0.0,
             retrier: &retrier,
         };
-        window.draw(NodeIndex::new(0), [1.0, 1.0, 0.0], steps, &retries, rng)
+        let reached = vec![reached; steps.len()];
+        window.draw(
+            NodeIndex::new(0),
+            [1.0, 1.0, 0.0],
+            (steps, &reached),
+            &retries,
+            rng,
+        )
     }
 
     #[test]
@@ -429,19 +460,41 @@ mod tests {
     fn a_class_no_request_reached_does_not_redraw_the_window() {
         let mut rng = SimRng::new(6, Stream::Latency);
         let mut w = LatencyWindow::default();
-        // The walks' mix has no writes, and none reach the component.
-        let writes = |fixed_s: f64, reached: bool| {
+        // The walks' mix has no writes (class 2), and none reach the component.
+        let writes = |fixed_s: f64| {
             let mut steps = steps(0.010, 0.0);
             steps[0][2].delay = Delay::fixed(fixed_s);
-            steps[0][2].reached = reached;
             steps
         };
-        assert_eq!(draw(&mut w, &writes(0.010, false), &mut rng), WINDOW);
+        let (without, with) = (0b1011, 0b1111);
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.010), without, &mut rng),
+            WINDOW
+        );
         // Its delay doubles: no walk meets it, so nothing is redrawn.
-        assert_eq!(draw(&mut w, &writes(0.020, false), &mut rng), FRESH);
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.020), without, &mut rng),
+            FRESH
+        );
         // Once writes come, the same delay is a change, and so it is when they stop again.
-        assert_eq!(draw(&mut w, &writes(0.030, true), &mut rng), WINDOW);
-        assert_eq!(draw(&mut w, &writes(0.010, false), &mut rng), WINDOW);
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.030), with, &mut rng),
+            WINDOW
+        );
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.010), without, &mut rng),
+            WINDOW
+        );
+        // A class that reached it at one of the two is compared as ever: here it says what it
+        // said (and how it came to be met shows at its callers), then takes twice as long.
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.0101), with, &mut rng),
+            FRESH
+        );
+        assert_eq!(
+            draw_reaching(&mut w, &writes(0.020), with, &mut rng),
+            WINDOW
+        );
     }
 
     #[test]

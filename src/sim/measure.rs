@@ -211,7 +211,7 @@ impl Simulation {
         let drawn = self.latency_window.draw(
             self.arch.entry,
             mix,
-            &self.scratch.steps,
+            (&self.scratch.steps, &self.scratch.reached),
             &retries,
             &mut self.latency_rng,
         );

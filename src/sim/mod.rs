@@ -118,6 +118,10 @@ struct Scratch {
     users: UserOutcomes,
     sent: Vec<PerClass<f64>>,
     steps: Vec<PerClass<Step>>,
+    /// The classes (bit `k` for class `k`) that arrived at each component this second. A walk
+    /// comes to a component only by a hop that carried some of its class, so what a step of
+    /// another class says is never met.
+    reached: Vec<u8>,
     /// Jobs that failed downstream this second and go back to their queue.
     jobs_failed: f64,
     /// Reads each cache sent on to stores this second (to refill it by the ones answered).
@@ -268,6 +272,7 @@ impl Simulation {
             users: UserOutcomes::default(),
             sent: vec![[0.0; 4]; n],
             steps: vec![Default::default(); n],
+            reached: vec![0; n],
             jobs_failed: 0.0,
             cache_misses: vec![0.0; n],
             stores: Vec::new(),
