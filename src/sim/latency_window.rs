@@ -467,34 +467,19 @@ mod tests {
             steps
         };
         let (without, with) = (0b1011, 0b1111);
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.010), without, &mut rng),
-            WINDOW
-        );
-        // Its delay doubles: no walk meets it, so nothing is redrawn.
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.020), without, &mut rng),
-            FRESH
-        );
-        // Once writes come, the same delay is a change, and so it is when they stop again.
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.030), with, &mut rng),
-            WINDOW
-        );
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.010), without, &mut rng),
-            WINDOW
-        );
-        // A class that reached it at one of the two is compared as ever: here it says what it
-        // said (and how it came to be met shows at its callers), then takes twice as long.
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.0101), with, &mut rng),
-            FRESH
-        );
-        assert_eq!(
-            draw_reaching(&mut w, &writes(0.020), with, &mut rng),
-            WINDOW
-        );
+        for (fixed_s, reached, drawn, why) in [
+            (0.010, without, WINDOW, "the first draw"),
+            (0.020, without, FRESH, "no walk meets the doubled delay"),
+            (0.030, with, WINDOW, "writes come: a change"),
+            (0.010, without, WINDOW, "and so it is when they stop again"),
+            // A class that reached it at one of the two is compared as ever (how it came to
+            // be met shows at its callers).
+            (0.0101, with, FRESH, "it says what it said"),
+            (0.020, with, WINDOW, "it takes twice as long"),
+        ] {
+            let n = draw_reaching(&mut w, &writes(fixed_s), reached, &mut rng);
+            assert_eq!(n, drawn, "{why}");
+        }
     }
 
     #[test]
