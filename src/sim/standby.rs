@@ -22,7 +22,8 @@ impl Untouched {
 
 impl Simulation {
     /// Whether the flow skips component `n` this second: its region is a standby still
-    /// waiting, and nothing has reached it, this second or before.
+    /// waiting, and nothing has reached it, this second or before (the first time something
+    /// does is noted here, for good).
     pub(super) fn frozen(&mut self, n: NodeId) -> bool {
         let i = n.index();
         if !self.untouched.0[i] {
