@@ -192,8 +192,8 @@ impl Simulation {
         }
         self.alarms.calm_since = None;
         let sc = &self.scratch;
-        let (worst, failed_there) = (0..sc.users_failed_at.len())
-            .map(|i| (i, users_total(&sc.users_failed_at[i])))
+        let (worst, failed_there) = (0..sc.per.len())
+            .map(|i| (i, users_total(&sc.per[i].users_failed_at)))
             .fold(
                 (None, 0.0),
                 |best, (i, f)| if f > best.1 { (Some(i), f) } else { best },
@@ -213,8 +213,8 @@ impl Simulation {
             );
             return;
         };
-        let hard = users_total(&sc.hard_failed[i]);
-        let hard_s = users_total(&sc.hard_failed_s[i]);
+        let hard = users_total(&sc.per[i].hard_failed);
+        let hard_s = users_total(&sc.per[i].hard_failed_s);
         let how = if hard <= 0.5 * failed_there {
             "answered after the caller gave up (work done for nobody)"
         } else {

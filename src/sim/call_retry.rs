@@ -117,7 +117,7 @@ impl Simulation {
                 let stopped = (sent - (sending.attempts[k] - retries)).max(0.0);
                 if stopped > 0.0 {
                     self.scratch.withdraw(n, k, e.to, stopped);
-                    let orphans = self.scratch.orphan_out[n.index()][k];
+                    let orphans = self.scratch.per[n.index()].orphan_out[k];
                     self.scratch
                         .fail_with(n, k, stopped, d::FAST_FAIL_S, orphans);
                 }
@@ -141,9 +141,9 @@ impl Simulation {
         for e in self.call_retries.iter_mut() {
             let callee = e.to.index();
             let failed: PerClass<f64> = std::array::from_fn(|k| {
-                let arrived = sc.inflow[callee][k];
+                let arrived = sc.per[callee].inflow[k];
                 if k != JOB && arrived > 0.0 {
-                    sc.users_failed_at[callee][k] * (e.sent[k] / arrived).min(1.0)
+                    sc.per[callee].users_failed_at[k] * (e.sent[k] / arrived).min(1.0)
                 } else {
                     0.0
                 }
@@ -154,11 +154,11 @@ impl Simulation {
             }
             let settled = e.retrier.settle(now, t, failed);
             for (k, &asked) in failed.iter().enumerate() {
-                let retried = settled.retried[k].min(sc.users_failed_at[callee][k]);
+                let retried = settled.retried[k].min(sc.per[callee].users_failed_at[k]);
                 if retried <= 0.0 {
                     continue;
                 }
-                sc.users_failed_at[callee][k] -= retried;
+                sc.per[callee].users_failed_at[k] -= retried;
                 sc.users.failed[k] -= retried;
                 sc.users.failed_s -= retried * sc.steps[callee][k].fail_s;
                 // The walks retry a failed call here with the share its callers retry.

@@ -432,7 +432,7 @@ impl Simulation {
             if region != r || !copied || !db.owns_writes() || !db.writer_up() {
                 continue;
             }
-            let inflow = self.scratch.inflow[n.index()];
+            let inflow = self.scratch.per[n.index()].inflow;
             let lost = (inflow[Class::Write as usize] + inflow[Class::Job as usize])
                 * d::CROSS_REGION_LAG_MS
                 / 1e3;

@@ -10,7 +10,7 @@ use super::events::EventKind;
 use super::partitions::Table;
 use super::station::{Capacity, Delay, StationTick};
 use super::worker_loop::{Answer, drain_rate};
-use super::{DT, NodeState, Scratch, Simulation, UserOutcomes};
+use super::{DT, NodeState, PerComponent, Scratch, Simulation, UserOutcomes};
 use crate::arch::{Class, Hop, Kind, NodeId, PerClass, PoolRole, USER_CLASSES};
 use crate::preset::defaults::STALE_AFTER_MS;
 use crate::preset::defaults::{DEAD_TARGET_S, FAST_FAIL_S};
@@ -23,21 +23,10 @@ const JOB: usize = Class::Job as usize;
 
 impl Scratch {
     fn clear(&mut self) {
-        for i in 0..self.inflow.len() {
-            self.inflow[i] = [0.0; 4];
-            self.orphans[i] = [0.0; 4];
-            self.orphan_out[i] = [0.0; 4];
-            self.done[i] = [0.0; 4];
-            self.failed[i] = [0.0; 4];
-            self.hard_failed[i] = [0.0; 4];
-            self.hard_failed_s[i] = [0.0; 4];
-            self.users_failed_at[i] = [0.0; 4];
-            self.sent[i] = [0.0; 4];
-            self.cache_misses[i] = 0.0;
-            self.reached[i] = 0;
-            for step in &mut self.steps[i] {
-                step.reset();
-            }
+        self.per.fill(PerComponent::default());
+        self.reached.fill(0);
+        for step in self.steps.iter_mut().flatten() {
+            step.reset();
         }
         self.users = UserOutcomes::default();
         self.jobs_failed = 0.0;
@@ -45,9 +34,9 @@ impl Scratch {
 
     /// Share of what arrived at `at` (class `k`) that nobody waits for any more.
     fn orphan_share(&self, at: NodeId, k: usize) -> f64 {
-        let i = at.index();
-        if self.inflow[i][k] > 0.0 {
-            (self.orphans[i][k] / self.inflow[i][k]).clamp(0.0, 1.0)
+        let c = &self.per[at.index()];
+        if c.inflow[k] > 0.0 {
+            (c.orphans[k] / c.inflow[k]).clamp(0.0, 1.0)
         } else {
             0.0
         }
@@ -57,12 +46,12 @@ impl Scratch {
     /// orphans it received.
     fn begin(&mut self, at: NodeId) {
         for k in 0..4 {
-            self.orphan_out[at.index()][k] = self.orphan_share(at, k);
+            self.per[at.index()].orphan_out[k] = self.orphan_share(at, k);
         }
     }
 
     fn forward(&mut self, from: NodeId, class: usize, to: NodeId, amount: f64) {
-        let share = self.orphan_out[from.index()][class];
+        let share = self.per[from.index()].orphan_out[class];
         self.forward_with(from, class, to, amount, share);
     }
 
@@ -78,9 +67,9 @@ impl Scratch {
         if amount <= 0.0 {
             return;
         }
-        self.inflow[to.index()][class] += amount;
-        self.orphans[to.index()][class] += amount * orphan_share;
-        self.sent[from.index()][class] += amount;
+        self.per[to.index()].inflow[class] += amount;
+        self.per[to.index()].orphans[class] += amount * orphan_share;
+        self.per[from.index()].sent[class] += amount;
         self.steps[from.index()][class].hops.push((to, amount));
     }
 
@@ -98,10 +87,10 @@ impl Scratch {
             h.1 *= keep;
         }
         let taken = sent_to * (1.0 - keep);
-        self.inflow[t][class] -= taken;
-        self.orphans[t][class] =
-            (self.orphans[t][class] - taken * self.orphan_out[f][class]).max(0.0);
-        self.sent[f][class] -= taken;
+        self.per[t].inflow[class] -= taken;
+        self.per[t].orphans[class] =
+            (self.per[t].orphans[class] - taken * self.per[f].orphan_out[class]).max(0.0);
+        self.per[f].sent[class] -= taken;
     }
 
     /// Splits `amount` over `hops` by their shares, each scaled by its `skew`.
@@ -123,7 +112,7 @@ impl Scratch {
     /// Requests answered at `at`, `orphan_share` of them for callers who had given up.
     fn finish_with(&mut self, at: NodeId, class: usize, amount: f64, orphan_share: f64) {
         let amount = amount.max(0.0);
-        self.done[at.index()][class] += amount;
+        self.per[at.index()].done[class] += amount;
         // (A share computed as a ratio can round a hair past 1.)
         self.users.answered[class] += amount * (1.0 - orphan_share.clamp(0.0, 1.0));
     }
@@ -147,9 +136,9 @@ impl Scratch {
             return;
         }
         let i = at.index();
-        self.failed[i][class] += amount;
-        self.hard_failed[i][class] += amount;
-        self.hard_failed_s[i][class] += amount * seconds;
+        self.per[i].failed[class] += amount;
+        self.per[i].hard_failed[class] += amount;
+        self.per[i].hard_failed_s[class] += amount * seconds;
         self.users_failed(i, class, amount * (1.0 - orphans), seconds);
     }
 
@@ -157,7 +146,7 @@ impl Scratch {
     /// timeout if that came first.
     fn users_failed(&mut self, i: usize, class: usize, users: f64, seconds: f64) {
         self.users.failed[class] += users;
-        self.users_failed_at[i][class] += users;
+        self.per[i].users_failed_at[class] += users;
         let waited = seconds.min(self.steps[i][class].timeout_s);
         if waited.is_finite() {
             self.users.failed_s += users * waited;
@@ -195,7 +184,7 @@ impl Scratch {
             );
             // Served after the caller gave up: the sampler finds these by drawing past the
             // deadline, and they cost the users a failure here (now, or when they gave up).
-            self.failed[i][k] += tick.late[k] + tick.expired[k];
+            self.per[i].failed[k] += tick.late[k] + tick.expired[k];
             self.users.wasted += tick.late[k];
             self.users_failed(i, k, tick.expired[k] + tick.late_users[k], f64::INFINITY);
             if tick.ok[k] + tick.failed[k] > 0.0 {
@@ -210,7 +199,7 @@ impl Scratch {
         if users <= 0.0 {
             return;
         }
-        self.failed[at.index()][class] += users;
+        self.per[at.index()].failed[class] += users;
         self.users_failed(at.index(), class, users, f64::INFINITY);
     }
 
@@ -230,10 +219,11 @@ impl Scratch {
     /// Turns what a component did this second into probabilities for the latency sampler.
     fn seal(&mut self, at: NodeId) {
         let i = at.index();
+        let c = &self.per[i];
         for k in 0..4 {
-            let (done, sent, hard) = (self.done[i][k], self.sent[i][k], self.hard_failed[i][k]);
+            let (done, sent, hard) = (c.done[k], c.sent[k], c.hard_failed[k]);
             let ok = done + sent;
-            self.reached[i] |= u8::from(self.inflow[i][k] > 0.0) << k;
+            self.reached[i] |= u8::from(c.inflow[k] > 0.0) << k;
             let step = &mut self.steps[i][k];
             step.fail = if ok + hard > 0.0 {
                 hard / (ok + hard)
@@ -241,7 +231,7 @@ impl Scratch {
                 0.0
             };
             step.fail_s = if hard > 0.0 {
-                self.hard_failed_s[i][k] / hard
+                c.hard_failed_s[k] / hard
             } else {
                 0.0
             };
@@ -268,7 +258,7 @@ impl Simulation {
         let entry = self.arch.entry;
         for class in USER_CLASSES {
             let k = class as usize;
-            self.scratch.inflow[entry.index()][k] = sending.attempts[k];
+            self.scratch.per[entry.index()].inflow[k] = sending.attempts[k];
         }
         self.last.offered = requests;
         self.last.retries = sending.retries;
@@ -386,7 +376,7 @@ impl Simulation {
         let arch = self.arch.clone();
         let component = &arch.graph[n];
         let routes = &arch.routes[n.index()];
-        let inflow = self.scratch.inflow[n.index()];
+        let inflow = self.scratch.per[n.index()].inflow;
         let fixed_s = (self.base_ms[n.index()] + self.extra_ms[n.index()]) / 1e3;
         let lost = self.outages.is_out(n);
         let alive = !lost && component.region.is_none_or(|r| self.region_serving(r));
@@ -514,7 +504,7 @@ impl Simulation {
                     sc.set_delay(n, Delay::fixed(fixed_s));
                     cache.hits = 0.0;
                     cache.utilization = 0.0;
-                    sc.cache_misses[n.index()] = reads;
+                    sc.per[n.index()].cache_misses = reads;
                     sc.split(n, READ, reads, misses_to, &self.skew);
                     return;
                 }
@@ -524,7 +514,7 @@ impl Simulation {
                     CACHE_TIMEOUT_S,
                     fixed_s,
                 );
-                let orphans = [0.0, sc.orphans[n.index()][READ], 0.0, 0.0];
+                let orphans = [0.0, sc.per[n.index()].orphans[READ], 0.0, 0.0];
                 let tick = cache.station.tick([0.0, reads, 0.0, 0.0], orphans, cap, DT);
                 cache.utilization = tick.utilization;
                 sc.absorb_station(n, &tick, cap.queue_s);
@@ -534,9 +524,9 @@ impl Simulation {
                 cache.hits = tick.ok[READ] * hit;
                 let orphans = tick.orphan_share[READ];
                 sc.finish_with(n, READ, cache.hits, orphans);
-                sc.orphan_out[n.index()][READ] = orphans;
+                sc.per[n.index()].orphan_out[READ] = orphans;
                 let misses = tick.ok[READ] - cache.hits;
-                sc.cache_misses[n.index()] = misses;
+                sc.per[n.index()].cache_misses = misses;
                 sc.split(n, READ, misses, misses_to, &self.skew);
             }
             _ => unreachable!("component state does not match its kind"),
@@ -770,7 +760,7 @@ impl Simulation {
     /// (SQS makes a message visible again after its visibility timeout; the model returns it at
     /// once).
     fn return_failed_jobs(&mut self) {
-        let failed: f64 = self.scratch.failed.iter().map(|f| f[JOB]).sum();
+        let failed: f64 = self.scratch.per.iter().map(|c| c.failed[JOB]).sum();
         if failed <= 0.0 {
             return;
         }
@@ -800,7 +790,7 @@ impl Simulation {
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             let Kind::Cache(spec) = &c.kind else { continue };
-            let misses = self.scratch.cache_misses[n.index()];
+            let misses = self.scratch.per[n.index()].cache_misses;
             if misses <= 0.0 {
                 continue;
             }
@@ -811,8 +801,8 @@ impl Simulation {
                 fill_s += (cumulative - previous) * self.answers.answer_s[store.index()][READ];
                 let flow = &self.scratch;
                 let (done, arrived) = (
-                    flow.done[store.index()][READ],
-                    flow.inflow[store.index()][READ],
+                    flow.per[store.index()].done[READ],
+                    flow.per[store.index()].inflow[READ],
                 );
                 let ratio = if arrived > 0.0 {
                     (done / arrived).min(1.0)

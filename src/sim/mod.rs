@@ -101,22 +101,10 @@ struct Timed<T> {
 /// Per-second working memory, reused from step to step so a step allocates nothing.
 #[derive(Debug, Clone, Default)]
 struct Scratch {
-    inflow: Vec<PerClass<f64>>,
-    /// The part of `inflow` whose caller had already given up (work done for nobody).
-    orphans: Vec<PerClass<f64>>,
-    /// Share of what each component sends on that nobody waits for.
-    orphan_out: Vec<PerClass<f64>>,
-    done: Vec<PerClass<f64>>,
-    failed: Vec<PerClass<f64>>,
-    /// Failures a latency sampler would not find by itself (dead targets, refusals, drops).
-    hard_failed: Vec<PerClass<f64>>,
-    /// Those failures times the seconds each took.
-    hard_failed_s: Vec<PerClass<f64>>,
-    /// Users' requests that failed here (their callers may still retry them).
-    users_failed_at: Vec<PerClass<f64>>,
+    /// What each component took in, did and sent on this second, side by side in memory.
+    per: Vec<PerComponent>,
     /// What became of the users' requests.
     users: UserOutcomes,
-    sent: Vec<PerClass<f64>>,
     steps: Vec<PerClass<Step>>,
     /// The classes (bit `k` for class `k`) that arrived at each component this second. A walk
     /// comes to a component only by a hop that carried some of its class, so what a step of
@@ -124,14 +112,33 @@ struct Scratch {
     reached: Vec<u8>,
     /// Jobs that failed downstream this second and go back to their queue.
     jobs_failed: f64,
-    /// Reads each cache sent on to stores this second (to refill it by the ones answered).
-    cache_misses: Vec<f64>,
     /// The stores a worker pool writes to, with their shares (see `worker_loop`).
     stores: Vec<(f64, worker_loop::Answer)>,
     /// Regions running an EKS cluster this second (for its fee).
     clusters: Vec<bool>,
     /// Whether each of Route 53's targets answers its health check now.
     healthy: Vec<bool>,
+}
+
+/// One component's second: what it took in, per class, and what became of it.
+#[derive(Debug, Clone, Copy, Default)]
+struct PerComponent {
+    inflow: PerClass<f64>,
+    /// The part of `inflow` whose caller had already given up (work done for nobody).
+    orphans: PerClass<f64>,
+    /// Share of what it sends on that nobody waits for.
+    orphan_out: PerClass<f64>,
+    done: PerClass<f64>,
+    failed: PerClass<f64>,
+    /// Failures a latency sampler would not find by itself (dead targets, refusals, drops).
+    hard_failed: PerClass<f64>,
+    /// Those failures times the seconds each took.
+    hard_failed_s: PerClass<f64>,
+    /// Users' requests that failed here (their callers may still retry them).
+    users_failed_at: PerClass<f64>,
+    sent: PerClass<f64>,
+    /// Reads a cache sent on to stores (to refill it by the ones answered).
+    cache_misses: f64,
 }
 
 /// What became of the users' requests in one second: answered, or failed (each after some
@@ -261,20 +268,11 @@ impl Simulation {
         }
         let dormant: Vec<bool> = arch.regions.iter().map(|r| r.standby.is_some()).collect();
         let scratch = Scratch {
-            inflow: vec![[0.0; 4]; n],
-            orphans: vec![[0.0; 4]; n],
-            orphan_out: vec![[0.0; 4]; n],
-            done: vec![[0.0; 4]; n],
-            failed: vec![[0.0; 4]; n],
-            hard_failed: vec![[0.0; 4]; n],
-            hard_failed_s: vec![[0.0; 4]; n],
-            users_failed_at: vec![[0.0; 4]; n],
+            per: vec![PerComponent::default(); n],
             users: UserOutcomes::default(),
-            sent: vec![[0.0; 4]; n],
             steps: vec![Default::default(); n],
             reached: vec![0; n],
             jobs_failed: 0.0,
-            cache_misses: vec![0.0; n],
             stores: Vec::new(),
             clusters: vec![false; arch.regions.len()],
             healthy: Vec::new(),
@@ -410,10 +408,10 @@ impl Simulation {
     pub fn node_flow(&self, id: NodeId) -> NodeFlow {
         let i = id.index();
         NodeFlow {
-            arrived: self.scratch.inflow[i],
-            failed: self.scratch.failed[i],
-            done: self.scratch.done[i],
-            sent: self.scratch.sent[i],
+            arrived: self.scratch.per[i].inflow,
+            failed: self.scratch.per[i].failed,
+            done: self.scratch.per[i].done,
+            sent: self.scratch.per[i].sent,
         }
     }
 }

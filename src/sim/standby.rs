@@ -29,7 +29,7 @@ impl Simulation {
         if !self.untouched.0[i] {
             return false;
         }
-        if self.scratch.inflow[i].iter().any(|&x| x != 0.0) {
+        if self.scratch.per[i].inflow.iter().any(|&x| x != 0.0) {
             self.untouched.0[i] = false;
             return false;
         }

@@ -247,7 +247,7 @@ impl PoolNode<'_> {
             } else {
                 0.0
             };
-            sc.orphan_out[n.index()][k] = share;
+            sc.per[n.index()].orphan_out[k] = share;
             if to.is_empty() {
                 sc.finish_with(n, k, onward[k], share);
             } else {
