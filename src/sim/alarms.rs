@@ -192,8 +192,11 @@ impl Simulation {
         }
         self.alarms.calm_since = None;
         let sc = &self.scratch;
-        let (worst, failed_there) = (0..sc.per.len())
-            .map(|i| (i, users_total(&sc.per[i].users_failed_at)))
+        let (worst, failed_there) = sc
+            .per
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, users_total(&c.users_failed_at)))
             .fold(
                 (None, 0.0),
                 |best, (i, f)| if f > best.1 { (Some(i), f) } else { best },
@@ -213,8 +216,8 @@ impl Simulation {
             );
             return;
         };
-        let hard = users_total(&sc.per[i].hard_failed);
-        let hard_s = users_total(&sc.per[i].hard_failed_s);
+        let c = &sc.per[i];
+        let (hard, hard_s) = (users_total(&c.hard_failed), users_total(&c.hard_failed_s));
         let how = if hard <= 0.5 * failed_there {
             "answered after the caller gave up (work done for nobody)"
         } else {

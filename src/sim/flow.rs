@@ -799,11 +799,8 @@ impl Simulation {
             for &(store, cumulative) in hops {
                 // How long a miss takes to come back from this store (last second's figure).
                 fill_s += (cumulative - previous) * self.answers.answer_s[store.index()][READ];
-                let flow = &self.scratch;
-                let (done, arrived) = (
-                    flow.per[store.index()].done[READ],
-                    flow.per[store.index()].inflow[READ],
-                );
+                let flow = &self.scratch.per[store.index()];
+                let (done, arrived) = (flow.done[READ], flow.inflow[READ]);
                 let ratio = if arrived > 0.0 {
                     (done / arrived).min(1.0)
                 } else {

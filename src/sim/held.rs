@@ -199,8 +199,8 @@ impl Simulation {
             let is_db = matches!(arch.graph[n].kind, Kind::Database(_));
             for k in 0..4 {
                 let step = &sc.steps[i][k];
-                let (done, sent) = (sc.per[i].done[k], sc.per[i].sent[k]);
-                let hard = sc.per[i].hard_failed[k];
+                let c = &sc.per[i];
+                let (done, sent, hard) = (c.done[k], c.sent[k], c.hard_failed[k]);
                 let total = done + sent + hard;
                 if total <= 0.0 {
                     continue; // keep what the last busy second said

@@ -406,12 +406,12 @@ impl Simulation {
 
     /// Last second's per-component figures: requests arrived, failed, and answered there.
     pub fn node_flow(&self, id: NodeId) -> NodeFlow {
-        let i = id.index();
+        let c = &self.scratch.per[id.index()];
         NodeFlow {
-            arrived: self.scratch.per[i].inflow,
-            failed: self.scratch.per[i].failed,
-            done: self.scratch.per[i].done,
-            sent: self.scratch.per[i].sent,
+            arrived: c.inflow,
+            failed: c.failed,
+            done: c.done,
+            sent: c.sent,
         }
     }
 }

@@ -229,9 +229,10 @@ impl PoolNode<'_> {
         }
 
         // 4. The walk sees the waits for a thread and a connection as fixed delays
-        //    (approximation: their means). Only classes that came here: no walk meets the
-        //    others' steps, and a wait added there alone would redraw the latency window
-        //    whenever it moved by 2 %, however small it was.
+        //    (approximation: their means). Only classes that came here. No walk meets the
+        //    others' steps and the redraw test passes over them (it once redrew the window
+        //    whenever such a wait alone moved by 2 %, however small); what is left reading
+        //    them is the holding times, for a class served from the queue with nothing new.
         let conn_wait = pool.holding.connections.wait_s;
         let steps = sc.steps[n.index()].iter_mut();
         for (step, (&came, &db_share)) in steps.zip(inflow.iter().zip(&pool.holding.db_share)) {
