@@ -242,7 +242,7 @@ fn exact_mean_seen(q: &Impatient, service_s: f64) -> f64 {
     let served: f64 = (0..n)
         .map(|i| {
             let w = wait.at((i as f64 + 0.5) / n as f64);
-            w + service_s * (1.0 - (-(tau - w) / service_s).exp())
+            w + service_s * -libm::expm1(-(tau - w) / service_s)
         })
         .sum::<f64>()
         / n as f64;

@@ -581,7 +581,7 @@ mod tests {
         let mut rng = crate::sim::rng::SimRng::new(7, crate::sim::rng::Stream::Latency);
         let mut uniform = || rng.uniform();
         for _ in 0..300_000 {
-            let magnitude = 10f64.powf(uniform() * 20.0 - 8.0);
+            let magnitude = libm::pow(10.0, uniform() * 20.0 - 8.0);
             values.push((uniform() - 0.3) * magnitude);
         }
         for v in values {

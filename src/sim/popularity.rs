@@ -40,13 +40,13 @@ impl Popularity {
             let b = if a < SINGLE_RANKS {
                 a + 1.0
             } else {
-                (a * 10f64.powf(1.0 / BANDS_PER_DECADE))
+                (a * libm::pow(10.0, 1.0 / BANDS_PER_DECADE))
                     .ceil()
                     .min(keys + 1.0)
             };
             let count = b - a;
             let weight = if count == 1.0 {
-                a.powf(-exponent)
+                libm::pow(a, -exponent)
             } else {
                 mass(a - 0.5, b - 0.5, exponent) / count
             };
@@ -57,10 +57,10 @@ impl Popularity {
         for band in &mut bands {
             band.1 /= total;
         }
-        let step = (HIGHEST / LOWEST).log10() / (POINTS - 1) as f64;
+        let step = libm::log10(HIGHEST / LOWEST) / (POINTS - 1) as f64;
         let curve = (0..POINTS)
             .map(|j| {
-                let r = keys * 10f64.powf(LOWEST.log10() + j as f64 * step);
+                let r = keys * libm::pow(10.0, libm::log10(LOWEST) + j as f64 * step);
                 bands
                     .iter()
                     .map(|&(count, p)| count * p * -libm::expm1(-r * p))
@@ -77,7 +77,7 @@ impl Popularity {
         if reads <= 0.0 {
             return 0.0;
         }
-        let x = ((reads / self.keys).log10() - LOWEST.log10()) / self.step;
+        let x = (libm::log10(reads / self.keys) - libm::log10(LOWEST)) / self.step;
         if x.is_nan() || x >= (POINTS - 1) as f64 {
             return *self.curve.last().expect("a curve");
         }
@@ -94,9 +94,9 @@ impl Popularity {
 /// `∫ₐᵇ x^−s dx`: the popularity mass of ranks a to b (continuous ranks).
 fn mass(a: f64, b: f64, s: f64) -> f64 {
     if (s - 1.0).abs() < 1e-9 {
-        (b / a).ln()
+        libm::log(b / a)
     } else {
-        (b.powf(1.0 - s) - a.powf(1.0 - s)) / (1.0 - s)
+        (libm::pow(b, 1.0 - s) - libm::pow(a, 1.0 - s)) / (1.0 - s)
     }
 }
 
@@ -106,7 +106,7 @@ mod tests {
 
     /// The sum over every key, for checking the banded table.
     fn exact(keys: usize, s: f64, reads: f64) -> f64 {
-        let weights: Vec<f64> = (1..=keys).map(|i| (i as f64).powf(-s)).collect();
+        let weights: Vec<f64> = (1..=keys).map(|i| libm::pow(i as f64, -s)).collect();
         let total: f64 = weights.iter().sum();
         weights
             .iter()
@@ -121,7 +121,7 @@ mod tests {
     fn uniform_keys_fill_one_per_read() {
         let p = Popularity::new(10_000.0, 0.0);
         for r in [100.0, 5_000.0, 30_000.0] {
-            let want = 1.0 - (-r / 10_000.0f64).exp();
+            let want = -libm::expm1(-r / 10_000.0);
             assert!(
                 (p.cached_share(r) - want).abs() < 0.005,
                 "{r}: {} vs {want}",

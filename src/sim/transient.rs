@@ -37,7 +37,7 @@ pub fn step(
     }
     // The residual in logarithms: the queue's curve is a wall near capacity, its logarithm
     // about a straight line, which the root finder needs few steps for.
-    let excess = |rate: f64, q: &Impatient| (rate * (q.mean_wait_s() + dt) / total).ln();
+    let excess = |rate: f64, q: &Impatient| libm::log(rate * (q.mean_wait_s() + dt) / total);
     const TOLERANCE: f64 = 1e-9;
     // At a steady load the answer is the arrival rate itself.
     let x = (arrived / dt).min(total / dt);

@@ -71,7 +71,7 @@ pub fn drain_rate(threads: f64, own_s: f64, stores: &[(f64, Answer)], guess: f64
     }
     // In logarithms: near the writer's capacity the cycle time is a wall, its logarithm
     // about a straight line.
-    let excess = |x: f64| (x * cycle(x) / threads).ln();
+    let excess = |x: f64| libm::log(x * cycle(x) / threads);
     // At `hi` the cycle is at least the fastest, so the residual is ≥ 0.
     let hi = threads / fastest;
     let at_hi = excess(hi);
