@@ -14,7 +14,7 @@
 //! in `tests/queueing.rs`.
 
 use super::latency::{Outcome, Retries, Sampler, Step};
-use super::order_statistics::{percentile, percentiles, sort_key};
+use super::order_statistics::{percentiles, quantiles, sort_key};
 use super::rng::SimRng;
 use super::station::Delay;
 use super::wait::Wait;
@@ -111,15 +111,16 @@ impl LatencyWindow {
         slow as f64 / walks.len() as f64
     }
 
-    /// The window's 99th percentile of every walk (seconds), the same as `percentiles` gives,
-    /// for a caller that reads only that one (`analyze`'s hours, the status bar, drill checks).
-    pub fn p99(&self) -> Option<f64> {
+    /// The window's `qs`-quantiles (ascending) of every walk (seconds), the same as
+    /// `percentiles` gives, for a caller that reads only these (`analyze`'s hours, the status
+    /// bar and drill checks read the p99; the dashboard's history the p50 and p99).
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [Option<f64>; N] {
         let mut every = [0; WINDOW];
         let walks = &self.ring.items;
         for (slot, outcome) in every.iter_mut().zip(walks) {
             *slot = sort_key(outcome.seconds());
         }
-        percentile(&mut every[..walks.len()], 0.99)
+        quantiles(&mut every[..walks.len()], qs)
     }
 
     /// The window's walks, in no particular order: nothing read from them depends on it.
@@ -496,9 +497,10 @@ mod tests {
         // It took the oldest walk's place: the answered walks' percentiles are theirs, and
         // every walk's count the failure among them.
         let [all, ok] = percentiles_of(w.walks());
-        // The p99 alone is the same pick.
-        assert_eq!(w.p99(), all[2]);
-        assert_eq!(LatencyWindow::default().p99(), None);
+        // The p99 alone, or with the p50, is the same pick.
+        assert_eq!(w.quantiles([0.99]), [all[2]]);
+        assert_eq!(w.quantiles([0.50, 0.99]), [all[0], all[2]]);
+        assert_eq!(LatencyWindow::default().quantiles([0.99]), [None]);
         let mut answered: Vec<f64> = w
             .ring
             .items

@@ -285,7 +285,15 @@ impl Simulation {
     /// The last second's p99 of every request (milliseconds): `latency().p99_ms`, without the
     /// other five.
     pub fn p99_ms(&self) -> Option<f64> {
-        self.latency_window.p99().map(|s| s * 1e3)
+        self.latency_window.quantiles([0.99])[0].map(|s| s * 1e3)
+    }
+
+    /// The last second's p50 and p99 of every request (milliseconds): `latency()`'s, without
+    /// the other four (the dashboard keeps these two for every second).
+    pub fn p50_p99_ms(&self) -> [Option<f64>; 2] {
+        self.latency_window
+            .quantiles([0.50, 0.99])
+            .map(|s| s.map(|s| s * 1e3))
     }
 
     fn judge_slo(&mut self, served: f64, failed: f64, slow: f64) {

@@ -27,32 +27,27 @@ fn rank(q: f64, n: usize) -> usize {
     ((q * n as f64).ceil() as usize).clamp(1, n) - 1
 }
 
-/// The `q`-quantile of the latencies whose [`sort_key`]s are `keys`: the value at rank
-/// ⌈q·n⌉ in ascending order. Reorders them.
-pub fn percentile(keys: &mut [i64], q: f64) -> Option<f64> {
-    if keys.is_empty() {
-        return None;
-    }
-    let i = rank(q, keys.len());
-    Some(from_sort_key(*keys.select_nth_unstable(i).1))
-}
-
-/// The 50th, 95th and 99th percentiles, as [`percentile`] gives each. Reorders the keys.
-pub fn percentiles(keys: &mut [i64]) -> [Option<f64>; 3] {
+/// The `qs`-quantiles (ascending) of the latencies whose [`sort_key`]s are `keys`: each the
+/// value at rank ⌈q·n⌉ in ascending order. Reorders the keys.
+pub fn quantiles<const N: usize>(keys: &mut [i64], qs: [f64; N]) -> [Option<f64>; N] {
     let n = keys.len();
     if n == 0 {
-        return [None; 3];
+        return [None; N];
     }
+    debug_assert!(qs.windows(2).all(|w| w[0] <= w[1]), "ascending: {qs:?}");
     // Each selection leaves everything above its rank to the right: the next one searches there.
-    let mut out = [None; 3];
     let mut from = 0;
-    for (slot, q) in out.iter_mut().zip([0.50, 0.95, 0.99]) {
+    qs.map(|q| {
         let i = rank(q, n).max(from);
         let (_, v, _) = keys[from..].select_nth_unstable(i - from);
-        *slot = Some(from_sort_key(*v));
         from = i;
-    }
-    out
+        Some(from_sort_key(*v))
+    })
+}
+
+/// The 50th, 95th and 99th percentiles, as [`quantiles`] gives them. Reorders the keys.
+pub fn percentiles(keys: &mut [i64]) -> [Option<f64>; 3] {
+    quantiles(keys, [0.50, 0.95, 0.99])
 }
 
 #[cfg(test)]
@@ -93,7 +88,11 @@ mod tests {
         let mut uniform = || rng.uniform();
         let mut windows: Vec<Vec<f64>> = vec![vec![0.0], vec![0.02; 256], vec![0.0, 0.0, 1.0]];
         for n in [1, 2, 3, 7, 100, 255, 256] {
-            windows.push((0..n).map(|_| libm::pow(10.0, uniform() * 5.0 - 4.0)).collect());
+            windows.push(
+                (0..n)
+                    .map(|_| libm::pow(10.0, uniform() * 5.0 - 4.0))
+                    .collect(),
+            );
             // Mostly fast, a few at a 10 s timeout, some failing at once.
             windows.push(
                 (0..n)
@@ -115,13 +114,18 @@ mod tests {
             assert_eq!(percentiles(&mut keys), want, "{n} latencies");
             for q in [0.0, 0.01, 0.5, 0.999, 1.0] {
                 assert_eq!(
-                    percentile(&mut keys, q),
-                    Some(sorted[rank(q, n)]),
+                    quantiles(&mut keys, [q]),
+                    [Some(sorted[rank(q, n)])],
                     "q {q} of {n}"
                 );
             }
+            let qs = [0.0, 0.5, 0.99];
+            assert_eq!(
+                quantiles(&mut keys, qs),
+                qs.map(|q| Some(sorted[rank(q, n)]))
+            );
         }
         assert_eq!(percentiles(&mut []), [None; 3]);
-        assert_eq!(percentile(&mut [], 0.99), None);
+        assert_eq!(quantiles(&mut [], [0.5, 0.99]), [None; 2]);
     }
 }

@@ -213,9 +213,9 @@ impl History {
         self.offered.push(last.offered_total());
         self.served.push(last.served);
         self.error_rate.push(last.error_rate());
-        let latency = sim.latency();
-        self.p50.push(latency.p50_ms.unwrap_or(0.0));
-        self.p99.push(latency.p99_ms.unwrap_or(0.0));
+        let [p50, p99] = sim.p50_p99_ms();
+        self.p50.push(p50.unwrap_or(0.0));
+        self.p99.push(p99.unwrap_or(0.0));
         for (n, id, series) in &mut self.groups {
             let serving = match sim.node(*n) {
                 NodeState::Pool(p) => p.serving(),
