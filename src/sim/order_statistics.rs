@@ -151,11 +151,14 @@ mod tests {
                     "q {q} of {n}"
                 );
             }
-            let qs = [0.0, 0.5, 0.99];
-            assert_eq!(
-                quantiles(&mut keys, qs),
-                qs.map(|q| Some(sorted[rank(q, n)]))
-            );
+            // Selected, read off the largest few (up to `TOP` of them), or both in one call.
+            for qs in [[0.0, 0.5, 0.99], [0.5, 0.99, 1.0], [0.97, 0.99, 1.0]] {
+                assert_eq!(
+                    quantiles(&mut keys, qs),
+                    qs.map(|q| Some(sorted[rank(q, n)])),
+                    "{qs:?} of {n}"
+                );
+            }
         }
         assert_eq!(percentiles(&mut []), [None; 3]);
         assert_eq!(quantiles(&mut [], [0.5, 0.99]), [None; 2]);
