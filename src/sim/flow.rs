@@ -67,8 +67,9 @@ impl Scratch {
         if amount <= 0.0 {
             return;
         }
-        self.per[to.index()].inflow[class] += amount;
-        self.per[to.index()].orphans[class] += amount * orphan_share;
+        let receiver = &mut self.per[to.index()];
+        receiver.inflow[class] += amount;
+        receiver.orphans[class] += amount * orphan_share;
         self.per[from.index()].sent[class] += amount;
         self.steps[from.index()][class].hops.push((to, amount));
     }
@@ -136,9 +137,10 @@ impl Scratch {
             return;
         }
         let i = at.index();
-        self.per[i].failed[class] += amount;
-        self.per[i].hard_failed[class] += amount;
-        self.per[i].hard_failed_s[class] += amount * seconds;
+        let c = &mut self.per[i];
+        c.failed[class] += amount;
+        c.hard_failed[class] += amount;
+        c.hard_failed_s[class] += amount * seconds;
         self.users_failed(i, class, amount * (1.0 - orphans), seconds);
     }
 

@@ -197,9 +197,9 @@ impl Simulation {
         for &n in arch.order.iter().rev() {
             let i = n.index();
             let is_db = matches!(arch.graph[n].kind, Kind::Database(_));
+            let c = &sc.per[i];
             for k in 0..4 {
                 let step = &sc.steps[i][k];
-                let c = &sc.per[i];
                 let (done, sent, hard) = (c.done[k], c.sent[k], c.hard_failed[k]);
                 let total = done + sent + hard;
                 if total <= 0.0 {
