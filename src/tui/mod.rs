@@ -3,10 +3,12 @@
 //! simulation clock and the render clock, and puts the terminal back however the loop ends.
 
 pub mod app;
+pub mod clock;
 pub mod command_line;
 pub mod config;
 pub mod event_log;
 pub mod explorer;
+mod frame_writer;
 pub mod history;
 mod input;
 pub mod keys;
@@ -23,30 +25,32 @@ pub mod ui;
 pub mod view;
 
 pub use app::{App, Options};
+use clock::SimClock;
+use frame_writer::FrameWriter;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
 };
-use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     BeginSynchronizedUpdate, Clear, ClearType, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::crossterm::{execute, queue};
 use ratatui::layout::Rect;
-use ratatui::{DefaultTerminal, Terminal, TerminalOptions, Viewport, prelude::CrosstermBackend};
+use ratatui::{Terminal, TerminalOptions, Viewport, prelude::CrosstermBackend};
 pub use recorder::Recorder;
-use std::io::stdout;
+use std::io::{Stdout, Write, stdout};
 use std::time::Duration;
-use tokio::time::{Instant, MissedTickBehavior, sleep_until};
+use tokio::time::{Instant, sleep_until};
 
-/// At most this many frames a second: smooth enough for moving markers, cheap when busy.
+/// At most this many frames a second, for what keys and the mouse change; while the simulation
+/// runs, its clock sets the pace (`clock`).
 const FRAME: Duration = Duration::from_millis(33);
 /// How often the explorer's background analysis is looked at while it runs.
 const EXPLORER_POLL: Duration = Duration::from_millis(250);
 
-/// The shortest wall-clock time between two turns of the simulation clock; faster speeds take
-/// several simulated seconds a turn.
-const SHORTEST_TICK: Duration = Duration::from_millis(10);
+/// The dashboard's terminal: each frame is written at once.
+type Screen = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
 
 /// Runs the dashboard until the user quits, keeping the recording (if any) on disk up to date.
 /// The terminal is restored on every way out: return, error, panic, and SIGINT, SIGTERM,
@@ -72,12 +76,12 @@ pub fn run(mut app: App, mut recorder: Option<Recorder>) -> color_eyre::Result<A
 
 /// Raw mode, the alternate screen and mouse reporting: what the dashboard runs in. The size is
 /// asked once here; after that it comes from resize events, not from the terminal every frame.
-fn enter() -> std::io::Result<DefaultTerminal> {
+fn enter() -> std::io::Result<Screen> {
     enable_raw_mode()?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let (width, height) = ratatui::crossterm::terminal::size()?;
     Terminal::with_options(
-        CrosstermBackend::new(stdout()),
+        CrosstermBackend::new(FrameWriter::new(stdout())),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         },
@@ -102,7 +106,7 @@ fn restore() {
 
 /// Ctrl-Z or SIGTSTP: restores the terminal, stops like any full-screen program, and once
 /// continued (`fg`, SIGCONT) takes the terminal back and redraws everything.
-fn suspend(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+fn suspend(terminal: &mut Screen, app: &mut App) -> std::io::Result<()> {
     restore();
     signals::stop();
     resume(terminal, app)
@@ -111,7 +115,7 @@ fn suspend(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()>
 /// Sets the terminal up again after a stop: raw mode (whatever the shell left), the alternate
 /// screen, mouse reporting, and a blank screen redrawn in full by a terminal that knows its
 /// size. (`Terminal::clear` would ask the terminal where its cursor is; not every one answers.)
-fn resume(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+fn resume(terminal: &mut Screen, app: &mut App) -> std::io::Result<()> {
     // Forget the raw mode crossterm thinks is on: the shell may have reset the modes.
     let _ = disable_raw_mode();
     *terminal = enter()?;
@@ -143,7 +147,7 @@ fn is_ctrl_z(key: &KeyEvent) -> bool {
 }
 
 async fn event_loop(
-    terminal: &mut DefaultTerminal,
+    terminal: &mut Screen,
     app: &mut App,
     recorder: &mut Option<Recorder>,
     signals: &mut signals::Signals,
@@ -186,7 +190,15 @@ async fn event_loop(
                 Some(Err(e)) => return Err(e.into()),
                 None => break,
             },
-            _ = sim_clock.interval.tick(), if !app.paused => sim_clock.turn(app),
+            _ = sim_clock.interval.tick(), if !app.paused => {
+                sim_clock.turn(app);
+                // A turn is drawn in the same wake-up when a frame is due, not in another
+                // one a moment later.
+                if app.dirty && Instant::now() >= last_draw + FRAME {
+                    draw(terminal, app)?;
+                    last_draw = Instant::now();
+                }
+            }
             // The explorer's analysis runs on its own thread: its progress, then its report.
             _ = tokio::time::sleep(EXPLORER_POLL), if app.explorer.running() => {
                 let arrived = app.explorer.poll();
@@ -212,80 +224,13 @@ async fn event_loop(
     Ok(())
 }
 
-/// The simulation's clock at one speed: `speed` simulated seconds per wall-clock second, in
-/// turns no closer than `SHORTEST_TICK` (several seconds a turn above 100×); as fast as it goes,
-/// it steps for most of a turn.
-struct SimClock {
-    interval: tokio::time::Interval,
-    seconds_per_turn: u32,
-}
-
-impl SimClock {
-    fn new(speed: u32) -> Self {
-        let (period, seconds_per_turn) = turns(speed);
-        let mut interval = tokio::time::interval(period);
-        interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
-        interval.reset();
-        Self {
-            interval,
-            seconds_per_turn,
-        }
-    }
-
-    fn turn(&self, app: &mut App) {
-        let budget = std::time::Instant::now() + SHORTEST_TICK.mul_f64(0.8);
-        let mut done = 0;
-        // Stop early when a presenter's hold or the end of the run pauses it.
-        while !app.paused && app.step() {
-            done += 1;
-            let enough = if self.seconds_per_turn == 0 {
-                std::time::Instant::now() >= budget
-            } else {
-                done >= self.seconds_per_turn
-            };
-            if enough {
-                break;
-            }
-        }
-    }
-}
-
-/// How often the clock turns at `speed`, and how many simulated seconds a turn takes (0: as
-/// many as fit in the turn).
-fn turns(speed: u32) -> (Duration, u32) {
-    let period = (Duration::from_secs(1) / speed.max(1)).max(SHORTEST_TICK);
-    let seconds = if speed == app::AS_FAST_AS_IT_GOES {
-        0
-    } else {
-        (f64::from(speed) * period.as_secs_f64()).round().max(1.0) as u32
-    };
-    (period, seconds)
-}
-
 /// Draws one frame inside a synchronized update, so a projector never shows half of it.
-fn draw(terminal: &mut DefaultTerminal, app: &mut App) -> std::io::Result<()> {
-    execute!(stdout(), BeginSynchronizedUpdate)?;
-    let result = terminal.draw(|frame| ui::draw(frame, app));
-    execute!(stdout(), EndSynchronizedUpdate)?;
+fn draw(terminal: &mut Screen, app: &mut App) -> std::io::Result<()> {
+    queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let result = terminal.draw(|frame| ui::draw(frame, app)).map(|_| ());
+    // Ended even when drawing failed, so the terminal does not wait for the rest of a frame.
+    queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    terminal.backend_mut().flush()?;
     app.dirty = false;
-    result.map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_speed_keeps_its_rate_in_turns_no_closer_than_ten_milliseconds() {
-        for &speed in &app::SPEEDS[..app::SPEEDS.len() - 1] {
-            let (period, seconds) = turns(speed);
-            assert!(period >= SHORTEST_TICK, "{speed}×: {period:?}");
-            let rate = f64::from(seconds) / period.as_secs_f64();
-            assert!(
-                (rate / f64::from(speed) - 1.0).abs() < 0.01,
-                "{speed}×: {rate}/s"
-            );
-        }
-        assert_eq!(turns(app::AS_FAST_AS_IT_GOES), (SHORTEST_TICK, 0));
-    }
+    result
 }

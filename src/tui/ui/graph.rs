@@ -2,6 +2,7 @@
 //! call edges with markers that move with the traffic.
 
 use super::super::app::App;
+use super::super::clock::marker_step;
 use super::super::layout::{BoxStyle, Detail, NodeBox, RegionFrame, Scene};
 use super::super::theme::{Health, Theme};
 use super::super::view::{self, Status};
@@ -35,6 +36,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         &app.sim,
         &app.theme,
         app.selected,
+        marker_step(app.speed()),
         marks,
     );
 
@@ -124,6 +126,7 @@ pub fn paint(
     sim: &Simulation,
     theme: &Theme,
     selected: crate::arch::NodeId,
+    marker_step: u64,
     marks: impl Fn(crate::arch::NodeId) -> Option<Verdict>,
 ) {
     for f in &scene.frames {
@@ -181,14 +184,15 @@ pub fn paint(
         } else {
             ("•", theme.accent)
         };
-        // Markers flow down the edge one cell per simulated second; denser with more traffic.
+        // Markers flow down the edge one cell per `marker_step` simulated seconds (a turn of
+        // the clock); denser with more traffic.
         let spacing = match rate {
             r if r >= 10_000.0 => 3,
             r if r >= 1_000.0 => 4,
             r if r >= 100.0 => 6,
             _ => 9,
         };
-        let phase = (sim.time() % spacing) as usize;
+        let phase = (sim.time() / marker_step % spacing) as usize;
         for (i, &(x, y, _)) in e.cells.iter().enumerate() {
             if i % spacing as usize != phase || !matches!(buf[(x, y)].symbol(), "─" | "│") {
                 continue;
@@ -449,7 +453,7 @@ mod tests {
             for _ in 0..12 {
                 sim.step();
                 let mut buf = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
-                paint(&mut buf, &scene, &sim, &theme, arch.entry, |_| None);
+                paint(&mut buf, &scene, &sim, &theme, arch.entry, 1, |_| None);
                 for ((x, y), symbols) in &ways {
                     if matches!(buf[(*x, *y)].symbol(), "•" | "↻") {
                         marks += 1;
