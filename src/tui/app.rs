@@ -150,6 +150,8 @@ pub struct App {
     places: Vec<Place>,
     /// The graph's layout for a pane size; rebuilt when either changes.
     scene: Option<(u16, u16, Arc<Scene>)>,
+    /// The graph's off-screen canvas, kept from frame to frame rather than allocated for each.
+    pub canvas: ratatui::buffer::Buffer,
     /// Where the graph pane was last drawn, and its scroll offset, for mouse clicks.
     pub graph_area: Rect,
     pub scroll: (u16, u16),
@@ -229,6 +231,7 @@ impl App {
             dirty: true,
             places: Sugiyama.places(&arch),
             scene: None,
+            canvas: ratatui::buffer::Buffer::default(),
             graph_area: Rect::default(),
             scroll: (0, 0),
         };

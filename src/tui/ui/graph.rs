@@ -26,7 +26,9 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let scene = app.scene(inner.width, inner.height);
 
     // Draw the whole scene off screen, then copy the visible window: the scene is small.
-    let mut canvas = Buffer::empty(Rect::new(0, 0, scene.width, scene.height));
+    let mut canvas = std::mem::take(&mut app.canvas);
+    canvas.resize(Rect::new(0, 0, scene.width, scene.height));
+    canvas.reset();
     let arch = app.sim.arch();
     let explorer = &app.explorer;
     let marks = |n: crate::arch::NodeId| explorer.verdict_of(&arch.graph[n].id);
@@ -49,7 +51,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let (sx, sy) = app.scroll;
     let buf = frame.buffer_mut();
     let off_x = inner.x + inner.width.saturating_sub(scene.width) / 2;
-    // Row by row, moving the cells rather than copying them: the canvas is dropped after.
+    // Row by row, moving the cells rather than copying them: the canvas is reset before use.
     let visible = usize::from(inner.width.min(scene.width));
     // Scrolling keeps the window inside the scene (`clamp`, `follow`).
     debug_assert!(usize::from(sx) + visible <= usize::from(scene.width));
@@ -58,6 +60,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         let to = buf.index_of(off_x, inner.y + y);
         buf.content[to..to + visible].swap_with_slice(&mut canvas.content[from..from + visible]);
     }
+    app.canvas = canvas;
     // Clicks land in scene coordinates: account for centring.
     app.graph_area = Rect::new(
         off_x,
@@ -482,5 +485,35 @@ mod tests {
             !m.room_at(1, 3) && !m.room_at(12, 3) && !m.room_at(5, 8),
             "outside"
         );
+    }
+
+    /// The canvas is kept from frame to frame: whatever an earlier scene left in it, of any
+    /// size, shows nowhere.
+    #[test]
+    fn a_kept_canvas_leaves_nothing_of_an_earlier_scene() {
+        use crate::tui::{App, Options};
+        use ratatui::{Terminal, backend::TestBackend, buffer::Cell};
+        let mut app = App::new(Options::new("1m")).unwrap();
+        for _ in 0..60 {
+            app.step();
+        }
+        let frame_at = |w, h, app: &mut App| {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal.draw(|f| super::super::draw(f, app)).unwrap();
+            terminal.backend().buffer().clone()
+        };
+        let first = frame_at(120, 40, &mut app);
+        for (w, h) in [(200, 60), (80, 24)] {
+            frame_at(w, h, &mut app);
+        }
+        assert_eq!(frame_at(120, 40, &mut app), first, "after other sizes");
+        for (w, h) in [(20, 10), (72, 27), (300, 100)] {
+            app.canvas = Buffer::filled(Rect::new(0, 0, w, h), Cell::new("X"));
+            assert_eq!(
+                frame_at(120, 40, &mut app),
+                first,
+                "after a {w}×{h} canvas of Xs"
+            );
+        }
     }
 }
