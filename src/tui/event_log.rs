@@ -41,10 +41,10 @@ impl EventLog {
 
     /// The indices of the events the pane lists, in the order it lists them: the cause chain
     /// (oldest first) when one is asked for, else every event that passes the filter, newest
-    /// first.
-    pub fn shown(&self, events: &[Event], places: &[String]) -> Vec<usize> {
+    /// first. `places` (see [`places`]) are asked for only by a chain.
+    pub fn shown(&self, events: &[Event], places: impl FnOnce() -> Vec<String>) -> Vec<usize> {
         if let Some(i) = self.chain.filter(|&i| i < events.len()) {
-            return chain(events, i, places);
+            return chain(events, i, &places());
         }
         (0..events.len())
             .rev()
@@ -85,6 +85,10 @@ impl EventLog {
 /// Whether `e` contains every word of `filter` (case ignored); `kind:NAME` matches the
 /// kind's name by prefix (`kind:failover` takes both failover kinds).
 pub fn matches(filter: &str, e: &Event) -> bool {
+    // The pane asks for every event every frame: without a filter, nothing is worth writing out.
+    if filter.trim().is_empty() {
+        return true;
+    }
     let text = format!(
         "{} {} {}",
         e.kind.as_str(),
@@ -256,12 +260,13 @@ mod tests {
                 filter: f.into(),
                 ..EventLog::default()
             };
-            l.shown(&events, &[])
+            l.shown(&events, Vec::new)
         };
         assert_eq!(shown("kind:failover"), [6, 2]);
         assert_eq!(shown("SEOUL/A"), [5, 2, 1]);
         assert_eq!(shown("kind:fault cache"), [3]);
         assert_eq!(shown("").len(), events.len());
+        assert_eq!(shown("  ").len(), events.len(), "blanks filter nothing");
         assert!(shown("nothing-like-this").is_empty());
     }
 

@@ -20,7 +20,7 @@ impl App {
     /// The events the log lists now, in its order.
     pub fn shown_events(&self) -> Vec<usize> {
         self.log
-            .shown(self.sim.events(), &event_log::places(self.sim.arch()))
+            .shown(self.sim.events(), || event_log::places(self.sim.arch()))
     }
 
     fn page(&self) -> isize {
