@@ -1,6 +1,6 @@
 //! One full dashboard frame at 120×40, rendered into ratatui's `TestBackend`: every preset
 //! (layout cached, as in the app; graph, metrics, events, detail and bars), and a drill in
-//! progress (the drill panel in place of part of the metrics).
+//! progress (the drill panel in place of part of the metrics), and `10m` a simulated day in.
 
 use archtui::drill;
 use archtui::tui::{App, Options, ui};
@@ -33,6 +33,13 @@ fn frame(c: &mut Criterion) {
             600,
         );
     }
+    // A day in: the event log has a day's events, which a frame must not pass over one by one.
+    draw(
+        &mut group,
+        "10m_after_a_day",
+        App::new(Options::new("10m")).unwrap(),
+        86_400,
+    );
     let drill = drill::load("az-loss-1k").unwrap();
     let options = Options {
         drill: Some(drill),
