@@ -151,7 +151,7 @@ pub struct App {
     /// The graph's layout for a pane size; rebuilt when either changes.
     scene: Option<(u16, u16, Arc<Scene>)>,
     /// The graph's off-screen canvas, kept from frame to frame rather than allocated for each.
-    pub canvas: ratatui::buffer::Buffer,
+    pub(crate) canvas: ratatui::buffer::Buffer,
     /// Where the graph pane was last drawn, and its scroll offset, for mouse clicks.
     pub graph_area: Rect,
     pub scroll: (u16, u16),

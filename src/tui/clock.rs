@@ -1,6 +1,6 @@
 //! The simulation's clock in the dashboard: how often it turns at each speed and how many
-//! simulated seconds a turn takes. Every turn is drawn, so the turns set the frame rate while
-//! the simulation runs, and with it most of what the dashboard costs.
+//! simulated seconds a turn takes. Up to 1000× every turn is drawn, so the turns set the frame
+//! rate while the simulation runs, and with it most of what the dashboard costs.
 
 use super::app::{self, App};
 use std::time::{Duration, Instant};
@@ -15,10 +15,15 @@ const SHORTEST_TURN: Duration = Duration::from_millis(100);
 /// As fast as it goes, a turn steps for most of this long: short, so keys are answered at once.
 const FASTEST_TURN: Duration = Duration::from_millis(10);
 
+/// A turn stops stepping after this share of its period, whatever is left of its seconds: on an
+/// architecture too large for the speed, the clock falls behind rather than keys waiting.
+const BUSY_SHARE: f64 = 0.8;
+
 /// The clock at one speed: `speed` simulated seconds per wall-clock second, in turns no closer
 /// than `SHORTEST_TURN`; as fast as it goes, it steps for most of a turn.
 pub struct SimClock {
     pub interval: tokio::time::Interval,
+    period: Duration,
     seconds_per_turn: u32,
 }
 
@@ -30,21 +35,19 @@ impl SimClock {
         interval.reset();
         Self {
             interval,
+            period,
             seconds_per_turn,
         }
     }
 
     pub fn turn(&self, app: &mut App) {
-        let budget = Instant::now() + FASTEST_TURN.mul_f64(0.8);
+        let budget = Instant::now() + self.period.mul_f64(BUSY_SHARE);
         let mut done = 0;
         // Stop early when a presenter's hold or the end of the run pauses it.
         while !app.paused && app.step() {
             done += 1;
-            let enough = if self.seconds_per_turn == 0 {
-                Instant::now() >= budget
-            } else {
-                done >= self.seconds_per_turn
-            };
+            let enough = (self.seconds_per_turn > 0 && done >= self.seconds_per_turn)
+                || Instant::now() >= budget;
             if enough {
                 break;
             }
@@ -67,8 +70,9 @@ pub fn turns(speed: u32) -> (Duration, u32) {
 }
 
 /// Simulated seconds between two moves of the graph's traffic markers at `speed`: one turn, so
-/// that they move one cell a frame at every speed (moved a cell per simulated second, six a
-/// frame at 60×, they would seem to stand or run backwards).
+/// that they move one cell a frame at every set speed (moved a cell per simulated second, six a
+/// frame at 60×, they would seem to stand or run backwards). As fast as it goes a frame covers
+/// however many seconds fit, and they flicker.
 pub fn marker_step(speed: u32) -> u64 {
     u64::from(turns(speed).1.max(1))
 }

@@ -1,5 +1,5 @@
 //! Where the dashboard's frames are written: each one is kept whole and handed to the terminal
-//! in one write when ratatui flushes it.
+//! in one write when it is complete, that is when it closes its synchronized update.
 
 use std::io::{self, Write};
 
@@ -8,8 +8,15 @@ use std::io::{self, Write};
 /// a wake-up in the terminal.
 const FRAME_BYTES: usize = 1 << 16;
 
-/// Buffers everything until `flush`. Unlike a `BufWriter` it drops what it holds when dropped:
-/// a frame cut short by a panic is never written after the terminal has been restored.
+/// Ends a synchronized update (DEC private mode 2026 reset), the last thing a frame writes.
+const END_OF_FRAME: &[u8] = b"\x1b[?2026l";
+
+/// Buffers everything until a flush finds it ending a frame ([`END_OF_FRAME`]). ratatui flushes
+/// its writer several times a frame (hiding the cursor flushes, and so does dropping the
+/// terminal); those flushes do nothing here, so a frame goes out in one write, and one cut
+/// short by a panic, its synchronized update opened and never closed, is dropped rather than
+/// written after the terminal has been restored. What comes between frames (a resize's clear)
+/// goes out with the next one.
 pub struct FrameWriter<W: Write> {
     out: W,
     frame: Vec<u8>,
@@ -30,7 +37,11 @@ impl<W: Write> Write for FrameWriter<W> {
         Ok(bytes.len())
     }
 
+    /// Writes out the frame if it is complete; otherwise nothing yet.
     fn flush(&mut self) -> io::Result<()> {
+        if !self.frame.ends_with(END_OF_FRAME) {
+            return Ok(());
+        }
         let result = self
             .out
             .write_all(&self.frame)
@@ -45,16 +56,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_frame_goes_out_whole_at_the_flush_and_a_cut_one_never() {
+    fn a_frame_goes_out_whole_when_it_ends_and_a_cut_one_never() {
         let mut written = Vec::new();
         {
             let mut w = FrameWriter::new(&mut written);
+            w.write_all(b"\x1b[2J").unwrap(); // a resize's clear, between frames
+            w.flush().unwrap();
             w.write_all(b"\x1b[?2026h").unwrap();
             w.write_all(b"frame").unwrap();
-            assert!(w.out.is_empty(), "nothing before the flush");
             w.flush().unwrap();
-            w.write_all(b"cut short").unwrap();
+            assert!(w.out.is_empty(), "nothing before the frame ends");
+            w.write_all(b"\x1b[?2026l").unwrap();
+            w.flush().unwrap();
+            w.write_all(b"\x1b[?2026hcut short").unwrap();
+            w.flush().unwrap();
         }
-        assert_eq!(written, b"\x1b[?2026hframe");
+        assert_eq!(written, b"\x1b[2J\x1b[?2026hframe\x1b[?2026l");
+    }
+
+    #[test]
+    fn the_end_of_a_frame_is_what_crossterm_writes_for_it() {
+        use ratatui::crossterm::{queue, terminal::EndSynchronizedUpdate};
+        let mut bytes = Vec::new();
+        queue!(bytes, EndSynchronizedUpdate).unwrap();
+        assert_eq!(bytes, END_OF_FRAME);
     }
 }

@@ -3,7 +3,7 @@
 //! simulation clock and the render clock, and puts the terminal back however the loop ends.
 
 pub mod app;
-pub mod clock;
+mod clock;
 pub mod command_line;
 pub mod config;
 pub mod event_log;
@@ -43,8 +43,8 @@ use std::io::{Stdout, Write, stdout};
 use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
-/// At most this many frames a second, for what keys and the mouse change; while the simulation
-/// runs, its clock sets the pace (`clock`).
+/// The shortest time between two frames drawn for what keys and the mouse change; while the
+/// simulation runs, its clock sets the pace (`clock`).
 const FRAME: Duration = Duration::from_millis(33);
 /// How often the explorer's background analysis is looked at while it runs.
 const EXPLORER_POLL: Duration = Duration::from_millis(250);
@@ -99,7 +99,9 @@ impl Drop for Restore {
 
 /// Undoes [`enter`] and shows the cursor; harmless when the terminal is already restored.
 fn restore() {
-    let _ = execute!(stdout(), DisableMouseCapture);
+    // A frame a panic cut short is never written (`FrameWriter`), but say so anyway: a terminal
+    // left inside a synchronized update would show nothing more until it gave up waiting.
+    let _ = execute!(stdout(), EndSynchronizedUpdate, DisableMouseCapture);
     let _ = disable_raw_mode();
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }

@@ -38,7 +38,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
         &app.sim,
         &app.theme,
         app.selected,
-        marker_step(app.speed()),
+        // Stepped by hand while paused, a second at a time: one cell a step.
+        marker_step(if app.paused { 1 } else { app.speed() }),
         marks,
     );
 
