@@ -85,22 +85,24 @@ impl EventLog {
 /// Whether `e` contains every word of `filter` (case ignored); `kind:NAME` matches the
 /// kind's name by prefix (`kind:failover` takes both failover kinds).
 pub fn matches(filter: &str, e: &Event) -> bool {
-    // The pane asks for every event every frame: without a filter, nothing is worth writing out.
-    if filter.trim().is_empty() {
-        return true;
-    }
-    let text = format!(
-        "{} {} {}",
-        e.kind.as_str(),
-        e.component.as_deref().unwrap_or(""),
-        e.message
-    )
-    .to_lowercase();
+    // Written out only for a word to look for: the pane asks about every event every frame,
+    // and with no filter, or only `kind:` ones, there is none.
+    let mut text = None;
     filter.split_whitespace().all(|word| {
         let word = word.to_lowercase();
         match word.strip_prefix("kind:") {
             Some(kind) => e.kind.as_str().starts_with(kind),
-            None => text.contains(&word),
+            None => text
+                .get_or_insert_with(|| {
+                    format!(
+                        "{} {} {}",
+                        e.kind.as_str(),
+                        e.component.as_deref().unwrap_or(""),
+                        e.message
+                    )
+                    .to_lowercase()
+                })
+                .contains(&word),
         }
     })
 }
