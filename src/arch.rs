@@ -49,7 +49,8 @@ pub struct Architecture {
     pub graph: DiGraph<Component, Link>,
     /// Where users' requests arrive (DNS, or the only component nobody calls).
     pub entry: NodeId,
-    /// Every component, callers before the components they call.
+    /// Every component, callers before the components they call, and otherwise in `NodeId`
+    /// order (see `preset::call_order`).
     pub order: Vec<NodeId>,
     /// Indexed by `NodeId::index()`.
     pub routes: Vec<Routes>,

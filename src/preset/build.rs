@@ -2,6 +2,7 @@
 //! one value: references, duplicates, which kinds may call which, cycles, reachability, paths
 //! for every class of request, and scaling bounds. Every error points at the value at fault.
 
+use super::call_order::call_order;
 use super::defaults as d;
 use super::spec::*;
 use crate::arch::{self, *};
@@ -148,8 +149,8 @@ impl<'a> Builder<'a> {
 
         self.link(&drafts, &index, &mut graph)?;
         let entry = self.entry(&drafts, &graph)?;
-        let order = petgraph::algo::toposort(&graph, None).map_err(|cycle| {
-            let id = drafts[cycle.node_id().index()].id;
+        let order = call_order(&graph).map_err(|on_cycle| {
+            let id = drafts[on_cycle.index()].id;
             self.err(
                 span(id),
                 format!("`{}` is part of a cycle of requests", id.get_ref()),

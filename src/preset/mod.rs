@@ -2,6 +2,7 @@
 //! any other file can be loaded by path. See the README for the format.
 
 mod build;
+mod call_order;
 pub mod defaults;
 pub mod overrides;
 pub mod prices;
