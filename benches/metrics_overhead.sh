@@ -3,17 +3,22 @@
 # day and a day writing its metrics to a new file (the old one removed and the disk synced
 # before each run, untimed). Prints the medians (min–max) of each and the median of the
 # pairs' ratios: on a shared machine single runs spread by ±20 %, more than the overhead, so
-# take many pairs.
+# take many pairs. Which of a pair runs first alternates.
 #
 #   benches/metrics_overhead.sh target/release/archtui 10k 15
+#
+# DIR in the environment is where the metrics file goes (default: the system's temporary
+# directory; on a tmpfs nothing reaches a disk, so the kernel's share is left out).
 set -euo pipefail
+shopt -s inherit_errexit
+export LC_ALL=C
 
-if [ $# -ne 3 ]; then
-  echo "usage: $0 BINARY PRESET PAIRS" >&2
+if [ $# -ne 3 ] || ! [[ $3 =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: $0 BINARY PRESET PAIRS (a whole number above 0)" >&2
   exit 2
 fi
 bin=$1 preset=$2 pairs=$3
-dir=$(mktemp -d)
+dir=$(mktemp -d -p "${DIR:-${TMPDIR:-/tmp}}")
 trap 'rm -rf "$dir"' EXIT
 
 # Milliseconds one day of the preset takes, with any extra arguments.
@@ -27,9 +32,14 @@ day_ms() {
   echo $(((end - start) / 1000000))
 }
 
-for _ in $(seq "$pairs"); do
-  plain=$(day_ms)
-  with=$(day_ms --metrics "$dir/metrics.jsonl")
+for i in $(seq "$pairs"); do
+  if ((i % 2)); then
+    plain=$(day_ms)
+    with=$(day_ms --metrics "$dir/metrics.jsonl")
+  else
+    with=$(day_ms --metrics "$dir/metrics.jsonl")
+    plain=$(day_ms)
+  fi
   echo "$plain $with"
 done > "$dir/pairs"
 
