@@ -34,11 +34,6 @@ pub struct EventLog {
 }
 
 impl EventLog {
-    /// Whether an event passes the filter.
-    pub fn matches(&self, e: &Event) -> bool {
-        matches(&self.filter, e)
-    }
-
     /// The indices of the events the pane lists, in the order it lists them: the cause chain
     /// (oldest first) when one is asked for, else every event that passes the filter, newest
     /// first. `places` (see [`places`]) are asked for only by a chain.
@@ -46,9 +41,15 @@ impl EventLog {
         if let Some(i) = self.chain.filter(|&i| i < events.len()) {
             return chain(events, i, &places());
         }
+        // Lowercased once for every event of the run, not once for each.
+        let words: Vec<String> = self
+            .filter
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
         (0..events.len())
             .rev()
-            .filter(|&i| self.matches(&events[i]))
+            .filter(|&i| matches(&words, &events[i]))
             .collect()
     }
 
@@ -82,28 +83,25 @@ impl EventLog {
     }
 }
 
-/// Whether `e` contains every word of `filter` (case ignored); `kind:NAME` matches the
-/// kind's name by prefix (`kind:failover` takes both failover kinds).
-pub fn matches(filter: &str, e: &Event) -> bool {
+/// Whether `e` contains every one of a filter's `words`, lowercased (case ignored);
+/// `kind:NAME` matches the kind's name by prefix (`kind:failover` takes both failover kinds).
+fn matches(words: &[String], e: &Event) -> bool {
     // Written out only for a word to look for: the pane asks about every event every frame,
     // and with no filter, or only `kind:` ones, there is none.
     let mut text = None;
-    filter.split_whitespace().all(|word| {
-        let word = word.to_lowercase();
-        match word.strip_prefix("kind:") {
-            Some(kind) => e.kind.as_str().starts_with(kind),
-            None => text
-                .get_or_insert_with(|| {
-                    format!(
-                        "{} {} {}",
-                        e.kind.as_str(),
-                        e.component.as_deref().unwrap_or(""),
-                        e.message
-                    )
-                    .to_lowercase()
-                })
-                .contains(&word),
-        }
+    words.iter().all(|word| match word.strip_prefix("kind:") {
+        Some(kind) => e.kind.as_str().starts_with(kind),
+        None => text
+            .get_or_insert_with(|| {
+                format!(
+                    "{} {} {}",
+                    e.kind.as_str(),
+                    e.component.as_deref().unwrap_or(""),
+                    e.message
+                )
+                .to_lowercase()
+            })
+            .contains(word.as_str()),
     })
 }
 
