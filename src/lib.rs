@@ -13,6 +13,7 @@ pub mod escape;
 pub mod headless;
 pub mod input_error;
 pub mod input_file;
+pub mod panic_text;
 pub mod preset;
 pub mod report;
 pub mod retry_policy;

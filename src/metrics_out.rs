@@ -113,11 +113,7 @@ impl Metrics {
             return Ok(());
         };
         let written = writer.join().unwrap_or_else(|panic| {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let why = archtui::panic_text::of(&*panic);
             Err(std::io::Error::other(format!("the writer panicked: {why}")))
         });
         written.map_err(|e| {

@@ -273,7 +273,10 @@ fn a_diff_names_what_changed_and_which_losses_hurt_less() {
         "{:?}",
         d.better
     );
-    assert!(d.capacity_ratio > 1.0 && d.cost_ratio > 1.0, "{d:?}");
+    assert!(
+        d.capacity_ratio.is_some_and(|r| r > 1.0) && d.cost_ratio > 1.0,
+        "{d:?}"
+    );
     let md = archtui::analysis::diff::render::markdown(&d);
     assert!(md.starts_with("# `100` → `1k`"), "{md}");
 }
@@ -289,4 +292,39 @@ fn story_refuses_overrides_and_diff_names_a_missing_preset() {
         "{}",
         common::stderr(&out)
     );
+}
+
+/// Near the model's limits the capacity search stops at them: a tier at two billion users (a
+/// tenth of them still far beyond one server) says that not even the fewest searched hold, and
+/// `diff` has no ratio when nothing held in the first. None of it is a panic.
+#[test]
+fn the_capacity_search_stays_within_the_models_limits() {
+    let out = archtui(&[
+        "analyze",
+        "1k",
+        "--set",
+        "traffic.users=2000000000",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let r: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let c = &r["capacity"];
+    assert_eq!(c["below_search"], true);
+    assert_eq!(c["users"].as_f64(), Some(0.0));
+    assert!(c["bottleneck"].is_string());
+    let out = archtui(&["analyze", "1k", "--set", "traffic.users=2000000000"]);
+    assert!(stdout(&out).contains("does not hold even 200,000,000 users"));
+
+    let crowded = std::fs::read_to_string("presets/100.toml")
+        .unwrap()
+        .replace("users = 100\n", "users = 5000000000\n");
+    let crowded = common::scratch_file("capacity-limits", "crowded.toml", crowded);
+    let crowded = crowded.to_str().unwrap();
+    let out = archtui(&["diff", crowded, "100", "--json"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let d: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(d["capacity_users"][0].as_f64(), Some(0.0));
+    assert!(d["capacity_ratio"].is_null(), "{d}");
+    let out = archtui(&["diff", crowded, "100"]);
+    assert!(stdout(&out).contains("none held in the first"));
 }

@@ -12,8 +12,10 @@
 //! day at the preset's own users, the failure domains, the other tiers of `story`).
 
 use crate::arch::{Architecture, Kind, NodeId};
+use crate::preset::MAX_PEAK_RPS;
 use crate::report::Summary;
 use crate::sim::{NodeState, Simulation};
+use crate::units::Users;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -41,8 +43,12 @@ pub struct Capacity {
     pub users: f64,
     /// `users` over the preset's own users.
     pub multiple: f64,
-    /// Whether even `MOST` times the preset's users hold (then `users` is that, not a limit).
+    /// Whether even the most users searched hold — `MOST` times the preset's, or fewer at the
+    /// model's limits — (then `users` is that, not a limit).
     pub beyond_search: bool,
+    /// Whether even the fewest users searched fail — a tenth of the preset's, or one user —
+    /// (then `users` and `multiple` are 0: nothing was found to hold).
+    pub below_search: bool,
     /// The component most loaded at the peak of the first day that does not hold.
     pub bottleneck: Option<String>,
     /// Every component with capacity, least room first, at the preset's own users.
@@ -185,30 +191,59 @@ fn utilization(sim: &Simulation, n: NodeId) -> Option<f64> {
 /// same answer, with a core that would have waited put to work.
 pub fn search(arch: &Architecture, seed: u64, warm: WarmUp) -> Capacity {
     let own = arch.traffic.users;
+    let (least, most) = bracket(arch);
     let (at_own, (at_most, above)) = rayon::join(
         || day(arch, own, seed, Some(&warm)),
         || {
-            let at_most = day(arch, own * MOST, seed, None);
+            let at_most = day(arch, most, seed, None);
             // Above the own users, if they hold; wasted work if they do not.
-            let above = (!at_most.holds).then(|| narrow(arch, seed, own, own * MOST, &at_most));
+            let above = (!at_most.holds).then(|| narrow(arch, seed, own, most, &at_most));
             (at_most, above)
         },
     );
     let headroom = headroom(arch, &at_own);
     let cost = at_own.cost.clone();
     let (users, bottleneck) = match above {
-        None => (own * MOST, None),
+        None => (most, None),
         Some(found) if at_own.holds => found,
-        Some(_) => narrow(arch, seed, own * LEAST, own, &at_own),
+        Some(_) => {
+            // The bracket's low end has to hold for the narrowing to mean anything.
+            let at_least = day(arch, least, seed, None);
+            if at_least.holds {
+                narrow(arch, seed, least, own, &at_own)
+            } else {
+                (0.0, most_loaded(arch, &at_least))
+            }
+        }
     };
     Capacity {
         users,
-        multiple: if at_most.holds { MOST } else { users / own },
+        // Exactly ten where the search went that far (`own * MOST / own` may round).
+        multiple: if users == own * MOST {
+            MOST
+        } else {
+            users / own
+        },
         beyond_search: at_most.holds,
+        below_search: users == 0.0,
         bottleneck,
         headroom,
         cost,
     }
+}
+
+/// The fewest and most users the search tries: a tenth and ten times the preset's own, within
+/// what the model takes (a user at least, ten billion at most, and a peak of at most
+/// `MAX_PEAK_RPS` requests a second), so a preset near those limits is searched up to them.
+fn bracket(arch: &Architecture) -> (f64, f64) {
+    let own = arch.traffic.users;
+    let most_users = Users::MAX.min(MAX_PEAK_RPS / arch.traffic.rps_per_user);
+    (least_searched(own), (own * MOST).min(most_users).max(own))
+}
+
+/// The fewest users the search tries for a preset built for `own`.
+pub fn least_searched(own: f64) -> f64 {
+    (own * LEAST).max(Users::MIN).min(own)
 }
 
 /// Narrows the bracket (`lo` holds, `hi` does not, `failing` is `hi`'s day) to within 2 %:
@@ -278,6 +313,50 @@ mod tests {
         assert!(!c.beyond_search && c.bottleneck.is_some());
         assert!(holds(&arch, c.users, 1));
         assert!(!holds(&arch, c.users * PRECISION * PRECISION, 1));
+    }
+
+    /// A preset that fails even a tenth of its users says so, and names what breaks, instead
+    /// of claiming that tenth holds.
+    #[test]
+    fn a_preset_that_holds_not_even_a_tenth_of_its_users_says_so() {
+        let mut arch = crate::preset::load("100").unwrap();
+        crate::preset::set_users(&mut arch, 1e7).unwrap();
+        assert!(!holds(&arch, least_searched(1e7), 1));
+        let hand_over = |_: Simulation| {};
+        let warm = WarmUp {
+            at_s: 60,
+            hand_over: &hand_over,
+        };
+        let c = search(&arch, 1, warm);
+        assert!(c.below_search && !c.beyond_search);
+        assert_eq!((c.users, c.multiple), (0.0, 0.0));
+        assert!(c.bottleneck.is_some());
+    }
+
+    /// Near the model's limits the search stops at them instead of asking for a day the model
+    /// refuses: at most ten billion users and a peak of `MAX_PEAK_RPS`, at least one user.
+    #[test]
+    fn the_bracket_stays_within_what_the_model_takes() {
+        let with = |users: f64, rps: f64| {
+            let mut arch = crate::preset::load("100").unwrap();
+            arch.traffic.rps_per_user = rps;
+            crate::preset::set_users(&mut arch, users).unwrap();
+            bracket(&arch)
+        };
+        assert_eq!(with(1_000.0, 0.1), (100.0, 10_000.0));
+        assert_eq!(with(2e9, 0.1), (2e8, 1e10));
+        assert_eq!(with(1e10, 0.1), (1e9, 1e10));
+        assert_eq!(with(5e6, 100.0), (5e5, 1e7));
+        assert_eq!(with(5.0, 0.1), (1.0, 50.0));
+        assert_eq!(with(1.0, 0.1), (1.0, 10.0));
+        for (users, rps) in [(2e9, 0.1), (5e6, 100.0), (5.0, 0.1), (1.0, 100.0)] {
+            let (least, most) = with(users, rps);
+            let mut arch = crate::preset::load("100").unwrap();
+            arch.traffic.rps_per_user = rps;
+            for end in [least, most] {
+                assert!(crate::preset::set_users(&mut arch, end).is_ok(), "{end}");
+            }
+        }
     }
 
     /// A day that stops early still hands over the state the domains start from: the same as

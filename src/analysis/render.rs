@@ -53,11 +53,26 @@ fn users(n: f64) -> String {
 /// One line on capacity.
 pub fn capacity(r: &Report) -> String {
     let c = &r.capacity;
-    if c.beyond_search {
+    if c.below_search {
         return format!(
-            "Capacity: holds {} users over a day (ten times its own) and more: not searched further.",
-            users(c.users)
+            "Capacity: does not hold even {} users over a day (the fewest searched); {} breaks first.",
+            users(super::capacity::least_searched(r.users)),
+            c.bottleneck.as_deref().unwrap_or("nothing in particular"),
         );
+    }
+    if c.beyond_search {
+        return if c.multiple == 10.0 {
+            format!(
+                "Capacity: holds {} users over a day (ten times its own) and more: not searched further.",
+                users(c.users)
+            )
+        } else {
+            format!(
+                "Capacity: holds {} users over a day ({:.1}× its own), the most the model takes.",
+                users(c.users),
+                c.multiple
+            )
+        };
     }
     let room: Vec<String> = c
         .headroom

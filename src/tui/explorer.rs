@@ -19,13 +19,15 @@ struct Job {
 pub struct Explorer {
     job: Option<Job>,
     report: Option<Report>,
+    /// Why the analysis stopped without a report (a panic's message: a bug to report).
+    failure: Option<String>,
 }
 
 impl Explorer {
     /// Starts analysing `arch` unless it is already being (or has been) analysed. It leaves
     /// a core to the dashboard.
     pub fn start(&mut self, arch: Arc<Architecture>, seed: u64) {
-        if self.job.is_some() || self.report.is_some() {
+        if self.job.is_some() || self.report.is_some() || self.failure.is_some() {
             return;
         }
         let threads = std::thread::available_parallelism()
@@ -54,16 +56,29 @@ impl Explorer {
             return false;
         }
         let job = self.job.take().expect("checked above");
-        // A panic in the analysis is a bug; the dashboard goes on without its report.
-        self.report = job.handle.join().ok();
+        self.take(job);
         true
     }
 
     /// Waits for the analysis to finish (for a caller that has nothing else to do).
     pub fn wait(&mut self) {
         if let Some(job) = self.job.take() {
-            self.report = job.handle.join().ok();
+            self.take(job);
         }
+    }
+
+    /// A panic in the analysis is a bug: the dashboard goes on without its report, and says
+    /// what the panic said.
+    fn take(&mut self, job: Job) {
+        match job.handle.join() {
+            Ok(report) => self.report = Some(report),
+            Err(panic) => self.failure = Some(crate::panic_text::of(&*panic)),
+        }
+    }
+
+    /// Why the analysis stopped without a report, if it did.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 
     pub fn running(&self) -> bool {
@@ -97,5 +112,29 @@ impl Explorer {
     /// finishes on its own and is dropped.
     pub fn forget(&mut self) {
         *self = Self::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An analysis that panics leaves the explorer with the panic's message, not a report, and
+    /// is not started again behind the user's back.
+    #[test]
+    fn a_panicking_analysis_is_reported_by_its_message() {
+        let mut explorer = Explorer {
+            job: Some(Job {
+                done: Arc::default(),
+                total: Arc::default(),
+                handle: std::thread::spawn(|| panic!("{} users", 7)),
+            }),
+            ..Explorer::default()
+        };
+        explorer.wait();
+        assert!(explorer.report().is_none() && !explorer.running());
+        assert_eq!(explorer.failure(), Some("7 users"));
+        explorer.start(Arc::new(crate::preset::load("100").unwrap()), 1);
+        assert!(!explorer.running());
     }
 }

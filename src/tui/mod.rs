@@ -126,13 +126,19 @@ fn resume(terminal: &mut Screen, app: &mut App) -> std::io::Result<()> {
     Ok(())
 }
 
-/// color-eyre's reports, with the terminal restored before they print.
+/// color-eyre's reports, with the terminal restored before they print. Only a panic of the
+/// dashboard's own thread ends the dashboard: one on a background thread (the explorer's
+/// analysis) is handed to whoever joins that thread, and must neither take the terminal out
+/// of raw mode under the running dashboard nor print over its screen.
 fn install_hooks() -> color_eyre::Result<()> {
     let (panic, error) = color_eyre::config::HookBuilder::default().into_hooks();
     let panic = panic.into_panic_hook();
+    let dashboard = std::thread::current().id();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        panic(info);
+        if std::thread::current().id() == dashboard {
+            restore();
+            panic(info);
+        }
     }));
     let error = error.into_eyre_hook();
     color_eyre::eyre::set_hook(Box::new(move |e| {

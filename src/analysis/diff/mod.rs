@@ -39,7 +39,8 @@ pub struct Diff {
     pub better: Vec<Moved>,
     pub worse: Vec<Moved>,
     pub capacity_users: [f64; 2],
-    pub capacity_ratio: f64,
+    /// B's capacity over A's; `None` (null) when nothing was found to hold in A.
+    pub capacity_ratio: Option<f64>,
     pub usd_per_day: [f64; 2],
     pub cost_ratio: f64,
     pub usd_per_user_per_month: [f64; 2],
@@ -104,7 +105,7 @@ pub fn compare(a: &Architecture, b: &Architecture, ra: &Report, rb: &Report) -> 
         better,
         worse,
         capacity_users: cap,
-        capacity_ratio: cap[1] / cap[0],
+        capacity_ratio: (cap[0] > 0.0).then(|| cap[1] / cap[0]),
         usd_per_day: cost,
         cost_ratio: cost[1] / cost[0],
         usd_per_user_per_month: [

@@ -39,10 +39,11 @@ fn lines(d: &Diff) -> Vec<(&'static str, String)> {
         (
             "capacity",
             format!(
-                "{} → {} users over a day ({:.2}×)",
+                "{} → {} users over a day ({})",
                 count(d.capacity_users[0].round() as u64),
                 count(d.capacity_users[1].round() as u64),
                 d.capacity_ratio
+                    .map_or_else(|| "none held in the first".into(), |r| format!("{r:.2}×"))
             ),
         ),
         (

@@ -20,7 +20,15 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     let lines = match (app.explorer.report(), app.explorer.progress()) {
         (Some(r), _) => report(app, r, text_w),
         (None, Some(p)) => running(app, p, text_w),
-        (None, None) => vec![Line::raw("The analysis stopped without a report.")],
+        (None, None) => prose(
+            &format!(
+                "The analysis stopped without a report: {}. This is a bug in archtui; the \
+                 dashboard goes on without the explorer.",
+                crate::escape::line(app.explorer.failure().unwrap_or("no message"))
+            ),
+            text_w,
+            app.theme.text,
+        ),
     };
     super::scrolled_overlay(frame, app, area, w, lines, ("explorer", "X"), scroll)
 }
