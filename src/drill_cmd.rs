@@ -48,6 +48,10 @@ pub fn run(args: &DrillArgs, sets: &[Override]) -> Result<ExitCode, Failure> {
         .map(|p| format_of(p).map(|f| (p, f)))
         .collect::<Result<_, _>>()?;
     let drill = drill::load(name)?.with_overrides(sets)?;
+    let inputs = crate::output_path::drill_inputs(name, &drill);
+    for (path, _) in &outputs {
+        crate::output_path::check("--report", path, &inputs)?;
+    }
     let report = drill::run(&drill);
     for (path, format) in outputs {
         write_report(path, format, &report)?;
@@ -75,7 +79,8 @@ pub fn run(args: &DrillArgs, sets: &[Override]) -> Result<ExitCode, Failure> {
 fn write_report(path: &Path, format: Format, report: &DrillReport) -> std::io::Result<()> {
     let text = match format {
         Format::Json => serde_json::to_string_pretty(report)? + "\n",
-        Format::Markdown => drill::report::markdown(report),
+        // Someone will `cat` it: the drill file's text goes in escaped, as on the terminal.
+        Format::Markdown => archtui::escape::text(&drill::report::markdown(report)).into_owned(),
     };
     crate::create(path, "the report")?.write_all(text.as_bytes())
 }

@@ -4,8 +4,8 @@
 mod cli;
 mod drill_cmd;
 mod metrics_out;
+mod output_path;
 mod progress;
-mod record_path;
 
 use archtui::arch::Architecture;
 use archtui::drill::{self, Drill};
@@ -122,14 +122,21 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
     if cli.paused {
         return Err(InputError::new("--paused", "only works in the dashboard").into());
     }
-    let (arch, seed, duration, injections) = match &cli.replay {
-        Some(path) => replay_plan(path)?,
+    let ((arch, seed, duration, injections), recording) = match &cli.replay {
+        Some(path) => {
+            let recording = drill::load(&path.to_string_lossy())?;
+            (replay_plan(&recording), Some(recording))
+        }
         None => {
             let arch = load(&cli)?;
             let injections = injections(&cli, &arch)?;
-            (Arc::new(arch), cli.seed, cli.duration, injections)
+            ((Arc::new(arch), cli.seed, cli.duration, injections), None)
         }
     };
+    if let Some(metrics) = &cli.metrics {
+        let inputs = output_path::inputs(&cli, recording.as_ref());
+        output_path::check("--metrics", metrics, &inputs)?;
+    }
     run_headless(&cli, arch, seed, duration, &injections)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -215,10 +222,10 @@ fn print<T: serde::Serialize>(
     if json {
         serde_json::to_writer(&mut out, value).map_err(std::io::Error::from)?;
         writeln!(out)?;
-    } else if md {
-        write!(out, "{}", markdown(value))?;
     } else {
-        write!(out, "{}", text(value))?;
+        // Preset titles and ids come from files: escaped, never sent raw.
+        let shown = if md { markdown(value) } else { text(value) };
+        write!(out, "{}", archtui::escape::text(&shown))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -245,10 +252,13 @@ fn injections(cli: &cli::Cli, arch: &Architecture) -> Result<Vec<Injection>, Inp
 /// A recording played back headless is the `--inject` run of its steps.
 type Plan = (Arc<Architecture>, u64, Duration, Vec<Injection>);
 
-fn replay_plan(path: &Path) -> Result<Plan, InputError> {
-    let drill = drill::load(&path.to_string_lossy())?;
-    let injections = drill.injections();
-    Ok((drill.architecture(), drill.seed, drill.duration, injections))
+fn replay_plan(recording: &Drill) -> Plan {
+    (
+        recording.architecture(),
+        recording.seed,
+        recording.duration,
+        recording.injections(),
+    )
 }
 
 /// Opens the dashboard. Flags that only make sense headless are refused rather than ignored.
@@ -300,9 +310,9 @@ fn run_dashboard(
         sets,
     })?;
     if let Some(record) = &cli.record {
-        let mut inputs = record_path::inputs(cli, app.options.drill.as_ref());
+        let mut inputs = output_path::inputs(cli, app.options.drill.as_ref());
         inputs.extend(config_inputs);
-        record_path::check(record, &inputs)?;
+        output_path::check("--record", record, &inputs)?;
     }
     check_terminal()?;
     // Fail before the screen changes if the recording cannot be written.

@@ -301,6 +301,16 @@ fn escape_sequences_from_files_are_escaped_in_all_output() {
         !shown.contains('\x1b') && !shown.contains('\u{9b}'),
         "{shown}"
     );
+    // So in a Markdown report, written to a file or printed, that someone will `cat`.
+    let md = file("escapes-report.md", "");
+    let out = run(&["drill", p(&drill), "--report", p(&md)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&md).unwrap();
+    assert!(written.contains("\\u{1b}]0;pwned\\u{7}"), "{written}");
+    assert!(
+        !written.contains('\x1b') && !written.contains('\u{9b}') && !written.contains('\u{7}'),
+        "{written}"
+    );
     // In an id the drill refers to, the error escapes it.
     let text = "title = \"t\"\npreset = \"100\"\nduration = \"5m\"\n\n[[step]]\nat = \"1m\"\naction = \"kill-instance:\\u001b[2J\"\n";
     let drill = file("escaped-id.toml", text);
@@ -442,4 +452,53 @@ fn the_recording_is_never_one_of_the_inputs() {
     }
     assert_eq!(std::fs::read_to_string(&preset).unwrap(), GOOD);
     assert_eq!(std::fs::read_to_string(&drill).unwrap(), drill_text);
+}
+
+/// 7b: nor does any other output: `--metrics` of a headless run or a replay, or a drill's
+/// `--report` (by a hard link with the report's extension).
+#[test]
+fn no_output_is_ever_one_of_the_inputs() {
+    let dir = scratch(TAG);
+    let preset = file("out-preset.toml", GOOD);
+    let drill_text = "title = \"t\"\npreset = \"out-preset.toml\"\nduration = \"5m\"\n\n[[step]]\nat = \"1m\"\naction = \"restore-all\"\n";
+    let drill = file("out-drill.toml", drill_text);
+    let respell = |name: &str| format!("{}/./{name}", dir.display());
+    let out = run(&[
+        "--preset",
+        p(&preset),
+        "--headless",
+        "--duration",
+        "1m",
+        "--metrics",
+        &respell("out-preset.toml"),
+    ]);
+    refused(&out, "--metrics", None, "would overwrite");
+    for target in ["out-drill.toml", "out-preset.toml"] {
+        let out = run(&[
+            "--replay",
+            p(&drill),
+            "--headless",
+            "--metrics",
+            &respell(target),
+        ]);
+        refused(&out, "--metrics", None, "would overwrite");
+    }
+    let report = dir.join("out-drill-report.md");
+    let _ = std::fs::remove_file(&report);
+    std::fs::hard_link(&drill, &report).unwrap();
+    let out = run(&["drill", p(&drill), "--report", p(&report)]);
+    refused(&out, "--report", None, "would overwrite");
+    assert_eq!(std::fs::read_to_string(&preset).unwrap(), GOOD);
+    assert_eq!(std::fs::read_to_string(&drill).unwrap(), drill_text);
+    // Standard output is no file.
+    let out = run(&[
+        "--preset",
+        p(&preset),
+        "--headless",
+        "--duration",
+        "1m",
+        "--metrics",
+        "-",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
 }

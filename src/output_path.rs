@@ -1,6 +1,6 @@
-//! `--record` writes its file again and again: it must not be one of the files the session
-//! reads, however the two paths are spelled (`./x.toml`, `../d/x.toml`, a symbolic or hard
-//! link).
+//! Output files — `--record`, `--metrics`, a drill's `--report` — must not be one of the
+//! files the run reads, however the two paths are spelled (`./x.toml`, `../d/x.toml`, a
+//! symbolic or hard link): writing one would destroy an input without a word.
 
 use crate::cli::Cli;
 use archtui::drill::{self, Drill};
@@ -14,27 +14,45 @@ pub fn inputs(cli: &Cli, drill: Option<&Drill>) -> Vec<PathBuf> {
     if preset::builtin(&cli.preset).is_none() {
         files.push(PathBuf::from(&cli.preset));
     }
-    if let Some(name) = &cli.drill
-        && drill::builtin(name).is_none()
-    {
-        files.push(PathBuf::from(name));
+    if let Some(name) = &cli.drill {
+        files.extend(drill_file(name));
     }
-    if let Some(d) = drill
-        && preset::builtin(&d.preset).is_none()
-    {
-        files.push(PathBuf::from(d.preset_locator()));
+    if let Some(d) = drill {
+        files.extend(preset_of(d));
     }
     files
 }
 
-/// `--record` writes its file again and again: it must not be one the session reads.
-pub fn check(record: &Path, inputs: &[PathBuf]) -> Result<(), InputError> {
-    match inputs.iter().find(|i| same_file(record, i)) {
+/// The files `archtui drill NAME` reads: the drill's and its preset's.
+pub fn drill_inputs(name: &str, drill: &Drill) -> Vec<PathBuf> {
+    drill_file(name)
+        .into_iter()
+        .chain(preset_of(drill))
+        .collect()
+}
+
+fn drill_file(name: &str) -> Option<PathBuf> {
+    drill::builtin(name).is_none().then(|| PathBuf::from(name))
+}
+
+fn preset_of(drill: &Drill) -> Option<PathBuf> {
+    preset::builtin(&drill.preset)
+        .is_none()
+        .then(|| PathBuf::from(drill.preset_locator()))
+}
+
+/// `output` (given by `flag`) must not be one of the files the run reads. Standard output
+/// (`-`) is no file.
+pub fn check(flag: &str, output: &Path, inputs: &[PathBuf]) -> Result<(), InputError> {
+    if output == Path::new("-") {
+        return Ok(());
+    }
+    match inputs.iter().find(|i| same_file(output, i)) {
         Some(input) => Err(InputError::new(
-            "--record",
+            flag,
             format!(
-                "{} would overwrite {}, an input of this session: record to another file",
-                record.display(),
+                "{} would overwrite {}, an input of this run: write to another file",
+                output.display(),
                 input.display()
             ),
         )),
