@@ -395,3 +395,33 @@ fn a_strike_plays_out_at_a_speed_the_room_can_follow() {
     assert!(app.pacing.is_none());
     assert_eq!(app.speed(), 10);
 }
+
+/// A drill file's text reaches the screen with its control characters shown escaped, as in
+/// its printed report: never sent to the terminal, and not silently dropped either.
+#[test]
+fn a_drills_control_characters_are_shown_escaped() {
+    let mut d = drill::load("az-loss-1k").unwrap();
+    d.title = "T\u{1b}]0;pwned\u{7}".into();
+    d.description = "D\u{1b}[2Jdesc".into();
+    d.steady_state[0].name = "S\u{1b}[31mss".into();
+    let mut app = App::new(Options {
+        drill: Some(d),
+        ..Options::new("")
+    })
+    .unwrap();
+    let s = screen(&mut app, 120, 40);
+    for shown in [
+        "T\\u{1b}]0;pwned\\u{7}",
+        "D\\u{1b}[2Jdesc",
+        "S\\u{1b}[31mss",
+    ] {
+        assert!(s.contains(shown), "{shown} in\n{s}");
+    }
+    while !finished(&app) {
+        app.step();
+    }
+    let report = screen(&mut app, 120, 40);
+    for shown in ["T\\u{1b}]0;pwned\\u{7}", "S\\u{1b}[31mss"] {
+        assert!(report.contains(shown), "{shown} in\n{report}");
+    }
+}

@@ -31,6 +31,11 @@ impl Override {
         if raw.is_empty() {
             return Err(format!("`{text}`: the value is missing"));
         }
+        // A line break would let the value carry more TOML (`1\nread_ms=500`), which would be
+        // dropped without a word.
+        if raw.contains(['\n', '\r']) {
+            return Err(format!("`{text}`: the value must be on one line"));
+        }
         // TOML if it reads as TOML, else a bare word is a string.
         let value = format!("v = {raw}")
             .parse::<Table>()
@@ -140,6 +145,11 @@ mod tests {
             ("web.instances", "write <component>.<field>=<value>"),
             ("web.id=other", "cannot be changed"),
             ("web.instances=", "the value is missing"),
+            (
+                "db.write_ms=1\nread_ms=500",
+                "the value must be on one line",
+            ),
+            ("db.write_ms=1\rread_ms=5", "the value must be on one line"),
         ] {
             let e = set_all(&[text]).unwrap_err();
             assert!(e.contains(want), "{text}: {e}");

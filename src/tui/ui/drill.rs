@@ -9,6 +9,7 @@ use super::pane;
 use crate::drill::check::span;
 use crate::drill::report::wrap;
 use crate::drill::{self, CheckState, Outcome, Phase};
+use crate::escape;
 use crate::headless::clock;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -67,14 +68,15 @@ pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 fn narration_text(app: &App, stage: &Stage) -> String {
-    match stage.holding(app.sim.time()) {
-        Some(step) => step.narration.clone(),
+    let text = match stage.holding(app.sim.time()) {
+        Some(step) => step.narration.as_deref(),
         None => match stage.narrated {
-            Some(i) => stage.drill().steps[i].narration.clone(),
-            None => Some(stage.drill().description.clone()),
+            Some(i) => stage.drill().steps[i].narration.as_deref(),
+            None => Some(stage.drill().description.as_str()),
         },
-    }
-    .unwrap_or_default()
+    };
+    // The drill file's text: control characters shown escaped, as in its printed report.
+    escape::text(text.unwrap_or_default()).into_owned()
 }
 
 /// The panel's lines for a `w`×`h` area, dropping what matters least when it is short: the
@@ -84,7 +86,7 @@ fn lines(app: &App, stage: &Stage, w: usize, h: usize) -> Vec<Line<'static>> {
     let run = &stage.run;
     let drill = stage.drill();
     let mut head = vec![
-        Line::styled(clip(&drill.title, w), t.title),
+        Line::styled(clip(&escape::line(&drill.title), w), t.title),
         state_line(app, stage),
     ];
 
@@ -222,7 +224,10 @@ fn check_lines(t: &Theme, c: &CheckState, w: usize, two_lines: bool) -> Vec<Line
         return vec![
             Line::from(vec![
                 Span::styled(format!("{mark} "), style),
-                Span::styled(clip(&c.check.name, w.saturating_sub(2)), t.text),
+                Span::styled(
+                    clip(&escape::line(&c.check.name), w.saturating_sub(2)),
+                    t.text,
+                ),
             ]),
             Line::from(vec![
                 Span::styled(format!("  {measured}"), style),
@@ -239,7 +244,10 @@ fn check_lines(t: &Theme, c: &CheckState, w: usize, two_lines: bool) -> Vec<Line
         Span::styled(
             format!(
                 "{:<width$}",
-                clip(&c.check.name, w.saturating_sub(2 + right + 1)),
+                clip(
+                    &escape::line(&c.check.name),
+                    w.saturating_sub(2 + right + 1)
+                ),
                 width = w.saturating_sub(2 + right)
             ),
             t.text,

@@ -7,6 +7,7 @@ use super::super::stage::Stage;
 use super::super::theme::Theme;
 use crate::drill::CheckState;
 use crate::drill::report::wrap;
+use crate::escape;
 use crate::headless::{clock, count};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -36,7 +37,7 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
     let mut out = vec![
         Line::from(vec![
             Span::styled(format!("{} ", d.name), t.key),
-            Span::styled(d.title.clone(), t.title),
+            Span::styled(escape::line(&d.title).into_owned(), t.title),
         ]),
         Line::styled(
             format!(
@@ -123,7 +124,7 @@ fn check_lines(t: &Theme, c: &CheckState, w: usize, bound_w: usize) -> Vec<Line<
     let lead = 2 + 2 + 14 + bound_w + 2;
     if w < lead + NAME_MIN {
         // Too narrow for columns: the name, then what was measured against what bound.
-        let mut lines: Vec<Line> = wrap(&c.check.name, w.saturating_sub(4))
+        let mut lines: Vec<Line> = wrap(&escape::line(&c.check.name), w.saturating_sub(4))
             .into_iter()
             .enumerate()
             .map(|(i, part)| {
@@ -141,7 +142,7 @@ fn check_lines(t: &Theme, c: &CheckState, w: usize, bound_w: usize) -> Vec<Line<
         ]));
         return lines;
     }
-    let name = wrap(&c.check.name, w - lead);
+    let name = wrap(&escape::line(&c.check.name), w - lead);
     let mut lines = Vec::with_capacity(name.len());
     for (i, part) in name.into_iter().enumerate() {
         lines.push(if i == 0 {
