@@ -225,6 +225,24 @@ impl Action {
         )
     }
 
+    /// Parses `text` and checks it against `arch`: the one grammar of `--inject`, drill files
+    /// and the dashboard's command line. Case does not matter: `KILL-AZ:B` is `kill-az:b` (ids
+    /// keep their case when they match as typed). The error is that of the text as typed.
+    pub fn parse_checked(text: &str, arch: &Architecture) -> Result<Self, String> {
+        let parse = |text: &str| -> Result<Self, String> {
+            let action = Self::parse(text)?;
+            action.check(arch)?;
+            Ok(action)
+        };
+        let typed = text.trim();
+        // The verb in lower case, ids as typed; then everything in lower case.
+        let verb_lowered = match typed.split_once(':') {
+            Some((verb, rest)) => format!("{}:{rest}", verb.to_lowercase()),
+            None => typed.to_lowercase(),
+        };
+        parse(&verb_lowered).or_else(|e| parse(&typed.to_lowercase()).map_err(|_| e))
+    }
+
     /// Checks that everything the action names exists in `arch`.
     pub fn check(&self, arch: &Architecture) -> Result<(), String> {
         let az = |name: &str| {
@@ -511,5 +529,27 @@ mod tests {
             let err = Action::parse(text).expect_err(text);
             assert!(err.contains(expect), "{text}: {err}");
         }
+    }
+
+    /// `--inject`, drill files and the command line read actions alike, in any case; an error
+    /// quotes the text as typed.
+    #[test]
+    fn case_does_not_matter_where_actions_are_checked() {
+        let arch = crate::preset::load("1m").unwrap();
+        for (typed, canonical) in [
+            ("KILL-AZ:A", "kill-az:a"),
+            ("Kill-Region:Seoul", "kill-region:seoul"),
+            ("  SPIKE:3X:5M ", "spike:3x:5m"),
+            ("restore-all", "restore-all"),
+        ] {
+            assert_eq!(
+                Action::parse_checked(typed, &arch),
+                Action::parse(canonical),
+                "{typed}"
+            );
+        }
+        let err = Action::parse_checked("KILL-AZ:Q", &arch).unwrap_err();
+        assert!(err.contains('q') || err.contains('Q'), "{err}");
+        assert!(Action::parse_checked("kill-az:nowhere", &arch).is_err());
     }
 }

@@ -22,8 +22,7 @@ impl Injection {
             format!("`{text}`: write an injection as <time>=<action>, e.g. 5m=kill-az:a")
         })?;
         let at = Duration::parse(at).map_err(|e| format!("`{text}`: {e}"))?;
-        let action = Action::parse(action).map_err(|e| format!("`{text}`: {e}"))?;
-        action.check(arch).map_err(|e| format!("`{text}`: {e}"))?;
+        let action = Action::parse_checked(action, arch).map_err(|e| format!("`{text}`: {e}"))?;
         Ok(Self { at, action })
     }
 }

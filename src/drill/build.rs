@@ -135,9 +135,7 @@ impl Builder<'_> {
     }
 
     fn action(&self, text: &Spanned<String>, arch: &Architecture) -> Result<Action, InputError> {
-        let action = Action::parse(text.get_ref()).map_err(|e| self.err(text.span(), e))?;
-        action.check(arch).map_err(|e| self.err(text.span(), e))?;
-        Ok(action)
+        Action::parse_checked(text.get_ref(), arch).map_err(|e| self.err(text.span(), e))
     }
 
     fn steps(

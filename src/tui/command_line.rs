@@ -148,21 +148,9 @@ impl CommandLine {
         }
     }
 
-    /// Enter: the action typed, checked against the architecture. Case does not matter:
-    /// `KILL-AZ:B` is `kill-az:b` (ids keep their case when they match as typed).
+    /// Enter: the action typed, checked against the architecture (case does not matter).
     pub fn submit(&self, arch: &Architecture) -> Result<Action, String> {
-        let parse = |text: &str| -> Result<Action, String> {
-            let action = Action::parse(text.trim())?;
-            action.check(arch)?;
-            Ok(action)
-        };
-        let typed = self.input.trim();
-        // The verb in lower case, ids as typed; then everything in lower case.
-        let verb_lowered = match typed.split_once(':') {
-            Some((verb, rest)) => format!("{}:{rest}", verb.to_lowercase()),
-            None => typed.to_lowercase(),
-        };
-        parse(&verb_lowered).or_else(|e| parse(&typed.to_lowercase()).map_err(|_| e))
+        Action::parse_checked(&self.input, arch)
     }
 }
 

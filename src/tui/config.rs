@@ -8,7 +8,7 @@
 //! wrong, and exit status 2 (read through [`crate::input_file`], so only a regular text file
 //! of at most 1 MiB, with control characters escaped in every message).
 
-use super::app::SPEEDS;
+use super::app::{AS_FAST_AS_IT_GOES, SPEEDS};
 use super::keys::Keymap;
 use super::theme::{Theme, ThemeName};
 use crate::input_error::InputError;
@@ -91,7 +91,8 @@ impl Palette {
 #[serde(deny_unknown_fields)]
 struct File {
     preset: Option<Spanned<String>>,
-    speed: Option<Spanned<i64>>,
+    /// A number of simulated seconds a second, or `"max"`.
+    speed: Option<Spanned<toml::Value>>,
     theme: Option<Spanned<String>>,
     screenshot_dir: Option<String>,
     #[serde(default)]
@@ -156,18 +157,7 @@ impl Config {
             config.preset = Some(p.into_inner());
         }
         if let Some(s) = file.speed {
-            let speed = *s.get_ref();
-            match SPEEDS.iter().find(|&&x| i64::from(x) == speed) {
-                Some(&x) => config.speed = Some(x),
-                None => {
-                    return Err(at(
-                        s.span(),
-                        format!(
-                            "speed {speed} is not one of {SPEEDS:?} (simulated seconds a second)"
-                        ),
-                    ));
-                }
-            }
+            config.speed = Some(speed(s.get_ref()).map_err(|e| at(s.span(), e))?);
         }
         if let Some(t) = file.theme {
             config.high_contrast = match t.get_ref().as_str() {
@@ -239,6 +229,29 @@ impl Config {
     }
 }
 
+/// A speed as the file gives it: one of the dashboard's numbers, or `"max"` (as fast as it
+/// goes; its internal number is nobody's business).
+fn speed(value: &toml::Value) -> Result<u32, String> {
+    let numbers: Vec<String> = SPEEDS[..SPEEDS.len() - 1]
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    let offered = format!("{} or \"max\"", numbers.join(", "));
+    match value {
+        toml::Value::Integer(n) => SPEEDS[..SPEEDS.len() - 1]
+            .iter()
+            .copied()
+            .find(|&x| i64::from(x) == *n)
+            .ok_or_else(|| {
+                format!("speed {n} is not one of {offered} (simulated seconds a second)")
+            }),
+        toml::Value::String(w) if w == "max" => Ok(AS_FAST_AS_IT_GOES),
+        other => Err(format!(
+            "speed {other} is not one of {offered} (simulated seconds a second)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +266,8 @@ mod tests {
         .unwrap();
         assert_eq!(c.preset.as_deref(), Some("1k"));
         assert_eq!(c.speed, Some(10));
+        let max = Config::parse("c.toml", "speed = \"max\"\n").unwrap();
+        assert_eq!(max.speed, Some(AS_FAST_AS_IT_GOES));
         assert!(c.high_contrast);
         assert_eq!(c.palette.0[1], ("ok".to_string(), Color::Rgb(0, 255, 0)));
         assert_eq!(c.keymap.first(super::super::keys::Cmd::Legend), "F");
@@ -261,7 +276,18 @@ mod tests {
     #[test]
     fn a_bad_file_names_line_and_column() {
         let cases = [
-            ("speed = 7\n", (1, 9), "speed 7 is not one of"),
+            (
+                "speed = 7\n",
+                (1, 9),
+                "speed 7 is not one of 1, 2, 5, 10, 60, 300, 1000 or \"max\"",
+            ),
+            (
+                "speed = 4294967295\n",
+                (1, 9),
+                "speed 4294967295 is not one of",
+            ),
+            ("speed = \"fast\"\n", (1, 9), "speed \"fast\" is not one of"),
+            ("speed = 1.5\n", (1, 9), "speed 1.5 is not one of"),
             ("theme = \"pink\"\n", (1, 9), "unknown theme `pink`"),
             (
                 "[colors]\nok = \"reddish\"\n",
