@@ -207,6 +207,13 @@ fn the_command_line_takes_any_action_and_explains_a_bad_one() {
     assert_eq!(a.taken.len(), 1, "a bad command does nothing");
     key(&mut a, KeyCode::Esc);
 
+    // Enter on nothing closes the line without a word.
+    a.note = None;
+    press(&mut a, ":");
+    key(&mut a, KeyCode::Enter);
+    assert!(matches!(a.mode, archtui::tui::app::Mode::Normal));
+    assert!(a.note.is_none(), "a note after an empty line");
+
     // Tab completes what the preset offers.
     press(&mut a, ":add-l");
     key(&mut a, KeyCode::Tab);

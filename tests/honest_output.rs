@@ -89,6 +89,18 @@ fn the_dashboard_clock_stops_at_duration() {
     }
     assert_eq!(app.sim.time(), 90);
     assert!(app.at_end() && app.paused);
+    // The hint bar offers what works there: `r`, not space or `.`.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| archtui::tui::ui::draw(f, &mut app))
+        .unwrap();
+    let shown = terminal.backend().to_string();
+    let hints = shown.lines().last().unwrap();
+    assert!(hints.contains("r run again"), "{hints}");
+    assert!(
+        !hints.contains("resume") && !hints.contains(". step"),
+        "{hints}"
+    );
     // Space does not get past it; a restart runs it again.
     app.paused = false;
     assert!(!app.step());

@@ -151,6 +151,8 @@ impl App {
     pub(super) fn command_key(&mut self, mut line: CommandLine, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => {}
+            // Nothing typed: nothing to do, and nothing wrong either.
+            KeyCode::Enter if line.input.trim().is_empty() => {}
             KeyCode::Enter => match line.submit(self.sim.arch()) {
                 Ok(action) => {
                     let typed = line.input.trim().to_string();

@@ -219,9 +219,17 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             // While a step waits, space strikes it and there is no next step to skip to.
             let waiting =
                 |b: &&keys::Binding| matches!(b.cmd, keys::Cmd::Pause | keys::Cmd::NextStep);
+            // At --duration's end the clock stays there: resuming or stepping does nothing, and
+            // `r` is what runs it again.
+            let ended = app.at_end();
+            if ended {
+                push(map.first(Cmd::Reset), "run again");
+            }
+            let still = |b: &&keys::Binding| matches!(b.cmd, keys::Cmd::Pause | keys::Cmd::Step);
             for b in map
                 .hints(app.paused, in_drill)
                 .filter(|b| held.is_none() || !waiting(b))
+                .filter(|b| !ended || !still(b))
             {
                 push(map.first(b.cmd), b.short_now(app.paused));
             }
