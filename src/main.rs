@@ -143,7 +143,7 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
 
 /// `archtui analyze`: every failure domain of a preset, worst first.
 fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure> {
-    let arch = Arc::new(archtui::preset::load_with(&args.preset, &overrides(cli)?)?);
+    let arch = preset_of("analyze", &args.preset, &overrides(cli)?)?;
     let out = &args.output;
     let bar = Bar::new("runs");
     let report = archtui::analysis::analyze(arch, out.seed, threads(out.threads), |done, total| {
@@ -152,6 +152,22 @@ fn analyze(cli: &cli::Cli, args: &cli::AnalyzeArgs) -> Result<ExitCode, Failure>
     drop(bar);
     use archtui::analysis::render;
     print(&report, out.json, out.md, render::text, render::markdown)
+}
+
+/// A preset a subcommand names: an unknown name is that subcommand's mistake, not `--preset`'s.
+fn preset_of(
+    command: &str,
+    name: &str,
+    sets: &[preset::overrides::Override],
+) -> Result<Arc<Architecture>, InputError> {
+    preset::load_with(name, sets)
+        .map(Arc::new)
+        .map_err(|mut e| {
+            if e.origin == "--preset" {
+                e.origin = command.to_string();
+            }
+            e
+        })
 }
 
 /// `archtui story`: the six built-in tiers side by side.
@@ -167,8 +183,8 @@ fn story(out: &cli::AnalysisOutput) -> Result<ExitCode, Failure> {
 
 /// `archtui diff <a> <b>`: what changed, and what it changed for users. `--set` applies to B.
 fn diff(cli: &cli::Cli, args: &cli::DiffArgs) -> Result<ExitCode, Failure> {
-    let a = Arc::new(archtui::preset::load(&args.a)?);
-    let b = Arc::new(archtui::preset::load_with(&args.b, &overrides(cli)?)?);
+    let a = preset_of("diff", &args.a, &[])?;
+    let b = preset_of("diff", &args.b, &overrides(cli)?)?;
     let out = &args.output;
     let bar = Bar::new("presets");
     let d = archtui::analysis::diff::diff(a, b, out.seed, threads(out.threads), |done, total| {

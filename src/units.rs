@@ -12,10 +12,26 @@ fn check(value: f64, min: f64, max: f64, what: &str) -> Result<f64, String> {
     }
     if value < min || value > max {
         return Err(format!(
-            "{what} must be between {min} and {max}, got {value}"
+            "{what} must be between {min} and {max}, got {}",
+            Shown(value)
         ));
     }
     Ok(value)
+}
+
+/// A number as an error quotes it: as written for everyday sizes, in scientific notation
+/// beyond them (`1e300`, not three hundred digits).
+struct Shown(f64);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) {
+            write!(f, "{v:e}")
+        } else {
+            write!(f, "{v}")
+        }
+    }
 }
 
 /// Declares a real number type that only holds values in `[min, max]`.
@@ -184,6 +200,9 @@ impl Duration {
     /// Parses `90`, `90s`, `15m`, `24h`, `2d` (decimals allowed: `1.5h`) into whole seconds.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        if text.starts_with('-') {
+            return Err(format!("`{text}`: a duration must be zero or more"));
+        }
         let split = text
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(text.len());
@@ -290,6 +309,13 @@ mod tests {
             let err = Duration::parse(text).expect_err(text);
             assert!(!err.is_empty());
         }
+        for text in ["-5m", "-0", " -1h"] {
+            let err = Duration::parse(text).expect_err(text);
+            assert!(
+                err.ends_with("a duration must be zero or more"),
+                "{text}: {err}"
+            );
+        }
     }
 
     #[test]
@@ -307,5 +333,18 @@ mod tests {
         assert!(Millis::new(f64::INFINITY).is_err());
         assert_eq!(Fraction::new(0.25).map(Fraction::get), Ok(0.25));
         assert!(Count::new(100_001).is_err());
+    }
+
+    /// An error quotes a number the way a person would write it, however large.
+    #[test]
+    fn errors_quote_huge_and_tiny_numbers_briefly() {
+        let said = |v: f64| Users::new(v).unwrap_err();
+        assert!(said(1e300).ends_with("got 1e300"), "{}", said(1e300));
+        assert!(said(9.223372036854776e18).ends_with("got 9.223372036854776e18"));
+        assert!(said(2e10).ends_with("got 20000000000"), "{}", said(2e10));
+        assert!(said(0.5).ends_with("got 0.5"));
+        assert!(said(1e-9).ends_with("got 1e-9"));
+        assert!(said(-3.0).ends_with("got -3"));
+        assert!(said(f64::INFINITY).ends_with("got inf"));
     }
 }

@@ -201,6 +201,12 @@ fn the_command_prints_json_text_and_markdown_and_a_bad_preset_exits_2() {
     assert!(md.contains("| domain | verdict |"));
     let bad = archtui(&["analyze", "no-such-preset"]);
     assert_eq!(bad.status.code(), Some(2), "{}", common::stderr(&bad));
+    // The user named it on analyze's line, not with --preset.
+    assert!(
+        common::stderr(&bad).starts_with("error: analyze: unknown preset"),
+        "{}",
+        common::stderr(&bad)
+    );
 }
 
 /// `archtui story`: the seeds' narrative holds, told from the six tiers' reports.
