@@ -36,7 +36,7 @@ fn format_of(path: &Path) -> Result<Format, InputError> {
 /// `archtui drill`: runs one at full speed, prints and writes its report.
 pub fn run(args: &DrillArgs, sets: &[Override]) -> Result<ExitCode, Failure> {
     if args.list {
-        list()?;
+        list(args.json)?;
         return Ok(ExitCode::SUCCESS);
     }
     let Some(name) = &args.drill else {
@@ -85,8 +85,26 @@ fn write_report(path: &Path, format: Format, report: &DrillReport) -> std::io::R
     crate::create(path, "the report")?.write_all(text.as_bytes())
 }
 
-fn list() -> std::io::Result<()> {
+/// `--list`: the built-in drills, a line each, or with `--json` one array of {`name`,
+/// `preset`, `expect`, `title`}.
+fn list(json: bool) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
+    if json {
+        let drills: Vec<serde_json::Value> = drill::BUILTIN
+            .iter()
+            .filter_map(|b| drill::load(b.name).ok().map(|d| (b, d)))
+            .map(|(b, d)| {
+                serde_json::json!({
+                    "name": b.name,
+                    "preset": d.preset,
+                    "expect": d.expect.as_str(),
+                    "title": d.title,
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &drills)?;
+        return writeln!(out);
+    }
     for b in drill::BUILTIN {
         match drill::load(b.name) {
             Ok(d) => writeln!(

@@ -102,7 +102,7 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
         None => {}
     }
     if cli.list_presets {
-        list_presets()?;
+        list_presets(cli.json)?;
         return Ok(ExitCode::SUCCESS);
     }
     if !cli.set.is_empty() && (cli.replay.is_some() || cli.record.is_some()) {
@@ -337,7 +337,10 @@ fn run_dashboard(
         None => None,
     };
     match tui::run(app, recorder) {
-        Ok(_) => Ok(ExitCode::SUCCESS),
+        // Ended by a signal: the shell's convention, 128 and its number.
+        Ok(app) => Ok(app.ended_by_signal.map_or(ExitCode::SUCCESS, |signal| {
+            ExitCode::from(128 + u8::try_from(signal).unwrap_or(0))
+        })),
         Err(e) => {
             say(&format!("error: {e:?}"));
             Ok(ExitCode::FAILURE)
@@ -433,8 +436,27 @@ fn create(path: &Path, what: &str) -> std::io::Result<std::fs::File> {
     })
 }
 
-fn list_presets() -> std::io::Result<()> {
+/// `--list-presets`: the built-in presets, a line each, or with `--json` one array of
+/// {`name`, `users`, `regions`, `components`, `title`}.
+fn list_presets(json: bool) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
+    if json {
+        let presets: Vec<serde_json::Value> = preset::BUILTIN
+            .iter()
+            .filter_map(|b| preset::parse(b.name, b.name, b.source).ok().map(|a| (b, a)))
+            .map(|(b, arch)| {
+                serde_json::json!({
+                    "name": b.name,
+                    "users": arch.traffic.users,
+                    "regions": arch.regions.len(),
+                    "components": arch.node_count(),
+                    "title": arch.title,
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &presets)?;
+        return writeln!(out);
+    }
     for b in preset::BUILTIN {
         match preset::parse(b.name, b.name, b.source) {
             Ok(arch) => writeln!(

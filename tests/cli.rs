@@ -223,4 +223,10 @@ fn built_in_presets_work_from_any_directory() {
         );
     }
     assert!(!text.contains("broken"), "{text}");
+    let out = archtui(&["--list-presets", "--json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<&str> = list.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, common::PRESETS);
+    assert_eq!(list[0]["users"].as_f64(), Some(100.0));
+    assert_eq!(list[5]["regions"].as_u64(), Some(2));
 }

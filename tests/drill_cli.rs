@@ -45,6 +45,14 @@ fn list_names_every_built_in_drill_from_any_directory() {
         "{text}"
     );
     assert!(!text.contains("broken"), "{text}");
+    // With --json, the same list for a script.
+    let out = archtui(&["drill", "--list", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<&str> = list.iter().filter_map(|d| d["name"].as_str()).collect();
+    assert_eq!(names, builtin);
+    assert_eq!(list[0]["expect"], "fail");
+    assert_eq!(list[0]["preset"], "100");
 }
 
 #[test]

@@ -228,9 +228,10 @@ fn ending_signals_restore_the_terminal() {
         s.wait_running();
         s.signal(signal);
         let code = s.wait_exit();
-        assert!(
-            code.is_some(),
-            "signal {signal} killed it before it restored anything"
+        assert_eq!(
+            code,
+            Some(128 + signal),
+            "signal {signal}: exited by itself (not killed before it restored anything), with the shell's status for that signal"
         );
         s.assert_restored();
     }

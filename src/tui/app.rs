@@ -145,6 +145,8 @@ pub struct App {
     /// The drill being run, if any.
     pub stage: Option<Stage>,
     pub quit: bool,
+    /// The signal that ended the dashboard, if one did (its exit status says so).
+    pub ended_by_signal: Option<i32>,
     /// Something on screen changed since the last draw.
     pub dirty: bool,
     places: Vec<Place>,
@@ -228,6 +230,7 @@ impl App {
             run_number: 1,
             stage,
             quit: false,
+            ended_by_signal: None,
             dirty: true,
             places: Sugiyama.places(&arch),
             scene: None,

@@ -225,7 +225,10 @@ async fn event_loop(
             signal = signals.next() => match signal {
                 signals::Signal::Suspend => suspend(terminal, app)?,
                 signals::Signal::Continue => resume(terminal, app)?,
-                signals::Signal::Quit => break,
+                signals::Signal::Quit(signal) => {
+                    app.ended_by_signal = Some(signal);
+                    break;
+                }
             },
         }
     }

@@ -4,8 +4,8 @@
 use tokio::signal::unix::{SignalKind, signal};
 
 pub enum Signal {
-    /// SIGINT, SIGTERM, SIGHUP or SIGQUIT: restore the terminal and exit.
-    Quit,
+    /// SIGINT, SIGTERM, SIGHUP or SIGQUIT (its number): restore the terminal and exit.
+    Quit(i32),
     /// SIGTSTP: restore the terminal, stop, and take it back when continued.
     Suspend,
     /// SIGCONT: continued after a stop (ours or anyone's): set the terminal up again, as a
@@ -39,10 +39,10 @@ impl Signals {
     pub async fn next(&mut self) -> Signal {
         let [int, term, hup, quit] = &mut self.quit;
         tokio::select! {
-            _ = int.recv() => Signal::Quit,
-            _ = term.recv() => Signal::Quit,
-            _ = hup.recv() => Signal::Quit,
-            _ = quit.recv() => Signal::Quit,
+            _ = int.recv() => Signal::Quit(libc::SIGINT),
+            _ = term.recv() => Signal::Quit(libc::SIGTERM),
+            _ = hup.recv() => Signal::Quit(libc::SIGHUP),
+            _ = quit.recv() => Signal::Quit(libc::SIGQUIT),
             _ = self.suspend.recv() => Signal::Suspend,
             _ = self.resume.recv() => Signal::Continue,
         }
