@@ -46,9 +46,14 @@ pub fn read(path: &str) -> Result<String, InputError> {
 /// (an `.env`, `/etc/shadow`, `/proc/self/environ`) may hold secrets that must not end up in a
 /// terminal or a CI log.
 pub fn quotable(path: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    let named_toml = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    };
+    // A link named `x.toml` to `/etc/passwd` is not a TOML file: the name that counts is
+    // the one the links lead to.
+    let path = Path::new(path);
+    named_toml(path) && std::fs::canonicalize(path).is_ok_and(|real| named_toml(&real))
 }
 
 /// An error in a file that is not quotable: its place stays, its line and any text the parser
@@ -132,6 +137,32 @@ mod tests {
             let err = read(path).unwrap_err().to_string();
             assert!(err.contains("not a regular file"), "{err}");
         }
+    }
+
+    /// Only a file really named `*.toml` is quoted: not one that a link so named leads to.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_named_toml_is_quoted_only_if_its_file_is() {
+        let dir = std::env::temp_dir().join(format!("archtui-quotable-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (secret, real) = (dir.join("secret.env"), dir.join("real.toml"));
+        std::fs::write(&secret, "KEY=1\n").unwrap();
+        std::fs::write(&real, "a = 1\n").unwrap();
+        let link = |name: &str, to: &Path| {
+            let at = dir.join(name);
+            let _ = std::fs::remove_file(&at);
+            std::os::unix::fs::symlink(to, &at).unwrap();
+            at.to_string_lossy().into_owned()
+        };
+        assert!(!quotable(&link("passwd.toml", &secret)));
+        assert!(quotable(&link("alias.toml", &real)));
+        assert!(quotable(&real.to_string_lossy()));
+        assert!(
+            !quotable(&link("real-link", &real)),
+            "the name given counts too"
+        );
+        assert!(!quotable(&dir.join("missing.toml").to_string_lossy()));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Builder<'_> {
             return Err(unknown());
         };
         // A drill names presets, not arbitrary files: `/proc/self/environ` is never read.
-        if !crate::input_file::quotable(name) || !path.exists() {
+        if !crate::input_file::quotable(&path.to_string_lossy()) {
             return Err(unknown());
         }
         crate::preset::load(&path.to_string_lossy()).map_err(|e| match e.location {
