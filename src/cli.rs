@@ -136,8 +136,14 @@ pub enum Command {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `archtui man > ~/.local/share/man/man1/archtui.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `archtui man > ~/.local/share/man/man1/archtui.1`,
+    /// or a command's, e.g. `archtui man drill > ~/.local/share/man/man1/archtui-drill.1`.
+    Man {
+        /// The command whose page to print (drill, analyze, story, diff, completions); the
+        /// main page without one.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

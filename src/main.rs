@@ -93,9 +93,9 @@ fn run(cli: cli::Cli, duration_given: bool, preset_given: bool) -> Result<ExitCo
             std::io::stdout().write_all(&out)?;
             return Ok(ExitCode::SUCCESS);
         }
-        Some(cli::Command::Man) => {
+        Some(cli::Command::Man { command }) => {
             let mut out = Vec::new();
-            clap_mangen::Man::new(cli::Cli::command()).render(&mut out)?;
+            man_page(command.as_deref())?.render(&mut out)?;
             std::io::stdout().write_all(&out)?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -168,6 +168,38 @@ fn preset_of(
             }
             e
         })
+}
+
+/// The manual page of archtui, or of one of its commands (`archtui-drill(1)`, which the main
+/// page's list of commands refers to).
+fn man_page(command: Option<&str>) -> Result<clap_mangen::Man, InputError> {
+    let mut main = cli::Cli::command();
+    let Some(name) = command else {
+        return Ok(clap_mangen::Man::new(main));
+    };
+    // Built, it has the `help` command the main page lists too.
+    main.build();
+    let names: Vec<String> = main
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let sub = main.find_subcommand(name).ok_or_else(|| {
+        InputError::new(
+            "man",
+            format!(
+                "no command `{name}`: pages are archtui's own and {}",
+                names.join(", ")
+            ),
+        )
+    })?;
+    let page = format!("archtui-{name}");
+    Ok(clap_mangen::Man::new(
+        sub.clone()
+            .bin_name(format!("archtui {name}"))
+            .display_name(page.clone()),
+    )
+    .title(page)
+    .source(format!("archtui {}", env!("CARGO_PKG_VERSION"))))
 }
 
 /// `archtui story`: the six built-in tiers side by side.

@@ -678,6 +678,37 @@ fn completions_and_the_man_page_come_from_the_command_line() {
         page.contains("completions") && page.contains("drill"),
         "{page}"
     );
+    // Every command the page refers to as archtui-<command>(1) has that page.
+    for command in [
+        "drill",
+        "analyze",
+        "story",
+        "diff",
+        "completions",
+        "man",
+        "help",
+    ] {
+        assert!(
+            page.contains(&format!("archtui\\-{command}(1)")),
+            "{command}"
+        );
+        let out = archtui(&["man", command]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+        let sub = stdout(&out);
+        assert!(
+            sub.contains(&format!(".TH archtui-{command} 1"))
+                && sub.contains(&format!("\\fBarchtui {command}\\fR")),
+            "{sub}"
+        );
+    }
+    assert!(stdout(&archtui(&["man", "drill"])).contains("\\-\\-report"));
+    let out = archtui(&["man", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no command `nope`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
