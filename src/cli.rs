@@ -64,7 +64,7 @@ pub struct Cli {
     pub list_presets: bool,
 
     /// Dashboard: start in the high-contrast theme (for projectors); `t` toggles it.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "headless")]
     pub high_contrast: bool,
 
     /// Play back a recording (a drill file): its preset, seed, users and actions at the same

@@ -230,3 +230,22 @@ fn built_in_presets_work_from_any_directory() {
     assert_eq!(list[0]["users"].as_f64(), Some(100.0));
     assert_eq!(list[5]["regions"].as_u64(), Some(2));
 }
+
+/// Flags that only mean something in the dashboard are refused headless, not ignored.
+#[test]
+fn dashboard_flags_are_refused_headless() {
+    for flag in [
+        &["--high-contrast"][..],
+        &["--paused"],
+        &["--presenter"],
+        &["--config", "c.toml"],
+        &["--record", "r.toml"],
+    ] {
+        let mut args = vec!["--preset", "100", "--headless", "--duration", "10s"];
+        args.extend_from_slice(flag);
+        let out = archtui(&args);
+        assert_eq!(out.status.code(), Some(2), "{flag:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(flag[0]), "{flag:?}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{flag:?} ran anyway");
+    }
+}

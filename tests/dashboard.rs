@@ -230,6 +230,8 @@ fn run_keys_pause_step_speed_reset_and_quit() {
     assert_eq!(a.sim.time(), 1);
     press(&mut a, "++");
     assert_eq!(a.speed(), 5);
+    // Paused, the status bar shows no speed: a note says what was chosen.
+    assert!(screen(&mut a, 120, 40).contains("5× when resumed"));
     press(&mut a, "-");
     assert_eq!(a.speed(), 2);
     press(&mut a, "r");

@@ -364,6 +364,16 @@ impl App {
         self.dirty = true;
     }
 
+    /// Paused, the status bar shows no speed: a note says what `+` or `-` chose.
+    fn speed_chosen_while_paused(&mut self) {
+        if self.paused {
+            self.note = Some(Note::Info(format!(
+                "{} when resumed",
+                speed_name(self.speed())
+            )));
+        }
+    }
+
     /// Whether the clock has reached `--duration` and stays there.
     pub fn at_end(&self) -> bool {
         self.options.end.is_some_and(|end| self.sim.time() >= end)
@@ -557,10 +567,12 @@ impl App {
             Cmd::Faster => {
                 self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
                 self.pacing = None;
+                self.speed_chosen_while_paused();
             }
             Cmd::Slower => {
                 self.speed = self.speed.saturating_sub(1);
                 self.pacing = None;
+                self.speed_chosen_while_paused();
             }
             Cmd::Reset => self.restart(self.sim.arch().clone()),
             Cmd::Drills => self.mode = Mode::PickDrill { index: 0 },

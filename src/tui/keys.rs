@@ -162,7 +162,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &["+", "="],
         "faster",
-        "run faster: 1×, 2×, 5×, 10×, 60×, 300×, 1000×, as fast as it goes",
+        "run faster, up to 1000× and max",
         Cmd::Faster,
         Group::Run,
         Hint::WhenRunning,

@@ -3,6 +3,7 @@
 
 use super::super::app::App;
 use super::super::view::{self, percent, rate, short_age};
+use super::text::fit;
 use super::{pane, spark};
 use crate::headless::millis;
 use crate::sim::NodeState;
@@ -31,10 +32,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let w = usize::from(inner.width);
     let flow = sim.node_flow(n);
     let arrived: f64 = flow.arrived.iter().sum();
+    // A value too long for the pane ends in an ellipsis, not mid-word.
+    let room = w.saturating_sub(11);
     let kv = |k: &str, v: String| {
         Line::from(vec![
             Span::styled(format!("{k:<11}"), t.dim),
-            Span::styled(v, t.text),
+            Span::styled(fit(&v, room), t.text),
         ])
     };
     let mut lines = vec![
@@ -42,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         kv("where", view::placement(arch, n)),
         Line::from(vec![
             Span::styled(format!("{:<11}", "state"), t.dim),
-            Span::styled(status.figures.clone(), t.health(status.health)),
+            Span::styled(fit(&status.figures, room), t.health(status.health)),
         ]),
         kv(
             "traffic",
