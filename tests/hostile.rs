@@ -463,15 +463,18 @@ fn no_output_is_ever_one_of_the_inputs() {
     let drill_text = "title = \"t\"\npreset = \"out-preset.toml\"\nduration = \"5m\"\n\n[[step]]\nat = \"1m\"\naction = \"restore-all\"\n";
     let drill = file("out-drill.toml", drill_text);
     let respell = |name: &str| format!("{}/./{name}", dir.display());
-    let out = run(&[
-        "--preset",
-        p(&preset),
-        "--headless",
-        "--duration",
-        "1m",
-        "--metrics",
-        &respell("out-preset.toml"),
-    ]);
+    let headless_metrics = |to: &str| {
+        run(&[
+            "--preset",
+            p(&preset),
+            "--headless",
+            "--duration",
+            "1m",
+            "--metrics",
+            to,
+        ])
+    };
+    let out = headless_metrics(&respell("out-preset.toml"));
     refused(&out, "--metrics", None, "would overwrite");
     for target in ["out-drill.toml", "out-preset.toml"] {
         let out = run(&[
@@ -491,14 +494,6 @@ fn no_output_is_ever_one_of_the_inputs() {
     assert_eq!(std::fs::read_to_string(&preset).unwrap(), GOOD);
     assert_eq!(std::fs::read_to_string(&drill).unwrap(), drill_text);
     // Standard output is no file.
-    let out = run(&[
-        "--preset",
-        p(&preset),
-        "--headless",
-        "--duration",
-        "1m",
-        "--metrics",
-        "-",
-    ]);
+    let out = headless_metrics("-");
     assert!(out.status.success(), "{}", stderr(&out));
 }

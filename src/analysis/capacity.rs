@@ -22,7 +22,7 @@ use std::sync::Arc;
 /// The bracket's ends are this close when the search stops (ratio).
 const PRECISION: f64 = 1.02;
 /// The search looks this far above and below the preset's own users.
-const MOST: f64 = 10.0;
+pub(crate) const MOST: f64 = 10.0;
 const LEAST: f64 = 0.1;
 /// How many more requests than the traffic curve's a day may count (drift, retries).
 const DAY_COUNT_MARGIN: f64 = 1.25;

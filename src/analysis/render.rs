@@ -61,7 +61,7 @@ pub fn capacity(r: &Report) -> String {
         );
     }
     if c.beyond_search {
-        return if c.multiple == 10.0 {
+        return if c.multiple == super::capacity::MOST {
             format!(
                 "Capacity: holds {} users over a day (ten times its own) and more: not searched further.",
                 users(c.users)
