@@ -93,6 +93,31 @@ fn a_slow_database_takes_the_web_tier_down_with_it() {
     assert!(errors > 0.9, "error rate {errors}");
 }
 
+/// A database slower than its callers' 5 s timeout is no better than one just under it: every
+/// query to it times out, holding a web thread and a pooled connection for those 5 s. (Once the
+/// injected latency alone passed the timeout, the few queries refused at once were read as
+/// every query failing at once: the outage looked milder the slower the database.)
+#[test]
+fn more_database_latency_never_means_a_milder_outage() {
+    let mut last_availability = f64::INFINITY;
+    for ms in [3_000, 4_900, 5_000, 8_000] {
+        let (s, m) = run_with_metrics("1k", 1, "14m", &[&format!("10m=add-latency:db:{ms}")]);
+        assert!(
+            s.availability <= last_availability,
+            "+{ms} ms: availability {} after {last_availability}",
+            s.availability
+        );
+        last_availability = s.availability;
+        assert!(
+            f(&m[700], &["threads_in_use", "web"]) > 0.99 * 400.0,
+            "+{ms} ms"
+        );
+        assert_eq!(f(&m[700], &["connections_in_use", "web"]), 20.0, "+{ms} ms");
+        let p99 = mean(&m, 660, 840, &["latency_ms", "p99"]);
+        assert!(p99 >= 5_000.0, "+{ms} ms: p99 {p99:.0} ms");
+    }
+}
+
 #[test]
 fn threads_in_use_follow_littles_law() {
     // In flight = rate × time in the pool, its wait for the database included.

@@ -187,6 +187,7 @@ impl Scratch {
             // Served after the caller gave up: the sampler finds these by drawing past the
             // deadline, and they cost the users a failure here (now, or when they gave up).
             self.per[i].failed[k] += tick.late[k] + tick.expired[k];
+            self.per[i].soft_failed[k] += tick.late_users[k] + tick.expired[k];
             self.users.wasted += tick.late[k];
             self.users_failed(i, k, tick.expired[k] + tick.late_users[k], f64::INFINITY);
             if tick.ok[k] + tick.failed[k] > 0.0 {
@@ -202,6 +203,7 @@ impl Scratch {
             return;
         }
         self.per[at.index()].failed[class] += users;
+        self.per[at.index()].soft_failed[class] += users;
         self.users_failed(at.index(), class, users, f64::INFINITY);
     }
 
@@ -227,11 +229,12 @@ impl Scratch {
             let ok = done + sent;
             self.reached[i] |= u8::from(c.inflow[k] > 0.0) << k;
             let step = &mut self.steps[i][k];
-            step.fail = if ok + hard > 0.0 {
-                hard / (ok + hard)
-            } else {
-                0.0
-            };
+            // A walk that does not fail outright here draws its delay and finds the soft
+            // failures itself, past the deadline: they count in what the hard ones are a share
+            // of. (Left out, a component whose every answer came too late, with a few refused,
+            // read as failing every request at once.)
+            let reached = ok + hard + c.soft_failed[k];
+            step.fail = if reached > 0.0 { hard / reached } else { 0.0 };
             step.fail_s = if hard > 0.0 {
                 c.hard_failed_s[k] / hard
             } else {

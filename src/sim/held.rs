@@ -201,7 +201,8 @@ impl Simulation {
             for k in 0..4 {
                 let step = &sc.steps[i][k];
                 let (done, sent, hard) = (c.done[k], c.sent[k], c.hard_failed[k]);
-                let total = done + sent + hard;
+                let soft = c.soft_failed[k];
+                let total = done + sent + hard + soft;
                 if total <= 0.0 {
                     continue; // keep what the last busy second said
                 }
@@ -215,9 +216,12 @@ impl Simulation {
                 // Nobody waits past the component's timeout, whatever goes on behind it.
                 let limit = step.timeout_s;
                 let own = step.delay.mean_s();
+                // Answered too late or given up on: the caller waited out its timeout.
+                let soft_s = if limit.is_finite() { limit } else { own + down };
                 times.answer_s[i][k] = (done * own.min(limit)
                     + sent * (own + down).min(limit)
-                    + hard * step.fail_s.min(limit))
+                    + hard * step.fail_s.min(limit)
+                    + soft * soft_s)
                     / total;
                 if is_db {
                     times.reaches_db[i][k] = 1.0;

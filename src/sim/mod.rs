@@ -134,6 +134,9 @@ struct PerComponent {
     hard_failed: PerClass<f64>,
     /// Those failures times the seconds each took.
     hard_failed_s: PerClass<f64>,
+    /// Failures the sampler finds by itself, drawing past the caller's deadline: served too
+    /// late, or given up on while waiting. Each took the caller its timeout.
+    soft_failed: PerClass<f64>,
     /// Users' requests that failed here (their callers may still retry them).
     users_failed_at: PerClass<f64>,
     sent: PerClass<f64>,
