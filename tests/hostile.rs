@@ -497,3 +497,27 @@ fn no_output_is_ever_one_of_the_inputs() {
     let out = headless_metrics("-");
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// 10: spikes stacked by the hundred multiply up to the most one spike may be (1000×), not
+/// past what a count holds: every figure stays a number, and nothing panics.
+#[test]
+fn stacked_spikes_stay_within_the_model() {
+    let mut args = vec!["--preset", "1k", "--headless", "--json", "--duration", "3m"];
+    args.extend(std::iter::repeat_n(["--inject", "1m=spike:5x"], 460).flatten());
+    let out = run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let offered = s["requests"]["offered"].as_u64().unwrap();
+    // 1k offers about 44 requests a second: three minutes, two of them at 1000×.
+    assert!(offered < 44 * 60 + 2 * 60 * 44 * 1000 * 2, "{offered}");
+    assert!(
+        s["cost"]["usd_total"].as_f64().is_some_and(f64::is_finite),
+        "{s}"
+    );
+    let r = &s["requests"];
+    let sum = ["served", "failed", "in_flight"]
+        .iter()
+        .map(|k| r[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert!(sum <= offered, "{r}");
+}

@@ -402,9 +402,14 @@ impl Simulation {
         self.extra_ms[id.index()]
     }
 
-    /// The current traffic multiplier from spikes.
+    /// The current traffic multiplier from spikes: they multiply, up to the most one spike may
+    /// be. Unbounded, a few hundred stacked spikes overflowed every count.
     pub fn spike_factor(&self) -> f64 {
-        self.spikes.iter().map(|s| s.value).product()
+        self.spikes
+            .iter()
+            .map(|s| s.value)
+            .product::<f64>()
+            .min(crate::units::Factor::MAX)
     }
 
     /// Last second's per-component figures: requests arrived, failed, and answered there.
