@@ -75,6 +75,28 @@ fn a_recording_without_checks_says_nothing_was_judged() {
     let verdict = shown.lines().last().unwrap();
     assert!(verdict.starts_with("verdict    NO CHECKS"), "{shown}");
     assert!(!shown.contains("PASS"), "{shown}");
+    // The JSON says the same, not "pass".
+    let out = archtui(&["drill", path.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["verdict"], "no_checks", "{report}");
+    assert_eq!(report["as_expected"], true);
+    // So does the dashboard's report, at the end of the replay.
+    let mut app = App::new(Options {
+        drill: Some(archtui::drill::load(path.to_str().unwrap()).unwrap()),
+        ..Options::new("")
+    })
+    .unwrap();
+    while !app.stage.as_ref().unwrap().run.finished() {
+        app.step();
+    }
+    app.mode = archtui::tui::app::Mode::Report { scroll: 0 };
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| archtui::tui::ui::draw(f, &mut app))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("NO CHECKS"), "{screen}");
+    assert!(!screen.contains("PASS"), "{screen}");
 }
 
 #[test]

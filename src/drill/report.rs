@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Every check passed.
     Pass,
@@ -21,6 +21,9 @@ pub enum Verdict {
     Fail,
     /// The steady state did not hold before the first step: the drill proves nothing.
     Invalid,
+    /// Nothing was judged: a recording, or a drill file without checks. "Pass" would vouch for
+    /// a run at any availability.
+    NoChecks,
 }
 
 impl Verdict {
@@ -29,13 +32,16 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Invalid => "invalid",
+            Verdict::NoChecks => "no_checks",
         }
     }
 
+    /// Whether the drill came out as it expects. A run that judged nothing contradicts
+    /// nothing.
     pub fn meets(self, expect: Expect) -> bool {
         matches!(
             (self, expect),
-            (Verdict::Pass, Expect::Pass) | (Verdict::Fail, Expect::Fail)
+            (Verdict::Pass, Expect::Pass) | (Verdict::Fail, Expect::Fail) | (Verdict::NoChecks, _)
         )
     }
 }
@@ -202,8 +208,7 @@ impl DrillReport {
     }
 
     fn verdict_line(&self) -> String {
-        // A recording judges nothing: "PASS" would vouch for a run at any availability.
-        if self.steady_state.is_empty() && self.checks.is_empty() {
+        if self.verdict == Verdict::NoChecks {
             return "NO CHECKS — nothing was judged (add [[check]] tables to make this a drill)"
                 .to_string();
         }

@@ -149,6 +149,11 @@ impl DrillRun {
     /// The verdict, once the drill is over.
     pub fn verdict(&self) -> Option<Verdict> {
         match self.phase {
+            Phase::Done | Phase::Aborted
+                if self.checks.is_empty() && self.steady_state().is_empty() =>
+            {
+                Some(Verdict::NoChecks)
+            }
             Phase::Aborted => Some(Verdict::Invalid),
             Phase::Done if self.checks.iter().any(|c| c.outcome == Outcome::Failed) => {
                 Some(Verdict::Fail)

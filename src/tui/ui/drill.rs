@@ -161,7 +161,7 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
     let run = &stage.run;
     let steps = stage.drill().steps.len();
     let applied = run.applied().len();
-    if run.verdict().is_some() && run.checks().is_empty() && run.steady_state().is_empty() {
+    if run.verdict() == Some(drill::Verdict::NoChecks) {
         // A recording: there was nothing to pass or fail.
         return Line::from(vec![
             Span::styled(" NO CHECKS ", t.dim.add_modifier(Modifier::REVERSED)),

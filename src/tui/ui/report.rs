@@ -5,8 +5,8 @@
 use super::super::app::App;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
-use crate::drill::CheckState;
 use crate::drill::report::wrap;
+use crate::drill::{self, CheckState};
 use crate::escape;
 use crate::headless::{clock, count};
 use ratatui::Frame;
@@ -52,6 +52,13 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
         ),
     ];
     out.push(match run.verdict() {
+        Some(drill::Verdict::NoChecks) => Line::from(vec![
+            Span::styled(" NO CHECKS ", t.dim.add_modifier(Modifier::REVERSED)),
+            Span::styled(
+                "  nothing was judged: a recording, or a drill without checks",
+                t.dim,
+            ),
+        ]),
         Some(v) => {
             let expected = v.meets(d.expect);
             let style = if expected { t.ok } else { t.hot };
