@@ -2,7 +2,7 @@
 //! the column of the token to blame, and what is wrong. Never a panic.
 
 mod common;
-use common::{archtui, position, stderr};
+use common::{archtui, position, stderr, stdout};
 use std::path::PathBuf;
 
 /// A small valid drill to break one line at a time.
@@ -342,13 +342,37 @@ fn broken_drills_name_file_line_and_column() {
 
 #[test]
 fn a_drill_without_steps_is_refused_at_its_end() {
-    let text = "title = \"no steps\"\npreset = \"1k\"\nduration = \"10m\"\n";
+    let text = "title = \"no steps\"\npreset = \"1k\"\nduration = \"10m\"\n\n[[check]]\nname = \"calm\"\nkind = \"metric\"\nmetric = \"error_rate\"\nof = \"max\"\nmax = 0.01\n";
     expect_error_at(
         "no-steps.toml",
         text.as_bytes(),
-        (4, 1),
+        (11, 1),
         "a drill needs at least one [[step]]",
     );
+}
+
+/// A recording of a session in which nothing was done (no steps, nothing judged) replays as
+/// the preset's run, headless and in the dashboard.
+#[test]
+fn a_recording_without_actions_replays() {
+    let text = "title = \"recorded session\"\npreset = \"1k\"\nseed = 3\nduration = 90\n";
+    let path = common::scratch_file("bad-drills", "idle-recording.toml", text);
+    let out = archtui(&["--replay", path.to_str().unwrap(), "--headless", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain = archtui(&[
+        "--preset",
+        "1k",
+        "--seed",
+        "3",
+        "--duration",
+        "90",
+        "--headless",
+        "--json",
+    ]);
+    assert_eq!(stdout(&out), stdout(&plain));
+    let out = archtui(&["drill", path.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["verdict"], "no_checks", "{report}");
 }
 
 #[test]

@@ -57,7 +57,10 @@ pub(super) fn build(
             .map_err(|e| b.err(users.span(), e))?;
     }
     let arch = Arc::new(arch);
-    let steps = b.steps(&spec.step, duration, &arch)?;
+    // A recording of a session in which nothing was done judges nothing and strikes nothing:
+    // it replays as the preset's run. A drill that judges needs something to judge.
+    let judged = !spec.check.is_empty() || !spec.steady_state.is_empty();
+    let steps = b.steps(&spec.step, duration, &arch, judged)?;
     let steady_state = spec
         .steady_state
         .iter()
@@ -143,8 +146,9 @@ impl Builder<'_> {
         specs: &[Spanned<StepSpec>],
         duration: u64,
         arch: &Architecture,
+        judged: bool,
     ) -> Result<Vec<Step>, InputError> {
-        if specs.is_empty() {
+        if specs.is_empty() && judged {
             let end = self.source.len();
             return Err(self.err(
                 end..end,
