@@ -242,7 +242,7 @@ fn metrics(app: &App) -> String {
 
 #[test]
 fn a_recorded_session_replays_into_byte_identical_metrics() {
-    let dir = common::scratch("dashboard-drills");
+    let dir = common::scratch("dashboard-drills-session");
     let file = dir.join("session.toml");
 
     // A live session: keys at various seconds, speed and pause changes in between (they do

@@ -538,7 +538,7 @@ fn a_config_file_sets_speed_theme_colours_and_keys() {
         "presenter-config",
         "good.toml",
         "# a presenter's settings\npreset = \"10k\"\nspeed = 10\ntheme = \"high-contrast\"\n\
-         [colors]\nok = \"#00ff00\"\n[keys]\npause = \"p\"\nlegend = [\"i\", \"L\"]\n",
+         [colors]\nok = \"#00ff00\"\n[keys]\npause = \"p\"\nlegend = [\"i\", \"L\"]\nspike = \"!\"\n",
     );
     let config = Config::load(Some(&path)).unwrap();
     assert_eq!(config.preset.as_deref(), Some("10k"));
@@ -558,11 +558,15 @@ fn a_config_file_sets_speed_theme_colours_and_keys() {
     assert_eq!(a.keymap.first(Cmd::Pause), "p");
     let s = screen(&mut a, 120, 40);
     assert!(s.lines().last().unwrap().contains(" p resume"), "{s}");
+    // So do the words that name keys elsewhere: the empty event log, the overlays' titles.
+    assert!(s.contains("inject a fault (a, d, !, c, or :)"), "{s}");
     press(&mut a, "?");
     let s = screen(&mut a, 120, 40);
     assert!(s.contains("p             pause or resume"), "{s}");
+    assert!(s.contains("? or Esc closes · i legend"), "{s}");
     press(&mut a, "i");
     assert!(matches!(a.mode, Mode::Legend { .. }));
+    assert!(screen(&mut a, 120, 40).contains("i or Esc closes"));
 }
 
 #[test]

@@ -567,6 +567,10 @@ impl Default for Keymap {
 /// Keys no binding may take: they suspend or quit whatever the table says.
 pub const RESERVED: [&str; 2] = ["Ctrl-C", "Ctrl-Z"];
 
+/// Control keys a terminal sends as the same byte as another key: Ctrl-I is Tab, Ctrl-M
+/// Enter. Bound, they would never arrive.
+const ALIASES: [(&str, &str); 2] = [("Ctrl-I", "Tab"), ("Ctrl-M", "Enter")];
+
 impl Keymap {
     /// Gives the binding named `name` (see [`Binding::name`]) these keys instead of its own.
     pub fn rebind(&mut self, name: &str, keys: &[&str]) -> Result<(), String> {
@@ -591,8 +595,16 @@ impl Keymap {
                      Left, Right, Up, Down, PgUp, PgDn, Home, End, Ctrl-<letter>"
                 ));
             };
-            if RESERVED.contains(&key.as_str()) && BINDINGS[i].cmd != Cmd::Quit {
+            // Ctrl-C quits whatever the table says, so quit may name it; Ctrl-Z suspends.
+            let quits_anyway = key == "Ctrl-C" && BINDINGS[i].cmd == Cmd::Quit;
+            if RESERVED.contains(&key.as_str()) && !quits_anyway {
                 return Err(format!("`{key}` is kept for quitting and suspending"));
+            }
+            // Terminals send these as the keys they are the control codes of.
+            if let Some((_, as_key)) = ALIASES.iter().find(|(k, _)| *k == key) {
+                return Err(format!(
+                    "`{key}` reaches the dashboard as {as_key}: the terminal sends one for the other"
+                ));
             }
             named.push(key);
         }
@@ -748,6 +760,16 @@ mod tests {
                 .contains("not a key")
         );
         assert!(map.rebind("pause", &["ctrl-c"]).is_err());
+        assert!(map.rebind("quit", &["ctrl-z"]).is_err(), "Ctrl-Z suspends");
+        assert!(
+            map.rebind("quit", &["q", "ctrl-c"]).is_ok(),
+            "Ctrl-C quits anyway"
+        );
+        for alias in ["ctrl-i", "Ctrl-M"] {
+            let e = map.rebind("pause", &[alias]).unwrap_err();
+            assert!(e.contains("reaches the dashboard as"), "{alias}: {e}");
+        }
+        assert!(map.rebind("pause", &["ctrl-j"]).is_ok());
         assert!(Keymap::default().clash().is_none());
     }
 

@@ -3,6 +3,7 @@
 //! Also the `D` picker that starts one.
 
 use super::super::app::App;
+use super::super::keys::Cmd;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
 use super::pane;
@@ -194,7 +195,10 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
     }
     if let Some(step) = stage.holding(now) {
         return Line::from(vec![
-            Span::styled("⏸ space strikes ", t.busy),
+            Span::styled(
+                format!("⏸ {} strikes ", app.keymap.first(Cmd::Pause)),
+                t.busy,
+            ),
             Span::styled(step.action.to_string(), t.hot),
         ]);
     }

@@ -3,6 +3,7 @@
 //! and with the keyboard (`e`) shows a chosen event's cause chain.
 
 use super::super::app::{App, Mode};
+use super::super::keys::Cmd;
 use super::super::theme::Theme;
 use super::pane;
 use super::text::{fit, width, wrap_hanging};
@@ -175,7 +176,16 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
                 app.log.filter
             )
         } else {
-            "quiet so far: inject a fault (a, d, s, c, or :)".to_string()
+            // The keys in force: a config file may have moved them.
+            let k = |cmd| app.keymap.first(cmd);
+            format!(
+                "quiet so far: inject a fault ({}, {}, {}, {}, or {})",
+                k(Cmd::KillAz),
+                k(Cmd::KillDb),
+                k(Cmd::Spike),
+                k(Cmd::DropCache),
+                k(Cmd::CommandLine)
+            )
         };
         super::text::wrap(&quiet, w)
             .into_iter()

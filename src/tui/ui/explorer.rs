@@ -3,6 +3,7 @@
 //! with its progress meanwhile.
 
 use super::super::app::App;
+use super::super::keys::Cmd;
 use super::text::wrap;
 use crate::analysis::{Report, Verdict, render};
 use ratatui::Frame;
@@ -30,7 +31,15 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
             app.theme.text,
         ),
     };
-    super::scrolled_overlay(frame, app, area, w, lines, ("explorer", "X"), scroll)
+    super::scrolled_overlay(
+        frame,
+        app,
+        area,
+        w,
+        lines,
+        ("explorer", app.keymap.first(Cmd::Explore)),
+        scroll,
+    )
 }
 
 fn prose(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {

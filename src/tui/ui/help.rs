@@ -1,6 +1,7 @@
 //! The `?` overlay: every key, straight from the key table.
 
 use super::super::app::App;
+use super::super::keys::Cmd;
 use super::super::keys::{BINDINGS, Group};
 use super::pane;
 use ratatui::Frame;
@@ -102,7 +103,12 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         h,
     );
     frame.render_widget(Clear, popup);
-    let block = pane(" keys · ? or Esc closes · L legend ", app).border_style(t.accent);
+    let title = format!(
+        " keys · {} or Esc closes · {} legend ",
+        app.keymap.first(Cmd::Help),
+        app.keymap.first(Cmd::Legend)
+    );
+    let block = pane(title, app).border_style(t.accent);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let mut x = inner.x;

@@ -2,6 +2,7 @@
 //! means, each shown as the screen shows it.
 
 use super::super::app::App;
+use super::super::keys::Cmd;
 use super::super::theme::Theme;
 use super::pane;
 use super::text::wrap;
@@ -196,10 +197,11 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     );
     let hidden = tallest.saturating_sub(usize::from(h.saturating_sub(2))) as u16;
     let scroll = scroll.min(hidden);
+    let closes = app.keymap.first(Cmd::Legend);
     let title = if hidden > 0 {
-        " legend · ↑↓ scroll · L or Esc closes "
+        format!(" legend · ↑↓ scroll · {closes} or Esc closes ")
     } else {
-        " legend · L or Esc closes "
+        format!(" legend · {closes} or Esc closes ")
     };
     frame.render_widget(Clear, popup);
     let block = pane(title, app).border_style(t.accent);

@@ -3,6 +3,7 @@
 //! until closed (`R` brings it back).
 
 use super::super::app::App;
+use super::super::keys::Cmd;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
 use crate::drill::report::wrap;
@@ -26,7 +27,15 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     };
     let w = area.width.saturating_sub(4).min(MAX_WIDTH);
     let lines = lines(app, stage, usize::from(w.saturating_sub(4)));
-    super::scrolled_overlay(frame, app, area, w, lines, ("drill report", "R"), scroll)
+    super::scrolled_overlay(
+        frame,
+        app,
+        area,
+        w,
+        lines,
+        ("drill report", app.keymap.first(Cmd::Report)),
+        scroll,
+    )
 }
 
 fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
