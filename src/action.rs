@@ -190,7 +190,14 @@ impl Action {
             }
             "hot-shard" if (2..=3).contains(&args.len()) => Action::HotShard {
                 database: non_empty(args[0]).map_err(|e| bad(&e))?,
-                factor: factor(args[1]).map_err(|e| bad(&e))?,
+                factor: match factor(args[1]).map_err(|e| bad(&e))? {
+                    f if f > 1.0 => f,
+                    _ => {
+                        return Err(bad(
+                            "a hot shard takes more than its share: give a factor above 1",
+                        ));
+                    }
+                },
                 duration: duration(args.get(2))?,
             },
             _ => return Err(bad("wrong arguments")),
@@ -522,6 +529,8 @@ mod tests {
             ("restore-all:now", "expected `restore-all`"),
             ("degrade-instance:web", "expected `degrade-instance"),
             ("degrade-instance:web:0.5x", "factor above 1"),
+            ("hot-shard:shard1:0.5x", "factor above 1"),
+            ("hot-shard:shard1:1x", "factor above 1"),
             ("set-retry:users:often", "unknown retry policy"),
             ("set-retry:users", "expected `set-retry"),
             ("", "unknown action"),

@@ -123,6 +123,9 @@ fn the_dashboard_clock_stops_at_duration() {
         !hints.contains("resume") && !hints.contains(". step"),
         "{hints}"
     );
+    // Nor does an action: it would never play out.
+    app.act(archtui::action::Action::parse("kill-az:a").unwrap());
+    assert!(app.taken.is_empty(), "an action after the end was taken");
     // Space does not get past it; a restart runs it again.
     app.paused = false;
     assert!(!app.step());

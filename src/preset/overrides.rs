@@ -50,6 +50,9 @@ impl Override {
     }
 }
 
+/// Top-level sections a preset may leave out, all of whose fields have defaults.
+const OPTIONAL_SECTIONS: [&str; 1] = ["network"];
+
 /// Applies `overrides` to preset text, in order. Returns the new text.
 pub fn apply(source: &str, overrides: &[Override]) -> Result<String, String> {
     if overrides.is_empty() {
@@ -57,6 +60,11 @@ pub fn apply(source: &str, overrides: &[Override]) -> Result<String, String> {
     }
     let mut doc: Table = source.parse().map_err(|e| format!("{e}"))?;
     for o in overrides {
+        // A section every preset has, written or not (its fields default): `network` is left
+        // out of most presets' files, and is still there to set.
+        if OPTIONAL_SECTIONS.contains(&o.path[0].as_str()) && !doc.contains_key(&o.path[0]) {
+            doc.insert(o.path[0].clone(), Value::Table(Table::new()));
+        }
         let target = find(&mut doc, &o.path[0]).ok_or_else(|| {
             format!(
                 "`{}`: no component or section `{}` in this preset",
@@ -135,6 +143,10 @@ mod tests {
         assert_eq!(arch.traffic.users, 2000.0);
         assert!(text.contains("write_ms = 40"), "{text}");
         assert!(text.contains("label = \"front\""), "{text}");
+        // `1k` has no [network] table: its defaults are still there to set.
+        let text = set_all(&["network.hop_ms=2"]).unwrap();
+        let arch = crate::preset::parse("1k", "1k.toml", &text).unwrap();
+        assert_eq!(arch.network.hop_ms, 2.0);
     }
 
     #[test]

@@ -659,6 +659,16 @@ impl App {
     /// Applies an action to the simulation now, and remembers it for `--record`.
     pub fn act(&mut self, action: Action) {
         let t = self.sim.time();
+        self.dirty = true;
+        // The clock stays at --duration's end: an action there would never play out, and a
+        // recording would outlast the session.
+        if self.at_end() {
+            self.note = Some(Note::Error(format!(
+                "--duration {} is over: r runs it again",
+                crate::units::Duration::from_secs(t)
+            )));
+            return;
+        }
         match self.sim.apply(&action) {
             Ok(()) => {
                 let branched = self.rewind.acted(t, action.clone());
@@ -675,7 +685,6 @@ impl App {
             }
             Err(e) => self.note = Some(Note::Error(e)),
         }
-        self.dirty = true;
     }
 
     /// Opens another built-in preset, keeping the seed; a drill in progress is left.
