@@ -104,6 +104,38 @@ bounded_real!(
     /// A share of something: a hit ratio, a traffic mix, a fraction of users.
     Fraction, 0.0, 1.0, "a fraction"
 );
+/// A share that must be more than nothing: a target utilisation, a circuit breaker's failure
+/// ratio or probe share, where 0 would mean scaling without end, a breaker always open, or
+/// one never probing.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
+#[serde(transparent)]
+pub struct Share(f64);
+
+impl Share {
+    pub fn new(value: f64) -> Result<Self, String> {
+        if value.is_nan() {
+            return Err("a share must be a number, not NaN".into());
+        }
+        if value <= 0.0 || value > 1.0 {
+            return Err(format!(
+                "a share must be above 0 and at most 1, got {}",
+                Shown(value)
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Self::new(f64::deserialize(d)?).map_err(de::Error::custom)
+    }
+}
+
 bounded_real!(
     /// An availability objective such as 0.999 ("three nines").
     Availability, 0.5, 0.999_999, "an availability target"

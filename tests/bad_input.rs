@@ -307,6 +307,15 @@ fn broken_presets_name_file_line_and_column() {
             "unknown retry policy `often` (policies: none, user, aggressive, sdk, budget, breaker)",
         ),
         (
+            "breaker-never.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"breaker\", breaker = { failure_ratio = 0.0 } }",
+            ),
+            "0.0 }",
+            "a share must be above 0 and at most 1, got 0",
+        ),
+        (
             "retry-attempts.toml",
             broken(
                 "rps_per_user = 0.05",

@@ -8,7 +8,7 @@ use super::spec::*;
 use crate::arch::{self, *};
 use crate::input_error::InputError;
 use crate::retry_policy::{Breaker, RetryPolicy};
-use crate::units::{Count, Seconds};
+use crate::units::{Count, Seconds, Share};
 use petgraph::Direction;
 use petgraph::graph::DiGraph;
 use std::collections::HashMap;
@@ -613,7 +613,9 @@ impl<'a> Builder<'a> {
                 Some(Scaling::TargetTracking {
                     min,
                     max,
-                    target: positive_fraction(a.target_utilization, d::TARGET_UTILIZATION),
+                    target: a
+                        .target_utilization
+                        .map_or(d::TARGET_UTILIZATION, Share::get),
                     out_datapoints: a
                         .scale_out_datapoints
                         .map_or(d::SCALE_OUT_DATAPOINTS, |c| c.get()),
@@ -658,7 +660,9 @@ impl<'a> Builder<'a> {
                 Some(Scaling::Hpa {
                     min,
                     max,
-                    target: positive_fraction(h.target_utilization, d::TARGET_UTILIZATION),
+                    target: h
+                        .target_utilization
+                        .map_or(d::TARGET_UTILIZATION, Share::get),
                     tolerance: h.tolerance.map_or(d::HPA_TOLERANCE, |v| v.get()),
                     sync_s: h.sync_s.map_or(d::HPA_SYNC_S, Seconds::get).max(1.0),
                     window_s: h
@@ -821,7 +825,9 @@ impl<'a> Builder<'a> {
                     azs: self.az_list(region, regions, r.azs.as_ref())?,
                     min,
                     max,
-                    target: positive_fraction(r.target_utilization, d::REPLICA_TARGET_UTILIZATION),
+                    target: r
+                        .target_utilization
+                        .map_or(d::REPLICA_TARGET_UTILIZATION, Share::get),
                     launch_s: r.launch_s.map_or(d::REPLICA_LAUNCH_S, Seconds::get),
                     cooldown_s: r.cooldown_s.map_or(d::REPLICA_COOLDOWN_S, Seconds::get),
                 })
@@ -1442,11 +1448,6 @@ fn default_label(spec: &KindSpec) -> String {
         KindSpec::KvStore(_) => "DynamoDB",
     }
     .to_string()
-}
-
-/// A target utilisation of zero would ask for infinite capacity.
-fn positive_fraction(value: Option<crate::units::Fraction>, default: f64) -> f64 {
-    value.map_or(default, |v| v.get()).max(0.01)
 }
 
 /// The longest id: short enough to fit a box on the dashboard.

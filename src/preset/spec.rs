@@ -7,7 +7,7 @@
 
 use crate::units::{
     Attempts, Availability, Checks, Connections, Count, Cpus, Factor, Fraction, HourOfDay, Keys,
-    Millis, OpsPerSecond, PerUserRate, Seconds, Threads, Users, Weight, ZipfExponent,
+    Millis, OpsPerSecond, PerUserRate, Seconds, Share, Threads, Users, Weight, ZipfExponent,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -95,10 +95,10 @@ pub struct RetrySpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BreakerSpec {
-    pub failure_ratio: Option<Fraction>,
+    pub failure_ratio: Option<Share>,
     pub window_s: Option<Seconds>,
     pub open_s: Option<Seconds>,
-    pub probe_share: Option<Fraction>,
+    pub probe_share: Option<Share>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -221,7 +221,7 @@ pub enum Balancing {
 pub struct AutoscalingSpec {
     pub min: Spanned<Count>,
     pub max: Spanned<Count>,
-    pub target_utilization: Option<Fraction>,
+    pub target_utilization: Option<Share>,
     /// Consecutive one-minute datapoints above target before adding capacity.
     pub scale_out_datapoints: Option<Checks>,
     /// Consecutive one-minute datapoints below target before removing capacity.
@@ -268,7 +268,7 @@ pub struct ComputeSpec {
 pub struct HpaSpec {
     pub min: Spanned<Count>,
     pub max: Spanned<Count>,
-    pub target_utilization: Option<Fraction>,
+    pub target_utilization: Option<Share>,
     pub tolerance: Option<Fraction>,
     pub sync_s: Option<Seconds>,
     pub scale_down_window_s: Option<Seconds>,
@@ -392,7 +392,7 @@ pub struct ReplicasSpec {
     pub azs: Option<Spanned<Vec<Id>>>,
     pub min: Option<Spanned<Count>>,
     pub max: Option<Spanned<Count>>,
-    pub target_utilization: Option<Fraction>,
+    pub target_utilization: Option<Share>,
     pub launch_s: Option<Seconds>,
     pub cooldown_s: Option<Seconds>,
 }
