@@ -453,6 +453,14 @@ fn the_command_line_remembers_edits_and_ignores_case() {
     assert!(s.contains(":kILL-AZ-B"), "{s}");
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.command_history, ["KILL-AZ:B", "restore-az:b"]);
+    // A command that did not work comes back too, to be mended.
+    press(&mut a, ":kill-az:q");
+    key(&mut a, KeyCode::Enter);
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(
+        a.command_history.last().map(String::as_str),
+        Some("kill-az:q")
+    );
 }
 
 #[test]
@@ -567,6 +575,26 @@ fn a_config_file_sets_speed_theme_colours_and_keys() {
     press(&mut a, "i");
     assert!(matches!(a.mode, Mode::Legend { .. }));
     assert!(screen(&mut a, 120, 40).contains("i or Esc closes"));
+}
+
+/// A preset file the config names is found next to the config, wherever the dashboard starts.
+#[test]
+fn a_config_names_its_preset_file_relative_to_itself() {
+    let preset = archtui::preset::builtin("1k").unwrap().source;
+    let dir = scratch_file("presenter-config", "mine.toml", preset)
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = scratch_file(
+        "presenter-config",
+        "relative.toml",
+        "preset = \"mine.toml\"\n",
+    );
+    let config = Config::load(Some(&path)).unwrap();
+    assert_eq!(
+        config.preset.as_deref(),
+        Some(dir.join("mine.toml").to_str().unwrap())
+    );
 }
 
 #[test]

@@ -148,13 +148,24 @@ impl Config {
             ..Config::default()
         };
         if let Some(p) = file.preset {
-            crate::preset::load(p.get_ref()).map_err(|e| {
+            // A preset file named in the config is next to it, as a drill's is next to the
+            // drill: the config is read from wherever the dashboard starts.
+            let name = p.get_ref();
+            let preset = match Path::new(origin).parent() {
+                Some(dir)
+                    if crate::preset::builtin(name).is_none() && Path::new(name).is_relative() =>
+                {
+                    dir.join(name).to_string_lossy().into_owned()
+                }
+                _ => name.clone(),
+            };
+            crate::preset::load(&preset).map_err(|e| {
                 at(
                     p.span(),
-                    format!("preset `{}` does not load: {}", p.get_ref(), e.message),
+                    format!("preset `{name}` does not load: {}", e.message),
                 )
             })?;
-            config.preset = Some(p.into_inner());
+            config.preset = Some(preset);
         }
         if let Some(s) = file.speed {
             config.speed = Some(speed(s.get_ref()).map_err(|e| at(s.span(), e))?);

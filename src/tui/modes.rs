@@ -153,19 +153,21 @@ impl App {
             KeyCode::Esc => {}
             // Nothing typed: nothing to do, and nothing wrong either.
             KeyCode::Enter if line.input.trim().is_empty() => {}
-            KeyCode::Enter => match line.submit(self.sim.arch()) {
-                Ok(action) => {
-                    let typed = line.input.trim().to_string();
-                    if self.command_history.last() != Some(&typed) {
-                        self.command_history.push(typed);
+            KeyCode::Enter => {
+                // Kept for ↑ whether it works or not: a mistyped command is the likeliest to be
+                // wanted again.
+                let typed = line.input.trim().to_string();
+                if self.command_history.last() != Some(&typed) {
+                    self.command_history.push(typed);
+                }
+                match line.submit(self.sim.arch()) {
+                    Ok(action) => self.act(action),
+                    Err(e) => {
+                        self.note = Some(Note::Error(e));
+                        self.mode = Mode::Command(line);
                     }
-                    self.act(action);
                 }
-                Err(e) => {
-                    self.note = Some(Note::Error(e));
-                    self.mode = Mode::Command(line);
-                }
-            },
+            }
             _ => {
                 if let KeyCode::Char(_) = key.code {
                     self.note = None;
