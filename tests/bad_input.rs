@@ -316,6 +316,15 @@ fn broken_presets_name_file_line_and_column() {
             "a share must be above 0 and at most 1, got 0",
         ),
         (
+            "breaker-window.toml",
+            broken(
+                "rps_per_user = 0.05",
+                "rps_per_user = 0.05\nretry = { policy = \"breaker\", breaker = { window_s = 0 } }",
+            ),
+            "0 }",
+            "a breaker's window must be at least 1 second",
+        ),
+        (
             "retry-attempts.toml",
             broken(
                 "rps_per_user = 0.05",

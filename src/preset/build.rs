@@ -268,11 +268,20 @@ impl<'a> Builder<'a> {
         }
         if let Some(b) = &r.breaker {
             let base = p.breaker.unwrap_or(d::BREAKER);
+            let window_s = match &b.window_s {
+                // It counts whole seconds of calls: less than one would count none.
+                Some(w) if w.get_ref().get() < 1.0 => {
+                    return Err(self.err(
+                        span(w),
+                        "a breaker's window must be at least 1 second".to_string(),
+                    ));
+                }
+                Some(w) => w.get_ref().get().round().min(3_600.0) as u32,
+                None => base.window_s,
+            };
             p.breaker = Some(Breaker {
                 failure_ratio: b.failure_ratio.map_or(base.failure_ratio, |v| v.get()),
-                window_s: b.window_s.map_or(base.window_s, |v| {
-                    v.get().round().clamp(1.0, 3_600.0) as u32
-                }),
+                window_s,
                 open_s: b.open_s.map_or(base.open_s, Seconds::get),
                 probe_share: b.probe_share.map_or(base.probe_share, |v| v.get()),
             });

@@ -96,7 +96,7 @@ pub struct RetrySpec {
 #[serde(deny_unknown_fields)]
 pub struct BreakerSpec {
     pub failure_ratio: Option<Share>,
-    pub window_s: Option<Seconds>,
+    pub window_s: Option<Spanned<Seconds>>,
     pub open_s: Option<Seconds>,
     pub probe_share: Option<Share>,
 }
