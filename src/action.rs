@@ -127,6 +127,11 @@ impl Action {
             [a] if !a.is_empty() => Ok(Some(a.to_string())),
             _ => Err(bad("wrong arguments")),
         };
+        // A slower instance, a hotter shard: a factor of 1 or less would be no fault.
+        let above_one = |text: &str, why: &str| match factor(text).map_err(|e| bad(&e))? {
+            f if f > 1.0 => Ok(f),
+            _ => Err(bad(why)),
+        };
         // A fault for no time at all would do nothing: leave the duration out to keep it.
         let duration = |d: Option<&&str>| -> Result<Option<Duration>, String> {
             match d
@@ -162,10 +167,10 @@ impl Action {
             },
             "degrade-instance" if (2..=3).contains(&args.len()) => Action::DegradeInstance {
                 group: non_empty(args[0]).map_err(|e| bad(&e))?,
-                factor: match factor(args[1]).map_err(|e| bad(&e))? {
-                    f if f > 1.0 => f,
-                    _ => return Err(bad("a degraded instance is slower: give a factor above 1")),
-                },
+                factor: above_one(
+                    args[1],
+                    "a degraded instance is slower: give a factor above 1",
+                )?,
                 duration: duration(args.get(2))?,
             },
             "add-latency" if (2..=3).contains(&args.len()) => Action::AddLatency {
@@ -190,14 +195,10 @@ impl Action {
             }
             "hot-shard" if (2..=3).contains(&args.len()) => Action::HotShard {
                 database: non_empty(args[0]).map_err(|e| bad(&e))?,
-                factor: match factor(args[1]).map_err(|e| bad(&e))? {
-                    f if f > 1.0 => f,
-                    _ => {
-                        return Err(bad(
-                            "a hot shard takes more than its share: give a factor above 1",
-                        ));
-                    }
-                },
+                factor: above_one(
+                    args[1],
+                    "a hot shard takes more than its share: give a factor above 1",
+                )?,
                 duration: duration(args.get(2))?,
             },
             _ => return Err(bad("wrong arguments")),

@@ -6,15 +6,19 @@
 use serde::{Deserialize, Deserializer, de};
 use std::fmt;
 
-fn check(value: f64, min: f64, max: f64, what: &str) -> Result<f64, String> {
+/// `value` within `[min, max]`, or `(min, max]` when `above`.
+fn check(value: f64, (min, max): (f64, f64), above: bool, what: &str) -> Result<f64, String> {
     if value.is_nan() {
         return Err(format!("{what} must be a number, not NaN"));
     }
-    if value < min || value > max {
-        return Err(format!(
-            "{what} must be between {min} and {max}, got {}",
-            Shown(value)
-        ));
+    let low = if above { value <= min } else { value < min };
+    if low || value > max {
+        let range = if above {
+            format!("above {min} and at most {max}")
+        } else {
+            format!("between {min} and {max}")
+        };
+        return Err(format!("{what} must be {range}, got {}", Shown(value)));
     }
     Ok(value)
 }
@@ -34,9 +38,16 @@ impl fmt::Display for Shown {
     }
 }
 
-/// Declares a real number type that only holds values in `[min, max]`.
+/// Declares a real number type that only holds values in `[min, max]`, or in `(min, max]`
+/// written `above min`.
 macro_rules! bounded_real {
+    ($(#[$doc:meta])* $name:ident, above $min:expr, $max:expr, $what:literal) => {
+        bounded_real!(@type $(#[$doc])* $name, $min, $max, true, $what);
+    };
     ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $what:literal) => {
+        bounded_real!(@type $(#[$doc])* $name, $min, $max, false, $what);
+    };
+    (@type $(#[$doc:meta])* $name:ident, $min:expr, $max:expr, $above:expr, $what:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
         #[serde(transparent)]
@@ -47,7 +58,7 @@ macro_rules! bounded_real {
             pub const MAX: f64 = $max;
 
             pub fn new(value: f64) -> Result<Self, String> {
-                check(value, $min, $max, $what).map(Self)
+                check(value, ($min, $max), $above, $what).map(Self)
             }
 
             pub fn get(self) -> f64 {
@@ -104,38 +115,12 @@ bounded_real!(
     /// A share of something: a hit ratio, a traffic mix, a fraction of users.
     Fraction, 0.0, 1.0, "a fraction"
 );
-/// A share that must be more than nothing: a target utilisation, a circuit breaker's failure
-/// ratio or probe share, where 0 would mean scaling without end, a breaker always open, or
-/// one never probing.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
-#[serde(transparent)]
-pub struct Share(f64);
-
-impl Share {
-    pub fn new(value: f64) -> Result<Self, String> {
-        if value.is_nan() {
-            return Err("a share must be a number, not NaN".into());
-        }
-        if value <= 0.0 || value > 1.0 {
-            return Err(format!(
-                "a share must be above 0 and at most 1, got {}",
-                Shown(value)
-            ));
-        }
-        Ok(Self(value))
-    }
-
-    pub fn get(self) -> f64 {
-        self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for Share {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Self::new(f64::deserialize(d)?).map_err(de::Error::custom)
-    }
-}
-
+bounded_real!(
+    /// A share that must be more than nothing: a target utilisation, a circuit breaker's
+    /// failure ratio or probe share, where 0 would mean scaling without end, a breaker always
+    /// open, or one never probing.
+    Share, above 0.0, 1.0, "a share"
+);
 bounded_real!(
     /// An availability objective such as 0.999 ("three nines").
     Availability, 0.5, 0.999_999, "an availability target"
@@ -365,6 +350,17 @@ mod tests {
         assert!(Millis::new(f64::INFINITY).is_err());
         assert_eq!(Fraction::new(0.25).map(Fraction::get), Ok(0.25));
         assert!(Count::new(100_001).is_err());
+    }
+
+    #[test]
+    fn a_share_is_more_than_nothing() {
+        assert_eq!(
+            Share::new(0.0).unwrap_err(),
+            "a share must be above 0 and at most 1, got 0"
+        );
+        assert!(Share::new(1.5).is_err() && Share::new(f64::NAN).is_err());
+        assert_eq!(Share::new(1.0).map(Share::get), Ok(1.0));
+        assert_eq!(Share::new(1e-9).map(Share::get), Ok(1e-9));
     }
 
     /// An error quotes a number the way a person would write it, however large.

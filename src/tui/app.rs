@@ -268,10 +268,7 @@ impl App {
         self.dirty = true;
         if self.at_end() {
             self.paused = true;
-            self.note = Some(Note::Info(format!(
-                "--duration {} is over: r runs it again",
-                crate::units::Duration::from_secs(self.sim.time())
-            )));
+            self.note = Some(Note::Info(self.end_words()));
             return false;
         }
         // After a rewind, the operator's actions come back at their seconds.
@@ -372,6 +369,15 @@ impl App {
                 speed_name(self.speed())
             )));
         }
+    }
+
+    /// What the clock stopped at `--duration` says, and what runs it again.
+    fn end_words(&self) -> String {
+        format!(
+            "--duration {} is over: {} runs it again",
+            crate::units::Duration::from_secs(self.sim.time()),
+            self.keymap.first(Cmd::Reset)
+        )
     }
 
     /// Whether the clock has reached `--duration` and stays there.
@@ -663,10 +669,7 @@ impl App {
         // The clock stays at --duration's end: an action there would never play out, and a
         // recording would outlast the session.
         if self.at_end() {
-            self.note = Some(Note::Error(format!(
-                "--duration {} is over: r runs it again",
-                crate::units::Duration::from_secs(t)
-            )));
+            self.note = Some(Note::Error(self.end_words()));
             return;
         }
         match self.sim.apply(&action) {

@@ -151,14 +151,7 @@ impl Config {
             // A preset file named in the config is next to it, as a drill's is next to the
             // drill: the config is read from wherever the dashboard starts.
             let name = p.get_ref();
-            let preset = match Path::new(origin).parent() {
-                Some(dir)
-                    if crate::preset::builtin(name).is_none() && Path::new(name).is_relative() =>
-                {
-                    dir.join(name).to_string_lossy().into_owned()
-                }
-                _ => name.clone(),
-            };
+            let preset = crate::preset::locator(name, Path::new(origin).parent());
             crate::preset::load(&preset).map_err(|e| {
                 at(
                     p.span(),
@@ -243,24 +236,22 @@ impl Config {
 /// A speed as the file gives it: one of the dashboard's numbers, or `"max"` (as fast as it
 /// goes; its internal number is nobody's business).
 fn speed(value: &toml::Value) -> Result<u32, String> {
-    let numbers: Vec<String> = SPEEDS[..SPEEDS.len() - 1]
-        .iter()
-        .map(u32::to_string)
-        .collect();
-    let offered = format!("{} or \"max\"", numbers.join(", "));
+    // The last of the speeds is "max".
+    let numbered = &SPEEDS[..SPEEDS.len() - 1];
     match value {
-        toml::Value::Integer(n) => SPEEDS[..SPEEDS.len() - 1]
-            .iter()
-            .copied()
-            .find(|&x| i64::from(x) == *n)
-            .ok_or_else(|| {
-                format!("speed {n} is not one of {offered} (simulated seconds a second)")
-            }),
-        toml::Value::String(w) if w == "max" => Ok(AS_FAST_AS_IT_GOES),
-        other => Err(format!(
-            "speed {other} is not one of {offered} (simulated seconds a second)"
-        )),
+        toml::Value::Integer(n) => {
+            if let Some(&x) = numbered.iter().find(|&&x| i64::from(x) == *n) {
+                return Ok(x);
+            }
+        }
+        toml::Value::String(w) if w == "max" => return Ok(AS_FAST_AS_IT_GOES),
+        _ => {}
     }
+    let numbers: Vec<String> = numbered.iter().map(u32::to_string).collect();
+    Err(format!(
+        "speed {value} is not one of {} or \"max\" (simulated seconds a second)",
+        numbers.join(", ")
+    ))
 }
 
 #[cfg(test)]
