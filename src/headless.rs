@@ -74,6 +74,17 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A number of users for people: `1,000,000`, or `1.5` when `--users` gave a fraction (an
+/// average population), which rounding would misstate.
+pub fn users(n: f64) -> String {
+    let whole = n.trunc();
+    let fraction = format!("{:.2}", n - whole);
+    match fraction.trim_end_matches('0').trim_end_matches('.') {
+        "0" | "1" => count(n.round() as u64),
+        f => format!("{}{}", count(whole as u64), &f[1..]),
+    }
+}
+
 /// US dollars for people: `$3.42`, `$1,234`.
 pub fn dollars(usd: f64) -> String {
     if usd < 100.0 {
@@ -105,7 +116,7 @@ pub fn render(summary: &Summary) -> String {
         summary.preset,
         summary.seed,
         Duration::from_secs(summary.duration_s),
-        count(summary.users.round() as u64)
+        users(summary.users)
     );
     let _ = writeln!(
         out,
@@ -186,5 +197,14 @@ mod tests {
         assert_eq!(millis(Some(850.0)), "850 ms");
         assert_eq!(millis(Some(2_400.0)), "2.4 s");
         assert_eq!(millis(Some(3.21)), "3.2 ms");
+    }
+
+    #[test]
+    fn a_fraction_of_a_user_is_not_rounded_away() {
+        assert_eq!(users(1.5), "1.5");
+        assert_eq!(users(1_000_000.0), "1,000,000");
+        assert_eq!(users(2_500.25), "2,500.25");
+        assert_eq!(users(2.999), "3");
+        assert_eq!(users(7.001), "7");
     }
 }

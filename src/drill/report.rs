@@ -5,7 +5,7 @@
 use super::check::{CheckState, Outcome};
 use super::run::{Applied, DrillRun};
 use super::spec::Expect;
-use crate::headless::{clock, count, millis};
+use crate::headless::{clock, count, millis, users};
 use crate::report::{Injected, Summary};
 use crate::sim::Simulation;
 use crate::units::Duration;
@@ -258,7 +258,7 @@ pub fn render(r: &DrillReport) -> String {
         what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s),
-        count(r.users.round() as u64),
+        users(r.users),
         r.expected.as_str()
     );
     if !r.steady_state.is_empty() {
@@ -374,7 +374,7 @@ pub fn markdown(r: &DrillReport) -> String {
         what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s),
-        count(r.users.round() as u64)
+        users(r.users)
     );
     let _ = writeln!(out, "**Verdict: {}**\n", r.verdict_line());
     if !r.description.is_empty() {

@@ -9,7 +9,7 @@ use super::super::theme::Theme;
 use crate::drill::report::wrap;
 use crate::drill::{self, CheckState};
 use crate::escape;
-use crate::headless::{clock, count};
+use crate::headless::{clock, users};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -53,7 +53,7 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
                 "preset {} · seed {} · {} users · {} simulated · expects {}",
                 d.preset,
                 d.seed,
-                count(arch.traffic.users.round() as u64),
+                users(arch.traffic.users),
                 d.duration,
                 d.expect.as_str()
             ),
