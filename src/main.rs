@@ -344,7 +344,7 @@ fn run_dashboard(
     if preset != cli.preset && preset::builtin(&preset).is_none() {
         config_inputs.push(preset.clone().into());
     }
-    let app = tui::App::new(tui::Options {
+    let mut app = tui::App::new(tui::Options {
         preset,
         seed: cli.seed,
         users: cli.users,
@@ -368,11 +368,30 @@ fn run_dashboard(
         Some(path) => Some(tui::Recorder::create(path, &app)?),
         None => None,
     };
+    // An earlier session's recording is kept; say where this one goes, there and after.
+    let moved = recorder
+        .as_ref()
+        .filter(|r| r.path() != r.asked())
+        .map(|r| {
+            format!(
+                "{} exists, so the recording is in {}",
+                r.asked().display(),
+                r.path().display()
+            )
+        });
+    if let Some(words) = &moved {
+        app.note = Some(tui::app::Note::Info(words.clone()));
+    }
     match tui::run(app, recorder) {
         // Ended by a signal: the shell's convention, 128 and its number.
-        Ok(app) => Ok(app.ended_by_signal.map_or(ExitCode::SUCCESS, |signal| {
-            ExitCode::from(128 + u8::try_from(signal).unwrap_or(0))
-        })),
+        Ok(app) => {
+            if let Some(words) = moved {
+                say(&words);
+            }
+            Ok(app.ended_by_signal.map_or(ExitCode::SUCCESS, |signal| {
+                ExitCode::from(128 + u8::try_from(signal).unwrap_or(0))
+            }))
+        }
         Err(e) => {
             say(&format!("error: {e:?}"));
             Ok(ExitCode::FAILURE)
@@ -495,7 +514,7 @@ fn list_presets(json: bool) -> std::io::Result<()> {
                 out,
                 "{:<5} {:>11} users  {} region(s), {:>2} components  {}",
                 b.name,
-                headless::count(arch.traffic.users.round() as u64),
+                headless::users(arch.traffic.users),
                 arch.regions.len(),
                 arch.node_count(),
                 arch.title

@@ -4,7 +4,8 @@
 //! A recording replays one run: one preset, one seed, from second zero. A restart (`r`), a
 //! preset switch or a drill started from the dashboard begins a new run, so the recording so
 //! far is left as it is and the new run goes to a new numbered file next to it: `session.toml`,
-//! then `session-2.toml`, `session-3.toml`, ... (skipping names that already exist).
+//! then `session-2.toml`, `session-3.toml`, ... (skipping names that already exist). The first
+//! run skips a taken name too: an earlier session's recording is never overwritten.
 
 use super::app::App;
 use crate::drill::Recording;
@@ -25,11 +26,16 @@ pub struct Recorder {
 
 impl Recorder {
     /// Writes the (empty) recording at once, so a path that cannot be written fails before
-    /// the dashboard opens.
+    /// the dashboard opens. A file already at `path` is kept: the run goes to the next free
+    /// numbered name instead.
     pub fn create(path: &Path, app: &App) -> std::io::Result<Self> {
         let mut recorder = Self {
             first: path.to_path_buf(),
-            path: path.to_path_buf(),
+            path: if path.exists() {
+                next_free(path)
+            } else {
+                path.to_path_buf()
+            },
             run_number: app.run_number,
             written: app.recording(),
             seen_time: app.sim.time(),
@@ -41,6 +47,11 @@ impl Recorder {
     /// The file being written now.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file `--record` named, which the first run is written to unless it already existed.
+    pub fn asked(&self) -> &Path {
+        &self.first
     }
 
     /// Rewrites the file if an action was taken since the last write; after a restart, closes
@@ -129,6 +140,30 @@ mod tests {
         );
         let next = std::fs::read_to_string(dir.join("session-3.toml")).unwrap();
         assert!(!next.contains("[[step]]"), "{next}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_earlier_recording_is_kept_and_the_run_goes_to_the_next_free_name() {
+        let dir =
+            std::env::temp_dir().join(format!("archtui-recorder-kept-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = dir.join("session.toml");
+        std::fs::write(&first, "last week's workshop").unwrap();
+        let app = App::new(super::super::Options::new("1k")).unwrap();
+        let recorder = Recorder::create(&first, &app).unwrap();
+        assert_eq!(recorder.path(), dir.join("session-2.toml"));
+        assert_eq!(recorder.asked(), first);
+        recorder.finish(&app).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&first).unwrap(),
+            "last week's workshop"
+        );
+        assert!(
+            std::fs::read_to_string(dir.join("session-2.toml"))
+                .unwrap()
+                .contains("preset = \"1k\"")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
