@@ -7,6 +7,7 @@ use super::super::keys::Cmd;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
 use super::pane;
+use super::text::{Part, fit_parts};
 use crate::drill::check::span;
 use crate::drill::report::wrap;
 use crate::drill::{self, CheckState, Outcome, Phase};
@@ -88,7 +89,7 @@ fn lines(app: &App, stage: &Stage, w: usize, h: usize) -> Vec<Line<'static>> {
     let drill = stage.drill();
     let mut head = vec![
         Line::styled(clip(&escape::line(&drill.title), w), t.title),
-        state_line(app, stage),
+        state_line(app, stage, w),
     ];
 
     let applied = run.applied().len();
@@ -155,8 +156,9 @@ fn lines(app: &App, stage: &Stage, w: usize, h: usize) -> Vec<Line<'static>> {
     head
 }
 
-/// What the drill is doing now, in one line.
-fn state_line(app: &App, stage: &Stage) -> Line<'static> {
+/// What the drill is doing now, in one line of `w` columns: a verdict drops its explanation
+/// and the report key before it is cut; other states end in "…".
+fn state_line(app: &App, stage: &Stage, w: usize) -> Line<'static> {
     let t = &app.theme;
     let now = app.sim.time();
     let run = &stage.run;
@@ -164,11 +166,20 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
     let applied = run.applied().len();
     if run.verdict() == Some(drill::Verdict::NoChecks) {
         // A recording: there was nothing to pass or fail.
-        return Line::from(vec![
-            Span::styled(" NO CHECKS ", t.dim.add_modifier(Modifier::REVERSED)),
-            Span::styled(" nothing was judged", t.dim),
-            Span::styled("  R report", t.dim),
-        ]);
+        return fit_parts(
+            vec![
+                Part::new(
+                    9,
+                    vec![Span::styled(
+                        " NO CHECKS ",
+                        t.dim.add_modifier(Modifier::REVERSED),
+                    )],
+                ),
+                Part::new(5, vec![Span::styled(" nothing was judged", t.dim)]),
+                Part::new(3, vec![Span::styled("  R report", t.dim)]),
+            ],
+            w,
+        );
     }
     if let Some(verdict) = run.verdict() {
         let expected = verdict.meets(stage.drill().expect);
@@ -177,29 +188,37 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
         } else {
             t.hot
         };
-        return Line::from(vec![
-            Span::styled(
-                format!(" {} ", verdict.as_str().to_uppercase()),
-                style.add_modifier(Modifier::REVERSED | Modifier::BOLD),
-            ),
-            Span::styled(
-                if expected {
-                    " as expected"
-                } else {
-                    " NOT as expected"
-                },
-                if expected { t.ok } else { t.hot },
-            ),
-            Span::styled("  R report", t.dim),
-        ]);
+        return fit_parts(
+            vec![
+                Part::new(
+                    9,
+                    vec![Span::styled(
+                        format!(" {} ", verdict.as_str().to_uppercase()),
+                        style.add_modifier(Modifier::REVERSED | Modifier::BOLD),
+                    )],
+                ),
+                Part::new(
+                    5,
+                    vec![Span::styled(
+                        if expected {
+                            " as expected"
+                        } else {
+                            " NOT as expected"
+                        },
+                        if expected { t.ok } else { t.hot },
+                    )],
+                ),
+                Part::new(3, vec![Span::styled("  R report", t.dim)]),
+            ],
+            w,
+        );
     }
     if let Some(step) = stage.holding(now) {
+        let held = format!("⏸ {} strikes ", app.keymap.first(Cmd::Pause));
+        let room = w.saturating_sub(held.chars().count());
         return Line::from(vec![
-            Span::styled(
-                format!("⏸ {} strikes ", app.keymap.first(Cmd::Pause)),
-                t.busy,
-            ),
-            Span::styled(step.action.to_string(), t.hot),
+            Span::styled(held, t.busy),
+            Span::styled(clip(&step.action.to_string(), room), t.hot),
         ]);
     }
     let next = stage.countdown(now).map(span);
@@ -208,7 +227,7 @@ fn state_line(app: &App, stage: &Stage) -> Line<'static> {
         (_, Some(n)) => format!("step {}/{steps} in {n}", applied + 1),
         (_, None) => format!("all steps struck · ends in {}", span(stage.remaining(now))),
     };
-    Line::styled(text, t.accent)
+    Line::styled(clip(&text, w), t.accent)
 }
 
 /// How a check's outcome shows: green ✓, red ✗, a dim dot while it is open.
