@@ -50,8 +50,12 @@ impl CommandLine {
             .map_or(self.input.len(), |(i, _)| i)
     }
 
-    /// Types a character where the cursor is.
+    /// Types a character where the cursor is; one that only joins or restyles the character
+    /// before it is left out (see [`joins`]).
     pub fn push(&mut self, c: char) {
+        if joins(c) {
+            return;
+        }
         let at = self.byte(self.cursor);
         self.input.insert(at, c);
         self.cursor += 1;
@@ -212,9 +216,23 @@ fn candidates(arch: &Architecture) -> Vec<String> {
     out
 }
 
+/// Zero-width characters (joiners, variation selectors, combining marks) and emoji skin-tone
+/// modifiers: terminals disagree on how wide the sequences they make are, so a line holding
+/// one can be drawn out of step with the screen, leaving stray characters; and the cursor
+/// moves a character at a time, so it would split them. No command or event contains one.
+fn joins(c: char) -> bool {
+    ('\u{1f3fb}'..='\u{1f3ff}').contains(&c) || ratatui::text::Span::raw(c.to_string()).width() == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joiners_and_skin_tones_are_left_out_of_a_typed_line() {
+        let (c, _) = line("1k", "👍🏽x\u{200d}é\u{301}\u{fe0f}");
+        assert_eq!(c.split(), ("👍xé", ""));
+    }
 
     fn line(preset: &str, typed: &str) -> (CommandLine, Architecture) {
         let arch = crate::preset::load(preset).unwrap();
