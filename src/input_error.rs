@@ -92,11 +92,25 @@ impl InputError {
 
     /// Turns a TOML parse or type error into one that names the file.
     pub fn from_toml(origin: &str, source: &str, err: &toml::de::Error) -> Self {
-        let message = err.message().trim().to_string();
+        let message = plain_toml(err.message().trim());
         match err.span() {
             Some(span) => Self::at(origin, source, span, message),
             None => Self::new(origin, message),
         }
+    }
+}
+
+/// A TOML reader's message in the file's terms: an integer beyond TOML's 64 bits is "too
+/// large", not "invalid type: integer `N` as i128" (how the reader holds it on the way).
+fn plain_toml(message: &str) -> String {
+    match message
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.split_once("` as i128"))
+    {
+        Some((number, _)) => {
+            format!("`{number}` is too large for a TOML integer (at most 9223372036854775807)")
+        }
+        None => message.to_string(),
     }
 }
 

@@ -94,18 +94,58 @@ struct File {
     /// A number of simulated seconds a second, or `"max"`.
     speed: Option<Spanned<toml::Value>>,
     theme: Option<Spanned<String>>,
-    screenshot_dir: Option<String>,
+    screenshot_dir: Option<Spanned<String>>,
     #[serde(default)]
     colors: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<Keys>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A command's keys: one, or a list. Read by hand so that anything else is named in the
+/// config's own terms, not serde's ("did not match any variant of untagged enum").
 enum Keys {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Expect;
+        impl<'de> serde::de::Visitor<'de> for Expect {
+            type Value = Keys;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"a key such as "q", or a list of keys such as ["q", "Ctrl-C"]"#)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Keys, E> {
+                Ok(Keys::One(key.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<KeyName>()? {
+                    keys.push(key.0);
+                }
+                Ok(Keys::Many(keys))
+            }
+        }
+        d.deserialize_any(Expect)
+    }
+}
+
+/// One key of a list: a string, or an error that says so.
+struct KeyName(String);
+
+impl<'de> Deserialize<'de> for KeyName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Keys::deserialize(d)? {
+            Keys::One(key) => Ok(KeyName(key)),
+            Keys::Many(_) => Err(serde::de::Error::custom(
+                r#"a list of keys holds keys such as "q", not lists"#,
+            )),
+        }
+    }
 }
 
 /// Where the config file is looked for when `--config` is not given.
@@ -144,9 +184,24 @@ impl Config {
         };
         let mut config = Config {
             path: Some(PathBuf::from(origin)),
-            screenshot_dir: file.screenshot_dir.map(PathBuf::from),
             ..Config::default()
         };
+        // Checked now, not when `S` is first pressed in front of an audience.
+        if let Some(dir) = file.screenshot_dir {
+            let path = PathBuf::from(dir.get_ref());
+            if !path.is_dir() {
+                let why = if path.exists() {
+                    "is not a folder"
+                } else {
+                    "does not exist"
+                };
+                return Err(at(
+                    dir.span(),
+                    format!("screenshot_dir `{}` {why}", dir.get_ref()),
+                ));
+            }
+            config.screenshot_dir = Some(path);
+        }
         if let Some(p) = file.preset {
             // A preset file named in the config is next to it, as a drill's is next to the
             // drill: the config is read from wherever the dashboard starts.
@@ -310,6 +365,36 @@ mod tests {
                 "preset `nope` does not load",
             ),
             ("sped = 10\n", (1, 1), "unknown field `sped`"),
+            (
+                "screenshot_dir = \"/no/such/folder\"\n",
+                (1, 18),
+                "screenshot_dir `/no/such/folder` does not exist",
+            ),
+            (
+                "screenshot_dir = \"Cargo.toml\"\n",
+                (1, 18),
+                "screenshot_dir `Cargo.toml` is not a folder",
+            ),
+            (
+                "[keys]\nquit = 5\n",
+                (2, 8),
+                "expected a key such as \"q\", or a list of keys",
+            ),
+            (
+                "[keys]\nquit = [\"q\", 3]\n",
+                (2, 14),
+                "invalid type: integer `3`, expected a key such as",
+            ),
+            (
+                "[keys]\nquit = [[\"q\"]]\n",
+                (2, 8),
+                "a list of keys holds keys such as \"q\", not lists",
+            ),
+            (
+                "speed = 99999999999999999999999\n",
+                (1, 9),
+                "`99999999999999999999999` is too large for a TOML integer",
+            ),
         ];
         for (text, (line, column), message) in cases {
             let e = Config::parse("c.toml", text).unwrap_err();
