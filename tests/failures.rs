@@ -155,6 +155,31 @@ fn no_request_is_answered_after_its_timeout() {
 }
 
 #[test]
+fn no_user_waits_past_the_users_timeout() {
+    // Users do not retry and give up at 10 s. Under a spike the background jobs queue too and
+    // time out: their seconds once counted as users', so the run said some waited 12 minutes.
+    let s = common::run("10m", None, 1, "40m", &["10m=spike:5x:10m"]);
+    assert!(
+        s.availability < 0.9,
+        "the spike overloads: {}",
+        s.availability
+    );
+    for (what, h) in [("all", &s.latency_ms), ("answered", &s.latency_ok_ms)] {
+        let (max, p99) = (h.max.unwrap(), h.p99.unwrap());
+        assert!(max <= 10_000.0 && p99 <= max, "{what}: {h:?}");
+    }
+    // The mean of all requests: at most the failures' 10 s, weighted by their share.
+    let failed = s.requests.failed as f64 / s.requests.offered as f64;
+    let answered_ms = s.latency_ok_ms.mean.unwrap();
+    let most = failed * 10_000.0 + (1.0 - failed) * answered_ms;
+    assert!(
+        s.latency_ms.mean.unwrap() <= most * 1.01,
+        "{:?} against {most:.0}",
+        s.latency_ms
+    );
+}
+
+#[test]
 fn deadlines_and_shedding_stop_work_done_for_nobody() {
     let run = |tag: &str, extra: &str| {
         let (s, m) = run_with_metrics(&pool_preset(tag, 1_400, extra), 1, "15m", &[]);
@@ -220,6 +245,37 @@ fn retries_are_load() {
         requests.abs_diff(accounted) <= 2,
         "{requests} vs {accounted}"
     );
+}
+
+#[test]
+fn a_failed_request_took_every_attempt_its_policy_allows() {
+    // The web tier is gone for five minutes: every attempt hangs until the users' 10 s
+    // timeout. A request that fails has made every attempt its client allows, backoffs
+    // between; a retry budget can refuse a retry, never make the first attempt free.
+    let outage_p50 = |policy: &str| {
+        let (_, m) = run_with_metrics(
+            "1k",
+            1,
+            "20m",
+            &[
+                &format!("0=set-retry:users:{policy}"),
+                "10m=kill-component:web:5m",
+            ],
+        );
+        (620..=880)
+            .step_by(20)
+            .map(|t| f(&m[t], &["latency_ms", "p50"]))
+            .fold(f64::INFINITY, f64::min)
+    };
+    for (policy, attempts) in [("none", 1.0), ("user", 2.0), ("aggressive", 5.0)] {
+        let p50 = outage_p50(policy);
+        assert!(
+            p50 >= attempts * 10_000.0 * 0.999,
+            "{policy}: the slowest requests' p50 {p50:.0} ms for {attempts} attempts"
+        );
+    }
+    let budget = outage_p50("budget");
+    assert!(budget >= 10_000.0 * 0.999, "budget: p50 {budget:.0} ms");
 }
 
 #[test]

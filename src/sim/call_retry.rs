@@ -158,9 +158,15 @@ impl Simulation {
                 if retried <= 0.0 {
                     continue;
                 }
-                sc.per[callee].users_failed_at[k] -= retried;
+                // The retried take back the time they were counted at: the mean of the
+                // failures here, not the step's mean of hard failures alone (a refusal's
+                // nothing where the rest waited for a timeout left most of their time in).
+                let at = &mut sc.per[callee];
+                let mean_s = at.users_failed_s_at[k] / at.users_failed_at[k];
+                at.users_failed_at[k] -= retried;
+                at.users_failed_s_at[k] -= retried * mean_s;
                 sc.users.failed[k] -= retried;
-                sc.users.failed_s -= retried * sc.steps[callee][k].fail_s;
+                sc.users.failed_s -= retried * mean_s;
                 // The walks retry a failed call here with the share its callers retry.
                 let step = &mut sc.steps[callee][k];
                 let share = retried / asked.max(f64::MIN_POSITIVE);

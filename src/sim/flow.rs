@@ -150,8 +150,12 @@ impl Scratch {
         self.users.failed[class] += users;
         self.per[i].users_failed_at[class] += users;
         let waited = seconds.min(self.steps[i][class].timeout_s);
-        if waited.is_finite() {
+        // A background job's failure is no user's wait: `failed_s` is divided by users'
+        // failures alone (`users_total`), so a job's seconds there made every failed user
+        // request look minutes long once queued jobs began to time out.
+        if waited.is_finite() && class != JOB {
             self.users.failed_s += users * waited;
+            self.per[i].users_failed_s_at[class] += users * waited;
         }
     }
 

@@ -197,15 +197,8 @@ impl Simulation {
         let offered = self.last.offered;
         let mix = [offered[0], offered[1], offered[2]];
         let retries = super::latency::Retries {
-            share: self.user_retries.retry_share(&settled),
-            blocked: {
-                let sent = users_total(&offered) + self.last.retries_total();
-                if sent > 0.0 {
-                    users_total(&self.last.blocked) / sent
-                } else {
-                    0.0
-                }
-            },
+            share: self.user_retries.retry_share(),
+            blocked: self.user_retries.refused_at_once(),
             retrier: &self.user_retries,
         };
         let drawn = self.latency_window.draw(

@@ -139,6 +139,9 @@ struct PerComponent {
     soft_failed: PerClass<f64>,
     /// Users' requests that failed here (their callers may still retry them).
     users_failed_at: PerClass<f64>,
+    /// Those failures times the seconds each took the user (what `UserOutcomes::failed_s`
+    /// holds of them), so that a retried one takes its own share back out.
+    users_failed_s_at: PerClass<f64>,
     sent: PerClass<f64>,
     /// Reads a cache sent on to stores (to refill it by the ones answered).
     cache_misses: f64,
