@@ -188,6 +188,34 @@ fn losing_a_region_at_10m_is_over_in_about_a_minute() {
 }
 
 #[test]
+fn losing_every_az_of_a_region_is_losing_the_region() {
+    // Seoul's three AZs one after another in one second: its databases cannot fail over
+    // within the region, so Tokyo's copies must take the writes, as when the region is lost.
+    let by_azs = ["10m=kill-az:a", "10m=kill-az:b", "10m=kill-az:c"];
+    let (s, m) = run_with_metrics("1m", 5, "60m", &by_azs);
+    let (r, mr) = run_with_metrics("1m", 5, "60m", &["10m=kill-region:seoul"]);
+    let lost = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "fault" && e.message.starts_with("region seoul lost"));
+    assert!(lost.is_some_and(|e| e.t == 600), "{:?}", s.events);
+    let up = event(&s, "failover_done", None).expect("tokyo comes up");
+    assert_eq!(Some(up.t), event(&r, "failover_done", None).map(|e| e.t));
+    for (what, m) in [("by AZs", &m), ("kill-region", &mr)] {
+        assert_eq!(at(m, 3_599)["db_primary"], "shard1-tokyo-a", "{what}");
+        // Tokyo's workers keep up: no backlog grows for writers that never come.
+        let backlog = f(at(m, 3_599), &["queue_backlog", "queue-tokyo"]);
+        assert!(backlog < 1_000.0, "{what}: backlog {backlog}");
+    }
+    // No cache node is promoted after the last one is gone.
+    let ghost = s
+        .events
+        .iter()
+        .any(|e| e.kind.as_str() == "failover_done" && e.component.as_deref() == Some("cache"));
+    assert!(!ghost, "{:?}", s.events);
+}
+
+#[test]
 fn a_restored_server_takes_traffic_only_after_passing_its_health_checks() {
     // The ALB's healthy threshold: checks in a row (30 s apart) before a target takes traffic.
     let back_at = |healthy: u32| {

@@ -114,6 +114,10 @@ impl CacheState {
     }
 
     fn empty(&mut self) {
+        // No node left to promote: a promotion under way ends with the cache.
+        if !self.is_up() {
+            self.failover_until = None;
+        }
         self.warmth = 0.0;
         self.hot_reads.clear();
         self.hot_reads.push_back(0.0);

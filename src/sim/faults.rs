@@ -32,7 +32,16 @@ impl Simulation {
                         arch.az_name(az)
                     ),
                 );
+                let r = az.region;
+                let last = !self.az_down[r].contains(&false);
+                if last {
+                    // Writes not yet copied to another region go with the last AZ.
+                    self.lose_unreplicated_writes(r);
+                }
                 self.kill_azs(&[az]);
+                if last {
+                    self.lose_region_by_azs(r);
+                }
             }
             Action::RestoreAz(name) => {
                 let az = arch.find_az(name).expect("checked");
@@ -45,7 +54,12 @@ impl Simulation {
                     None,
                     format!("AZ {} is back", arch.az_name(az)),
                 );
-                if !self.region_down[az.region] {
+                if self.region_down_by_azs[az.region] {
+                    self.region_down_by_azs[az.region] = false;
+                    self.region_down[az.region] = false;
+                    self.restore_azs(&[az]);
+                    self.region_restored(az.region);
+                } else if !self.region_down[az.region] {
                     self.restore_azs(&[az]);
                 }
             }
@@ -80,6 +94,10 @@ impl Simulation {
                     return Ok(());
                 }
                 self.region_down[r] = false;
+                // A region lost AZ by AZ comes back whole.
+                if std::mem::take(&mut self.region_down_by_azs[r]) {
+                    self.az_down[r].iter_mut().for_each(|d| *d = false);
+                }
                 self.events.push(
                     EventKind::Restore,
                     None,
@@ -403,6 +421,29 @@ impl Simulation {
         }
     }
 
+    /// Region `r`'s last AZ is gone: the region is lost as with `kill-region` (Route 53
+    /// moves its users, disaster recovery starts, copies elsewhere are promoted), its
+    /// components already down AZ by AZ.
+    fn lose_region_by_azs(&mut self, r: usize) {
+        if self.region_down[r] {
+            return;
+        }
+        self.region_down[r] = true;
+        self.region_down_by_azs[r] = true;
+        self.events.push(
+            EventKind::Fault,
+            None,
+            format!(
+                "region {} lost: its last AZ is down",
+                self.arch.regions[r].id
+            ),
+        );
+        self.lose_region(r, &[]);
+        if self.entry_marked_unhealthy(r) {
+            self.region_lost(r, self.t as f64);
+        }
+    }
+
     fn restore_azs(&mut self, azs: &[AzRef]) {
         let arch = self.arch.clone();
         let t = self.t as f64;
@@ -520,6 +561,7 @@ impl Simulation {
         for r in 0..arch.regions.len() {
             if self.region_down[r] {
                 self.region_down[r] = false;
+                self.region_down_by_azs[r] = false;
                 self.region_restored(r);
             }
             self.az_down[r].iter_mut().for_each(|d| *d = false);

@@ -182,6 +182,9 @@ pub struct Simulation {
     job_feeders: Vec<Vec<NodeId>>,
     az_down: Vec<Vec<bool>>,
     region_down: Vec<bool>,
+    /// Regions down because each of their AZs was lost, not by `kill-region`: one AZ back
+    /// brings the region back with it.
+    region_down_by_azs: Vec<bool>,
     /// Standby regions not (yet) brought up by disaster recovery.
     dormant: Vec<bool>,
     /// When a standby region being brought up will serve.
@@ -293,6 +296,7 @@ impl Simulation {
                 .map(|r| vec![false; r.azs.len()])
                 .collect(),
             region_down: vec![false; arch.regions.len()],
+            region_down_by_azs: vec![false; arch.regions.len()],
             activating: vec![None; arch.regions.len()],
             dormant,
             untouched: standby::Untouched::new(&arch),
