@@ -130,6 +130,20 @@ fn a_tiny_terminal_asks_to_be_enlarged() {
 }
 
 #[test]
+fn keys_wait_while_the_terminal_is_too_small_but_quit() {
+    let mut a = app("1k");
+    render(&mut a, 60, 20);
+    // Unseen, these would kill an AZ, spike the traffic and open the help.
+    press(&mut a, "aas?");
+    render(&mut a, 120, 40);
+    assert!(a.sim.events().is_empty(), "{:?}", a.sim.events());
+    assert!(matches!(a.mode, archtui::tui::app::Mode::Normal));
+    render(&mut a, 60, 20);
+    press(&mut a, "q");
+    assert!(a.quit);
+}
+
+#[test]
 fn fault_keys_act_on_the_simulation() {
     let mut a = app("1k");
     steps(&mut a, 10);

@@ -149,6 +149,9 @@ pub struct App {
     pub ended_by_signal: Option<i32>,
     /// Something on screen changed since the last draw.
     pub dirty: bool,
+    /// The last frame was too small for the dashboard: it showed only how to fix that, so
+    /// only the quit key acts (a key that struck a region unseen would be a trap).
+    pub too_small: bool,
     places: Vec<Place>,
     /// The graph's layout for a pane size; rebuilt when either changes.
     scene: Option<(u16, u16, Arc<Scene>)>,
@@ -232,6 +235,7 @@ impl App {
             quit: false,
             ended_by_signal: None,
             dirty: true,
+            too_small: false,
             places: Sugiyama.places(&arch),
             scene: None,
             canvas: ratatui::buffer::Buffer::default(),
@@ -434,6 +438,10 @@ impl App {
             self.quit = true;
             return;
         }
+        if self.too_small {
+            self.quit = self.keymap.command(&key) == Some(Cmd::Quit);
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
                 if let Some(cmd) = self.keymap.command(&key) {
@@ -526,6 +534,9 @@ impl App {
     }
 
     pub fn handle_mouse(&mut self, mouse: MouseEvent) {
+        if self.too_small {
+            return;
+        }
         if matches!(
             mouse.kind,
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown

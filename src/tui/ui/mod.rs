@@ -16,6 +16,7 @@ mod spark;
 pub mod text;
 
 use super::app::{App, Mode, Note};
+use super::keys::Cmd;
 use super::screenshot;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -86,7 +87,8 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     // Set again by the panes drawn this frame: the wheel finds what is under it.
     app.log.area = Rect::default();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    app.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    if app.too_small {
         too_small(frame, app, area);
         return;
     }
@@ -243,7 +245,11 @@ fn too_small(frame: &mut Frame, app: &App, area: Rect) {
             area.width, area.height
         ))
         .style(app.theme.text),
-        Line::from("q quits").style(app.theme.dim),
+        Line::from(format!(
+            "{} quits; other keys wait for a bigger window",
+            app.keymap.first(Cmd::Quit)
+        ))
+        .style(app.theme.dim),
     ];
     let h = (text.len() as u16).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
