@@ -105,6 +105,19 @@ fn matches(words: &[String], e: &Event) -> bool {
     })
 }
 
+/// The first `kind:NAME` of a filter that names no kind, not even by prefix (a typo that
+/// would hide every event without a word).
+pub fn unknown_kind(filter: &str) -> Option<&str> {
+    filter
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("kind:"))
+        .find(|k| {
+            !EventKind::ALL
+                .iter()
+                .any(|kind| kind.as_str().starts_with(&k.to_lowercase()))
+        })
+}
+
 /// What the filter prompt completes: one `kind:NAME` per kind.
 pub fn filter_candidates() -> Vec<String> {
     EventKind::ALL
@@ -265,6 +278,8 @@ mod tests {
         assert_eq!(shown("kind:failover"), [6, 2]);
         assert_eq!(shown("SEOUL/A"), [5, 2, 1]);
         assert_eq!(shown("kind:fault cache"), [3]);
+        assert_eq!(unknown_kind("cache kind:failvoer"), Some("failvoer"));
+        assert_eq!(unknown_kind("kind:fail kind:FAULT x"), None);
         assert_eq!(shown("").len(), events.len());
         assert_eq!(shown("  ").len(), events.len(), "blanks filter nothing");
         assert!(shown("nothing-like-this").is_empty());

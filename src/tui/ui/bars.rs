@@ -10,7 +10,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, List, ListItem};
 
 pub fn status(frame: &mut Frame, app: &App, area: Rect) {
     let t = app.theme;
@@ -277,53 +277,103 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
+/// The text before the cursor and after it that fit `room` columns with the cursor's cell:
+/// the cursor stays in view, text cut before it starts with "…", after it ends with "…".
+fn scrolled(before: &str, under: &str, after: &str, room: usize) -> (String, String) {
+    let room = room.saturating_sub(width(under));
+    let mut shown = before.to_string();
+    if width(&shown) > room {
+        // Keep the end, the part next to the cursor.
+        let mut kept: Vec<char> = Vec::new();
+        for c in before.chars().rev() {
+            if width(&kept.iter().rev().collect::<String>()) + width(&c.to_string()) + 1 > room {
+                break;
+            }
+            kept.push(c);
+        }
+        shown = std::iter::once('…').chain(kept.into_iter().rev()).collect();
+    }
+    let left = room.saturating_sub(width(&shown));
+    (shown, fit(after, left))
+}
+
 /// The `:` prompt (or the event filter's `/`) on the hint line, its suggestions just above,
 /// and an error if the last submit failed.
 pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, filter: bool) {
     let t = app.theme;
     frame.render_widget(Clear, area);
     let (before, after) = line.split();
+    // An error, right-aligned, takes what the input leaves, or at least half the line.
+    let input_w = 2 + width(before) + width(after);
+    let full = usize::from(area.width);
+    let error = match &app.note {
+        Some(Note::Error(e)) => Some(fit(
+            &one_line(e),
+            full.saturating_sub(input_w.min(full / 2) + 3),
+        )),
+        _ => None,
+    };
+    let error_w = error.as_ref().map_or(0, |e| width(e) as u16 + 2);
+    let room = usize::from(area.width.saturating_sub(error_w));
     let mut rest = after.chars();
     let under = rest.next().map_or(" ".to_string(), |c| c.to_string());
+    let rest: String = rest.collect();
+    // The input scrolls to keep the cursor in view: what is cut before it shows as "…".
+    let (before, rest) = scrolled(before, &under, &rest, room.saturating_sub(1));
     let help = if filter {
         "   words or kind:NAME · Enter filters · Esc cancels"
     } else {
         "   Tab completes · ↑↓ history · Enter runs · Esc cancels"
     };
-    let prompt = Line::from(vec![
+    let typed = 1 + width(&before) + width(&under) + width(&rest);
+    let mut spans = vec![
         Span::styled(if filter { "/" } else { ":" }, t.key),
-        Span::styled(before.to_string(), t.title),
+        Span::styled(before, t.title),
         Span::styled(under, t.selected),
-        Span::styled(rest.collect::<String>(), t.title),
-        Span::styled(help, t.dim),
-    ]);
-    frame.render_widget(Lines::new(&[prompt]).style(t.bar), area);
-    if let Some(Note::Error(e)) = &app.note {
-        let e = fit(&one_line(e), usize::from(area.width / 2).saturating_sub(2));
-        let w = width(&e) as u16 + 2;
+        Span::styled(rest, t.title),
+    ];
+    // The help goes whole or not at all.
+    if typed + width(help) <= room {
+        spans.push(Span::styled(help, t.dim));
+    }
+    let prompt = Line::from(spans);
+    frame.render_widget(
+        Lines::new(&[prompt]).style(t.bar),
+        Rect::new(area.x, area.y, room as u16, 1),
+    );
+    if let Some(e) = error {
         frame.render_widget(
             Lines::new(&[Line::raw(format!(" {e} "))]).style(t.hot),
-            Rect::new(area.right() - w, area.y, w, 1),
+            Rect::new(area.right() - error_w, area.y, error_w, 1),
         );
     }
-    let items: Vec<ListItem> = line
-        .suggestions()
+    let all: Vec<&str> = line.suggestions().collect();
+    if all.is_empty() {
+        return;
+    }
+    let items: Vec<ListItem> = all
+        .iter()
         .take(SHOWN)
         .map(|s| ListItem::new(s.to_string()))
         .collect();
-    if items.is_empty() {
-        return;
-    }
+    // More than it shows: the title says how many, so typing on narrows them.
+    let title = if all.len() > SHOWN {
+        format!(" suggestions · {SHOWN} of {} ", all.len())
+    } else {
+        " suggestions ".to_string()
+    };
+    let longest = all.iter().take(SHOWN).map(|s| width(s)).max().unwrap_or(0);
     let h = items.len() as u16 + 1;
-    let w = 40.min(area.width);
+    let w = ((longest.max(width(&title)) + 4) as u16).min(area.width);
     let popup = Rect::new(area.x, area.y.saturating_sub(h), w, h);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         List::new(items).style(t.text).block(
             Block::new()
-                .borders(Borders::TOP)
+                .borders(Borders::TOP | Borders::LEFT | Borders::RIGHT)
+                .border_type(BorderType::Rounded)
                 .border_style(t.dim)
-                .title(" suggestions "),
+                .title(title),
         ),
         popup,
     );
@@ -333,4 +383,29 @@ pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, fil
 fn what_if(app: &App) -> bool {
     !app.options.sets.is_empty()
         || (app.options.drill.as_ref()).is_some_and(|d| !d.overrides.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrolled;
+
+    #[test]
+    fn a_long_input_scrolls_to_keep_the_cursor_in_view() {
+        let long = "kill-az:".to_string() + &"b".repeat(100);
+        // The cursor at the end: the start is cut, with "…", the end shows.
+        let (before, after) = scrolled(&long, " ", "", 20);
+        assert_eq!(
+            (before.as_str(), after.as_str()),
+            ("…bbbbbbbbbbbbbbbbbb", "")
+        );
+        // The cursor at the start: the rest is cut at the end.
+        let (before, after) = scrolled("", "k", &long[1..], 20);
+        assert_eq!(before, "");
+        assert!(
+            after.ends_with('…') && after.chars().count() == 19,
+            "{after}"
+        );
+        // Short input is shown whole.
+        assert_eq!(scrolled("spike", "", "", 20), ("spike".into(), "".into()));
+    }
 }

@@ -7,7 +7,7 @@ use super::super::keys::Cmd;
 use super::super::stage::Stage;
 use super::super::theme::Theme;
 use super::pane;
-use super::text::{Part, fit_parts};
+use super::text::{Part, fit, fit_parts};
 use crate::drill::check::span;
 use crate::drill::report::wrap;
 use crate::drill::{self, CheckState, Outcome, Phase};
@@ -57,16 +57,39 @@ pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
     };
     let block = pane(title, app);
     let inner = block.inner(area);
-    let text = wrap(
-        &narration_text(app, stage),
-        usize::from(inner.width).saturating_sub(1),
-    );
+    let w = usize::from(inner.width).saturating_sub(1);
+    let mut text = wrap(&narration_text(app, stage), w);
+    // Cut short, the last line shown says so.
+    let h = usize::from(inner.height);
+    if text.len() > h && h > 0 {
+        let last = text[h - 1..].join(" ");
+        text.truncate(h - 1);
+        text.push(fit(&last, w));
+    }
     let lines: Vec<Line> = text
         .into_iter()
         .map(|l| Line::styled(format!(" {l}"), t.text))
         .collect();
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Rows the narration pane needs at `width` columns, its border included, for the longest of
+/// its texts (what the drill is about, and each step's narration), so that it does not
+/// change size as the drill goes on.
+pub fn narration_height(app: &App, width: u16) -> u16 {
+    let Some(stage) = &app.stage else {
+        return 0;
+    };
+    let w = usize::from(width.saturating_sub(3));
+    let drill = stage.drill();
+    let texts = std::iter::once(drill.description.as_str())
+        .chain(drill.steps.iter().filter_map(|s| s.narration.as_deref()));
+    let rows = texts
+        .map(|text| wrap(&escape::text(text), w).len())
+        .max()
+        .unwrap_or(0);
+    rows as u16 + 2
 }
 
 fn narration_text(app: &App, stage: &Stage) -> String {

@@ -3,6 +3,7 @@
 //! and with the keyboard (`e`) shows a chosen event's cause chain.
 
 use super::super::app::{App, Mode};
+use super::super::event_log;
 use super::super::keys::Cmd;
 use super::super::theme::Theme;
 use super::pane;
@@ -170,11 +171,15 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             .filter(|_| start > 0 || app.log.chain.is_some());
     }
     let body = if lines.is_empty() {
-        let quiet = if !app.log.filter.is_empty() {
+        let quiet = if let Some(kind) = event_log::unknown_kind(&app.log.filter) {
+            format!("no event kind starts with `{kind}`: / and Tab after `kind:` list them")
+        } else if !app.log.filter.is_empty() {
             format!(
                 "no event matches `{}`: / changes the filter, an empty one shows all",
                 app.log.filter
             )
+        } else if app.stage.is_some() {
+            "quiet so far: the drill's steps strike at their times".to_string()
         } else {
             // The keys in force: a config file may have moved them.
             let k = |cmd| app.keymap.first(cmd);

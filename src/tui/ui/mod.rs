@@ -110,7 +110,12 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
         SIDE
     };
     if area.width >= WIDE {
-        let bottom_h = (body.height / 4).clamp(8, 14);
+        // A drill's narration is what the presenter reads out: the row grows to hold it,
+        // up to two fifths of the screen.
+        let narration_h = drill::narration_height(app, area.width / 2);
+        let bottom_h = (body.height / 4)
+            .clamp(8, 14)
+            .max(narration_h.min(body.height * 2 / 5));
         let [top, bottom] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
         let [graph_area, side] =
@@ -141,6 +146,7 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
             detail::draw(frame, app, detail_area);
         }
     } else {
+        // Narrow, the graph keeps its rows: a long narration ends in "…".
         let bottom_h = if drilling { body.height / 3 } else { 0 }.max(9);
         let [graph_area, bottom] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom_h)]).areas(body);
