@@ -130,6 +130,29 @@ fn a_tiny_terminal_asks_to_be_enlarged() {
 }
 
 #[test]
+fn a_screenshot_keeps_the_overlay_it_shows() {
+    use archtui::tui::app::Mode;
+    let mut a = app("1k");
+    for (open, shown) in [("?", "help"), ("L", "legend"), ("D", "drill picker")] {
+        press(&mut a, open);
+        let before = std::mem::discriminant(&a.mode);
+        assert!(!matches!(a.mode, Mode::Normal), "{shown}");
+        press(&mut a, "S");
+        assert!(a.screenshot, "S in the {shown} asks for a screenshot");
+        assert_eq!(
+            std::mem::discriminant(&a.mode),
+            before,
+            "the {shown} stays open"
+        );
+        a.screenshot = false;
+        key(&mut a, KeyCode::Esc);
+    }
+    // In the command line S is a letter.
+    press(&mut a, ":S");
+    assert!(!a.screenshot);
+}
+
+#[test]
 fn keys_wait_while_the_terminal_is_too_small_but_quit() {
     let mut a = app("1k");
     render(&mut a, 60, 20);

@@ -442,6 +442,16 @@ impl App {
             self.quit = self.keymap.command(&key) == Some(Cmd::Quit);
             return;
         }
+        // A screenshot takes the screen as it is, an overlay (help, legend, explorer, report,
+        // drill picker) included, and leaves it open; not where a key is text or a choice.
+        let typing = matches!(
+            self.mode,
+            Mode::Command(_) | Mode::Filter(_) | Mode::PickAz { .. } | Mode::PickRegion { .. }
+        );
+        if !typing && self.keymap.command(&key) == Some(Cmd::Screenshot) {
+            self.screenshot = true;
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {
                 if let Some(cmd) = self.keymap.command(&key) {

@@ -96,7 +96,7 @@ struct File {
     theme: Option<Spanned<String>>,
     screenshot_dir: Option<Spanned<String>>,
     #[serde(default)]
-    colors: BTreeMap<Spanned<String>, Spanned<String>>,
+    colors: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     keys: BTreeMap<Spanned<String>, Spanned<Keys>>,
 }
@@ -188,7 +188,12 @@ impl Config {
         };
         // Checked now, not when `S` is first pressed in front of an audience.
         if let Some(dir) = file.screenshot_dir {
-            let path = PathBuf::from(dir.get_ref());
+            // Relative to the config file, as its preset is: not to wherever the dashboard
+            // starts from.
+            let path = Path::new(origin)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(dir.get_ref());
             if !path.is_dir() {
                 let why = if path.exists() {
                     "is not a folder"
@@ -242,12 +247,21 @@ impl Config {
                     ),
                 ));
             }
-            let c = Color::from_str(color.get_ref()).map_err(|_| {
+            // A palette number may be written bare (`ok = 200`) or quoted.
+            let c = match color.get_ref() {
+                toml::Value::Integer(n) => u8::try_from(*n).ok().map(Color::Indexed),
+                toml::Value::String(text) => Color::from_str(text).ok(),
+                _ => None,
+            }
+            .ok_or_else(|| {
                 at(
                     color.span(),
                     format!(
-                        "`{}` is not a colour: a name (red, lightcyan, darkgray), #rrggbb or 0–255",
-                        color.get_ref()
+                        "{} is not a colour: a name (red, lightcyan, darkgray), #rrggbb or 0–255",
+                        match color.get_ref() {
+                            toml::Value::String(text) => format!("`{text}`"),
+                            other => format!("`{other}`"),
+                        }
                     ),
                 )
             })?;
@@ -318,7 +332,7 @@ mod tests {
         let c = Config::parse(
             "c.toml",
             "preset = \"1k\"\nspeed = 10\ntheme = \"high-contrast\"\n\
-             [colors]\nok = \"#00ff00\"\nbar = \"black\"\n[keys]\npause = \"p\"\nlegend = [\"F\", \"i\"]\n",
+             [colors]\nok = \"#00ff00\"\nbar = \"black\"\nhot = 200\n[keys]\npause = \"p\"\nlegend = [\"F\", \"i\"]\n",
         )
         .unwrap();
         assert_eq!(c.preset.as_deref(), Some("1k"));
@@ -326,8 +340,19 @@ mod tests {
         let max = Config::parse("c.toml", "speed = \"max\"\n").unwrap();
         assert_eq!(max.speed, Some(AS_FAST_AS_IT_GOES));
         assert!(c.high_contrast);
-        assert_eq!(c.palette.0[1], ("ok".to_string(), Color::Rgb(0, 255, 0)));
+        assert_eq!(c.palette.0[2], ("ok".to_string(), Color::Rgb(0, 255, 0)));
+        assert_eq!(c.palette.0[1], ("hot".to_string(), Color::Indexed(200)));
         assert_eq!(c.keymap.first(super::super::keys::Cmd::Legend), "F");
+    }
+
+    #[test]
+    fn a_relative_screenshot_dir_is_next_to_the_config() {
+        let dir = std::env::temp_dir().join(format!("archtui-shots-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("shots")).unwrap();
+        let origin = dir.join("k.toml");
+        let c = Config::parse(&origin.to_string_lossy(), "screenshot_dir = \"shots\"\n").unwrap();
+        assert_eq!(c.screenshot_dir, Some(dir.join("shots")));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -351,6 +376,13 @@ mod tests {
                 (2, 6),
                 "`reddish` is not a colour",
             ),
+            ("[colors]\nok = 256\n", (2, 6), "`256` is not a colour"),
+            (
+                "[keys]\npause = [\"p\", \"p\"]\n",
+                (2, 1),
+                "`p` is listed twice for `pause`",
+            ),
+            ("[colors]\nok = 1.5\n", (2, 6), "`1.5` is not a colour"),
             ("[colors]\nsky = \"red\"\n", (2, 1), "no colour `sky`"),
             ("[keys]\nfly = \"f\"\n", (2, 1), "no action `fly`"),
             (

@@ -606,6 +606,9 @@ impl Keymap {
                     "`{key}` reaches the dashboard as {as_key}: the terminal sends one for the other"
                 ));
             }
+            if named.contains(&key) {
+                return Err(format!("`{key}` is listed twice for `{name}`"));
+            }
             named.push(key);
         }
         self.keys[i] = named;

@@ -238,10 +238,11 @@ async fn event_loop(
 /// Draws one frame inside a synchronized update, so a projector never shows half of it.
 fn draw(terminal: &mut Screen, app: &mut App) -> std::io::Result<()> {
     queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    // Cleared first: drawing may ask for another frame (a screenshot's note, paused or not).
+    app.dirty = false;
     let result = terminal.draw(|frame| ui::draw(frame, app)).map(|_| ());
     // Ended even when drawing failed, so the terminal does not wait for the rest of a frame.
     queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     terminal.backend_mut().flush()?;
-    app.dirty = false;
     result
 }

@@ -2,7 +2,7 @@
 //! means, each shown as the screen shows it.
 
 use super::super::app::App;
-use super::super::keys::Cmd;
+use super::super::keys::{Cmd, Keymap};
 use super::super::theme::Theme;
 use super::pane;
 use super::text::wrap;
@@ -47,11 +47,11 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                 ),
                 (
                     s("‼", t.down),
-                    "explorer (X): losing part of it takes users down",
+                    "explorer ({explore}): losing part of it takes users down",
                 ),
                 (
                     s("!", t.busy),
-                    "explorer (X): losing part of it breaks the SLO",
+                    "explorer ({explore}): losing part of it breaks the SLO",
                 ),
             ],
         ),
@@ -110,7 +110,7 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     "simulated time of day (traffic follows)",
                 ),
                 (s("▶ 60×", t.ok), "running, simulated seconds a second"),
-                (s("⏸ paused", t.busy), "paused (. steps one second)"),
+                (s("⏸ paused", t.busy), "paused ({step} steps one second)"),
                 (
                     s("p99 113 ms", t.text),
                     "slowest 1 % of requests, last second",
@@ -134,13 +134,18 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
     ]
 }
 
-/// The legend as lines in columns `w` wide.
-fn lines(t: &Theme, w: usize) -> Vec<Vec<Line<'static>>> {
+/// The legend as lines in columns `w` wide; `{explore}` and `{step}` in a meaning are the
+/// keys in force for those commands.
+fn lines(t: &Theme, keys: &Keymap, w: usize) -> Vec<Vec<Line<'static>>> {
     sections(t)
         .into_iter()
         .map(|(title, entries)| {
             let mut out = vec![Line::styled(title, t.title)];
             for (sample, meaning) in entries {
+                let meaning = meaning
+                    .replace("{explore}", keys.first(Cmd::Explore))
+                    .replace("{step}", keys.first(Cmd::Step));
+                let meaning = meaning.as_str();
                 let sw: usize = sample.iter().map(Span::width).sum();
                 let pad = (SAMPLE + 1).saturating_sub(sw).max(1);
                 let mut wrapped = wrap(meaning, w.saturating_sub(SAMPLE + 3).max(8)).into_iter();
@@ -169,7 +174,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     let avail = usize::from(area.width.saturating_sub(3));
     let ncols = (avail + 1).div_euclid(39).clamp(1, 3);
     let col_w = ((avail + 1) / ncols - 1).min(60);
-    let sections = lines(t, col_w);
+    let sections = lines(t, &app.keymap, col_w);
     let total: usize = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
     // Sections in order, a column filled before the next starts.
     let per = total.div_ceil(ncols);
