@@ -68,7 +68,9 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
                 .replicas
                 .as_ref()
                 .map_or(String::new(), |r| format!("+{}R ", r.serving()));
-            (h, format!("P{readers}{state}"))
+            // A copy of another region's database: C until it is promoted and takes writes.
+            let node = if db.owns_writes() { "P" } else { "C" };
+            (h, format!("{node}{readers}{state}"))
         }
         NodeState::Cache(cache) => {
             let hit = if cache.reads > 0.0 {
@@ -180,11 +182,12 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
             let mut roles = Vec::new();
             let mut health = whole.health;
             if db.writer_az == az {
+                let node = if db.owns_writes() { "P" } else { "C" };
                 match db.writer {
-                    Writer::Up => roles.push("P".to_string()),
-                    Writer::FailingOver { .. } => roles.push("P…".to_string()),
+                    Writer::Up => roles.push(node.to_string()),
+                    Writer::FailingOver { .. } => roles.push(format!("{node}…")),
                     Writer::Down { .. } => {
-                        roles.push("P✕".to_string());
+                        roles.push(format!("{node}✕"));
                         health = Health::Down;
                     }
                 }

@@ -107,13 +107,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             lines.push(kv("latency", millis(Some(p.response_s * 1000.0))));
         }
         NodeState::Database(db) => {
-            let writer = match db.writer {
-                Writer::Up => format!("up in {}", arch.az_name(db.writer_az)),
-                Writer::FailingOver { done_at, .. } => format!(
+            // A copy of another region's database takes no writes until it is promoted.
+            let copy_of = match &c.kind {
+                crate::arch::Kind::Database(spec) if !db.owns_writes() => {
+                    spec.replicates_from.map(|o| arch.graph[o].id.as_str())
+                }
+                _ => None,
+            };
+            let writer = match (db.writer, copy_of) {
+                (Writer::Up, Some(owner)) => format!(
+                    "none: a copy of {owner}, promoted if its region is lost (node in {})",
+                    arch.az_name(db.writer_az)
+                ),
+                (Writer::Up, None) => format!("up in {}", arch.az_name(db.writer_az)),
+                (Writer::FailingOver { done_at, .. }, _) => format!(
                     "failing over, {:.0} s left",
                     (done_at - sim.time() as f64).max(0.0)
                 ),
-                Writer::Down { .. } => "down".to_string(),
+                (Writer::Down { .. }, _) => "down".to_string(),
             };
             lines.push(kv("writer", writer));
             let standby = match db.standby {
@@ -136,7 +147,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             }
             lines.push(kv(
                 "busy",
-                format!("writer {}", percent(db.writer_utilization)),
+                format!(
+                    "{} {}",
+                    if copy_of.is_some() {
+                        "primary node"
+                    } else {
+                        "writer"
+                    },
+                    percent(db.writer_utilization)
+                ),
             ));
             lines.push(kv(
                 "conns",

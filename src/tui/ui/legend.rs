@@ -33,6 +33,10 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     "DB: primary, 2 read replicas, writer busy",
                 ),
                 (s("P S R1", t.ok), "in one AZ: primary, standby, 1 replica"),
+                (
+                    s("C+4R 0%", t.ok),
+                    "DB: a copy of another region's, no writes until promoted",
+                ),
                 (s("P… S…", t.busy), "failing over / standby rebuilding"),
                 (s("P✕", t.down), "primary down"),
                 (s("hit 90%", t.ok), "cache: share of reads it answered"),
