@@ -75,6 +75,8 @@ fn a_recording_without_checks_says_nothing_was_judged() {
     let verdict = shown.lines().last().unwrap();
     assert!(verdict.starts_with("verdict    NO CHECKS"), "{shown}");
     assert!(!shown.contains("PASS"), "{shown}");
+    // Nor does it expect anything it cannot judge.
+    assert!(!shown.contains("expects"), "{shown}");
     // The JSON says the same, not "pass".
     let out = archtui(&["drill", path.to_str().unwrap(), "--json"]);
     let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -97,6 +99,8 @@ fn a_recording_without_checks_says_nothing_was_judged() {
     let screen = terminal.backend().to_string();
     assert!(screen.contains("NO CHECKS"), "{screen}");
     assert!(!screen.contains("PASS"), "{screen}");
+    assert!(!screen.contains("expects"), "{screen}");
+    assert!(screen.contains("no narration in this file"), "{screen}");
 }
 
 #[test]

@@ -247,19 +247,29 @@ fn what_if(r: &DrillReport) -> String {
     format!(" with {}", sets.join(", "))
 }
 
+/// " · expects pass", or nothing where nothing is judged (a recording): an expectation
+/// no check can meet or miss would contradict the NO CHECKS verdict beside it.
+pub fn expects(expected: Expect, unjudged: bool) -> String {
+    if unjudged {
+        String::new()
+    } else {
+        format!(" · expects {}", expected.as_str())
+    }
+}
+
 /// Plain text for the terminal.
 pub fn render(r: &DrillReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "drill {} · {}", r.drill, r.title);
     let _ = writeln!(
         out,
-        "preset {}{} · seed {} · {} simulated · {} users · expects {}",
+        "preset {}{} · seed {} · {} simulated · {} users{}",
         r.preset,
         what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s),
         users(r.users),
-        r.expected.as_str()
+        expects(r.expected, r.checks.is_empty() && r.steady_state.is_empty())
     );
     if !r.steady_state.is_empty() {
         let _ = writeln!(out, "\nsteady state (before the first step)");

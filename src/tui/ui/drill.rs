@@ -101,7 +101,11 @@ fn narration_text(app: &App, stage: &Stage) -> String {
         },
     };
     // The drill file's text: control characters shown escaped, as in its printed report.
-    escape::text(text.unwrap_or_default()).into_owned()
+    match text.map(str::trim) {
+        // A recording has none: say so rather than show an empty pane.
+        None | Some("") => "no narration in this file: its steps strike at their times".into(),
+        Some(text) => escape::text(text).into_owned(),
+    }
 }
 
 /// The panel's lines for a `w`×`h` area, dropping what matters least when it is short: the

@@ -50,12 +50,15 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
         ]),
         Line::styled(
             format!(
-                "preset {} · seed {} · {} users · {} simulated · expects {}",
+                "preset {} · seed {} · {} users · {} simulated{}",
                 d.preset,
                 d.seed,
                 users(arch.traffic.users),
                 d.duration,
-                d.expect.as_str()
+                crate::drill::report::expects(
+                    d.expect,
+                    d.checks.is_empty() && d.steady_state.is_empty()
+                )
             ),
             t.dim,
         ),
