@@ -50,6 +50,14 @@ impl Override {
     }
 }
 
+/// Fields that describe the same thing another way: setting one drops the others, which a
+/// preset may not give with it (`--set traffic.hourly=[...]` on a preset with a peak hour).
+const REPLACES: [(&str, &str, &[&str]); 3] = [
+    ("traffic", "hourly", &["peak_hour", "peak_to_trough"]),
+    ("traffic", "peak_hour", &["hourly"]),
+    ("traffic", "peak_to_trough", &["hourly"]),
+];
+
 /// Top-level sections a preset may leave out, all of whose fields have defaults.
 const OPTIONAL_SECTIONS: [&str; 1] = ["network"];
 
@@ -71,6 +79,14 @@ pub fn apply(source: &str, overrides: &[Override]) -> Result<String, String> {
                 o.text, o.path[0]
             )
         })?;
+        if let [section, field] = o.path.as_slice()
+            && let Some((_, _, others)) =
+                REPLACES.iter().find(|(s, f, _)| s == section && f == field)
+        {
+            for other in *others {
+                target.remove(*other);
+            }
+        }
         set(target, &o.path[1..], o.value.clone()).map_err(|e| format!("`{}`: {e}", o.text))?;
     }
     toml::to_string(&doc).map_err(|e| format!("{e}"))
@@ -138,6 +154,15 @@ mod tests {
 
     #[test]
     fn components_sections_and_nested_fields_are_set() {
+        let hourly = format!("traffic.hourly=[{}]", ["1.0"; 24].join(","));
+        // A preset with a peak hour takes an hourly shape instead, and back.
+        let flat = crate::preset::parse("1k", "1k", &set_all(&[&hourly]).unwrap()).unwrap();
+        assert!(matches!(flat.traffic.shape, crate::arch::DailyShape::Hourly(h) if h == [1.0; 24]));
+        let back = set_all(&[&hourly, "traffic.peak_hour=20"]).unwrap();
+        let smooth = crate::preset::parse("1k", "1k", &back).unwrap();
+        assert!(
+            matches!(smooth.traffic.shape, crate::arch::DailyShape::Smooth { peak_hour, .. } if peak_hour == 20.0)
+        );
         let text = set_all(&["db.write_ms=40", "traffic.users=2000", "web.label=front"]).unwrap();
         let arch = crate::preset::parse("1k", "1k.toml", &text).unwrap();
         assert_eq!(arch.traffic.users, 2000.0);
