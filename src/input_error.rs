@@ -103,15 +103,30 @@ impl InputError {
 /// A TOML reader's message in the file's terms: an integer beyond TOML's 64 bits is "too
 /// large", not "invalid type: integer `N` as i128" (how the reader holds it on the way).
 fn plain_toml(message: &str) -> String {
-    match message
+    if let Some((number, _)) = message
         .strip_prefix("invalid type: integer `")
         .and_then(|rest| rest.split_once("` as i128"))
     {
-        Some((number, _)) => {
-            format!("`{number}` is too large for a TOML integer (at most 9223372036854775807)")
-        }
-        None => message.to_string(),
+        return format!("`{number}` is too large for a TOML integer (at most 9223372036854775807)");
     }
+    // Rust's names for numbers, in words ("expected u64" means a whole number ≥ 0).
+    const TYPES: [(&str, &str); 7] = [
+        ("expected u8", "expected a whole number ≥ 0"),
+        ("expected u16", "expected a whole number ≥ 0"),
+        ("expected u32", "expected a whole number ≥ 0"),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected usize", "expected a whole number ≥ 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ];
+    TYPES
+        .iter()
+        .find_map(|(rust, words)| {
+            message
+                .strip_suffix(rust)
+                .map(|start| format!("{start}{words}"))
+        })
+        .unwrap_or_else(|| message.to_string())
 }
 
 /// Characters of a long line shown before the fault, and from the fault on.
@@ -165,6 +180,23 @@ impl std::error::Error for InputError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_readers_messages_are_in_words() {
+        assert_eq!(
+            plain_toml("invalid type: string \"x\", expected u64"),
+            "invalid type: string \"x\", expected a whole number ≥ 0"
+        );
+        assert_eq!(
+            plain_toml("invalid type: floating point `1e9`, expected i64"),
+            "invalid type: floating point `1e9`, expected a whole number"
+        );
+        assert_eq!(
+            plain_toml("invalid type: integer `99999999999999999999` as i128, expected f64"),
+            "`99999999999999999999` is too large for a TOML integer (at most 9223372036854775807)"
+        );
+        assert_eq!(plain_toml("unknown field `x`"), "unknown field `x`");
+    }
 
     #[test]
     fn spans_turn_into_lines_and_columns() {
