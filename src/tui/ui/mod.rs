@@ -139,8 +139,12 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
                 drill::narration(frame, app, narration_area);
             }
         } else {
+            // The detail's figures are long (connections of writer and readers, users'
+            // outcomes): it widens with the terminal, as the drill column does.
+            let detail_w = (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL);
             let [events_area, detail_area] =
-                Layout::horizontal([Constraint::Fill(1), Constraint::Length(SIDE)]).areas(bottom);
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(detail_w)])
+                    .areas(bottom);
             metrics::draw(frame, app, side);
             events::draw(frame, app, events_area);
             detail::draw(frame, app, detail_area);
