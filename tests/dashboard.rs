@@ -56,6 +56,24 @@ fn every_preset_at_120_by_40_and_80_by_24() {
 }
 
 #[test]
+fn an_az_already_down_is_said_and_not_recorded_again() {
+    use archtui::tui::app::Note;
+    let mut a = app("1k");
+    press(&mut a, "aa");
+    steps(&mut a, 5);
+    press(&mut a, "aa");
+    assert_eq!(a.taken.len(), 1, "{:?}", a.taken);
+    assert!(
+        matches!(&a.note, Some(Note::Info(n)) if n == "AZ seoul/a is already down: nothing to do"),
+        "{:?}",
+        a.note
+    );
+    a.act(archtui::action::Action::parse("restore-az:b").unwrap());
+    assert!(matches!(&a.note, Some(Note::Info(n)) if n.contains("AZ seoul/b is not down")));
+    assert_eq!(a.taken.len(), 1);
+}
+
+#[test]
 fn a_killed_az_is_marked_down() {
     let mut a = app("1k");
     steps(&mut a, 60);

@@ -8,6 +8,33 @@ use crate::arch::{AzRef, Class, Kind, NodeId};
 use crate::preset::defaults as d;
 
 impl Simulation {
+    /// Why `action` would change nothing now (an AZ or region already down, or already up),
+    /// for the dashboard to say so; `None` when it would act or names nothing known.
+    pub fn already(&self, action: &Action) -> Option<String> {
+        let arch = &self.arch;
+        match action {
+            Action::KillAz(name) => {
+                let az = arch.find_az(name)?;
+                (!self.az_up(az)).then(|| format!("AZ {} is already down", arch.az_name(az)))
+            }
+            Action::RestoreAz(name) => {
+                let az = arch.find_az(name)?;
+                (!self.az_down[az.region][az.az])
+                    .then(|| format!("AZ {} is not down", arch.az_name(az)))
+            }
+            Action::KillRegion(name) => {
+                let r = arch.find_region(name)?;
+                self.region_down[r]
+                    .then(|| format!("region {} is already down", arch.regions[r].id))
+            }
+            Action::RestoreRegion(name) => {
+                let r = arch.find_region(name)?;
+                (!self.region_down[r]).then(|| format!("region {} is not down", arch.regions[r].id))
+            }
+            _ => None,
+        }
+    }
+
     /// Applies an action now. Fails, changing nothing, if it names something the
     /// architecture lacks.
     pub fn apply(&mut self, action: &Action) -> Result<(), String> {

@@ -693,6 +693,11 @@ impl App {
             self.note = Some(Note::Error(self.end_words()));
             return;
         }
+        // Said, not recorded: a recording of it would replay nothing.
+        if let Some(why) = self.sim.already(&action) {
+            self.note = Some(Note::Info(format!("{why}: nothing to do")));
+            return;
+        }
         match self.sim.apply(&action) {
             Ok(()) => {
                 let branched = self.rewind.acted(t, action.clone());
