@@ -180,6 +180,27 @@ fn no_user_waits_past_the_users_timeout() {
 }
 
 #[test]
+fn a_bigger_spike_is_not_a_longer_recovery() {
+    // A FIFO queue with a 60 s timeout holds nothing older than that: once a spike ends, its
+    // backlog ages out within a minute, whether the spike was 10 or 100 times the load.
+    let recovered_after = |factor: u32| {
+        let path = pool_preset(&format!("aging-{factor}"), 300, "");
+        let (_, m) = run_with_metrics(&path, 1, "20m", &[&format!("5m=spike:{factor}x:2m")]);
+        let end = 420;
+        let back = (end..1_200)
+            .find(|&t| (t..t + 30).all(|u| f(&m[u], &["error_rate"]) < 0.01))
+            .expect("recovers");
+        back - end
+    };
+    let (ten, hundred) = (recovered_after(10), recovered_after(100));
+    assert!(
+        ten <= 130 && hundred <= 130,
+        "{ten} s and {hundred} s after the spike"
+    );
+    assert!(hundred.abs_diff(ten) <= 10, "{ten} s against {hundred} s");
+}
+
+#[test]
 fn deadlines_and_shedding_stop_work_done_for_nobody() {
     let run = |tag: &str, extra: &str| {
         let (s, m) = run_with_metrics(&pool_preset(tag, 1_400, extra), 1, "15m", &[]);

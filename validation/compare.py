@@ -123,6 +123,13 @@ SCENARIOS = {
                      retry=AGGRESSIVE, spikes=((SPIKE[0], SPIKE[1], 2.0),)),
         seeds=[41], kind="retry",
     ),
+    "d3": dict(
+        title="d3 rho 0.7, 10x spike for 2 min, no retries",
+        preset="d-spike-no-retry.toml", duration=1620, inject=["5m=spike:10x:2m"],
+        des=Scenario("d3", rate=56, duration_s=1620, pool=PoolSpec(**SMALL),
+                     spikes=((SPIKE[0], SPIKE[1], 10.0),)),
+        seeds=[45, 46], kind="retry",
+    ),
     "d2": dict(
         title="d2 rho 0.7, 2x spike for 2 min, budget retries",
         preset="d-retry-budget.toml", duration=1620, inject=["5m=spike:2x:2m"],
@@ -389,7 +396,7 @@ def main():
     arch = {k: run_archtui(SCENARIOS[k]) for k in keys}
     jobs = [(k, s) for k in keys for s in SCENARIOS[k]["seeds"]]
     # Longest first, so the two workers finish together.
-    cost = {"d1": 9, "e95": 6, "e90": 6, "e80": 6, "b1": 5, "b2": 4, "a2": 4, "a1": 3}
+    cost = {"d3": 6, "d1": 9, "e95": 6, "e90": 6, "e80": 6, "b1": 5, "b2": 4, "a2": 4, "a1": 3}
     jobs.sort(key=lambda j: -cost.get(j[0], 1))
     runs: dict = {k: [] for k in keys}
     with Pool(2) as pool:

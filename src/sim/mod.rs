@@ -23,6 +23,7 @@ pub mod database;
 pub mod dns;
 pub mod events;
 mod faults;
+mod fifo_age;
 mod float;
 mod flow;
 mod give_up;

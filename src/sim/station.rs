@@ -9,6 +9,7 @@
 //! drains. Mixed service times enter through the Allen–Cunneen factor of the class mix.
 //! Everything is continuous in the load, through ρ = 1 and into overload.
 
+use super::fifo_age::ArrivalWindow;
 use super::give_up::Waiting;
 use super::queueing::Impatient;
 use super::transient;
@@ -112,6 +113,8 @@ pub struct Station {
     /// The part of `orphans` whose caller gave up while they waited here (the rest arrived
     /// orphaned): see [`super::give_up`].
     gone: PerClass<f64>,
+    /// What arrived within the queue timeout: all the queue may still hold.
+    arrivals: ArrivalWindow,
 }
 
 /// The fixed part of a station's set-up for one second.
@@ -245,8 +248,13 @@ impl Station {
                 scale,
             )
         };
+        let bound = self
+            .arrivals
+            .record(self.queued(), arrived, cap.queue_s, dt);
         let (throughput, queue) = transient::step(self.queued(), arrived, dt, model);
         let total: f64 = demand.iter().sum();
+        // FIFO: what waited out the queue timeout is dropped, however long the queue.
+        let aged_out = bound.map_or(0.0, |most| (total - throughput * dt - most).max(0.0));
         let leaving = if total > 0.0 {
             (throughput * dt / total).min(1.0)
         } else {
@@ -266,8 +274,9 @@ impl Station {
                 orphaned,
             };
             let out_k = demand[k] * leaving;
-            let dropped = out_k * queue.p_abandon;
-            let served = out_k - dropped;
+            let abandoned = out_k * queue.p_abandon;
+            let served = out_k - abandoned;
+            let dropped = abandoned + aged_out * demand[k] / total;
             // Callers give up before the server drops: what waited past that is gone.
             let expires = cap.expire_s[k] < cap.queue_s;
             let waited_past = if expires {

@@ -18,6 +18,8 @@
 //! steady state with the same number waiting. A first-in first-out queue growing under overload
 //! makes everyone wait about as long as it is, so this answers some requests too early; the
 //! effect is measured against a per-request simulation in `validation/` (scenarios b and d).
+//! What the number waiting cannot tell, their ages, bounds it from outside: a FIFO queue
+//! holds no more than arrived within its timeout (`fifo_age`, applied by the station).
 
 use super::queueing::Impatient;
 use super::roots::increasing_root;
