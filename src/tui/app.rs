@@ -615,15 +615,7 @@ impl App {
             Cmd::Legend => self.mode = Mode::Legend { scroll: 0 },
             Cmd::ChartWindow => {
                 self.chart_window = self.chart_window.next();
-                use super::history::Window;
-                self.note = Some(Note::Info(format!(
-                    "charts: {}",
-                    match self.chart_window {
-                        Window::Live => "one simulated second a column".to_string(),
-                        Window::Run => "the whole run".to_string(),
-                        w => format!("the last {}", w.label()),
-                    }
-                )));
+                self.say_chart_window();
             }
             Cmd::BackMinute => self.rewind_by(60),
             Cmd::BackTenMinutes => self.rewind_by(600),
@@ -684,6 +676,19 @@ impl App {
     }
 
     /// Applies an action to the simulation now, and remembers it for `--record`.
+    /// Says what the charts now cover (also when an event's cause chain moved them).
+    pub(super) fn say_chart_window(&mut self) {
+        use super::history::Window;
+        self.note = Some(Note::Info(format!(
+            "charts: {}",
+            match self.chart_window {
+                Window::Live => "one simulated second a column".to_string(),
+                Window::Run => "the whole run".to_string(),
+                w => format!("the last {}", w.label()),
+            }
+        )));
+    }
+
     pub fn act(&mut self, action: Action) {
         let t = self.sim.time();
         self.dirty = true;

@@ -76,6 +76,7 @@ impl App {
                     let ago = self.sim.time().saturating_sub(e.t);
                     self.chart_mark = Some(e.t);
                     self.chart_window = super::history::Window::covering(ago, CHART_COLUMNS);
+                    self.say_chart_window();
                 }
             }
             (_, Some(Cmd::Filter)) => self.open_filter(),

@@ -132,6 +132,10 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                 (s("recovered", t.ok), "green: good news"),
                 (s("▁▃▅█", t.accent), "sparkline, newest on the right"),
                 (s("━━━──", t.ok), "gauge: share of its maximum"),
+                (
+                    s("err budget", t.text),
+                    "errors the SLO allows over the whole run, left: spent ones stay spent",
+                ),
                 (s("…", t.dim), "more text than fits: widen, or scroll"),
             ],
         ),
