@@ -69,6 +69,11 @@ pub struct Drill {
 }
 
 impl Drill {
+    /// Whether it judges anything: a recording, or a drill file without checks, does not.
+    pub fn judges(&self) -> bool {
+        !self.checks.is_empty() || !self.steady_state.is_empty()
+    }
+
     /// The preset with the drill's users: what to build a [`Simulation`] on.
     pub fn architecture(&self) -> Arc<Architecture> {
         self.arch.clone()

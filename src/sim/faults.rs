@@ -40,6 +40,10 @@ impl Simulation {
     pub fn apply(&mut self, action: &Action) -> Result<(), String> {
         action.check(&self.arch)?;
         self.events.set_time(self.t);
+        // Killing what is down, or restoring what is up, changes nothing.
+        if self.already(action).is_some() {
+            return Ok(());
+        }
         let arch = self.arch.clone();
         let until = |d: &Option<crate::units::Duration>| d.map(|d| self.t + d.secs());
         let for_how_long =
@@ -47,9 +51,6 @@ impl Simulation {
         match action {
             Action::KillAz(name) => {
                 let az = arch.find_az(name).expect("checked");
-                if !self.az_up(az) {
-                    return Ok(());
-                }
                 self.az_down[az.region][az.az] = true;
                 self.events.push(
                     EventKind::Fault,
@@ -72,9 +73,6 @@ impl Simulation {
             }
             Action::RestoreAz(name) => {
                 let az = arch.find_az(name).expect("checked");
-                if !self.az_down[az.region][az.az] {
-                    return Ok(());
-                }
                 self.az_down[az.region][az.az] = false;
                 self.events.push(
                     EventKind::Restore,
@@ -92,9 +90,6 @@ impl Simulation {
             }
             Action::KillRegion(name) => {
                 let r = arch.find_region(name).expect("checked");
-                if self.region_down[r] {
-                    return Ok(());
-                }
                 let azs: Vec<AzRef> = arch
                     .all_azs()
                     .filter(|a| a.region == r && self.az_up(*a))
@@ -117,9 +112,6 @@ impl Simulation {
             }
             Action::RestoreRegion(name) => {
                 let r = arch.find_region(name).expect("checked");
-                if !self.region_down[r] {
-                    return Ok(());
-                }
                 self.region_down[r] = false;
                 // A region lost AZ by AZ comes back whole.
                 if std::mem::take(&mut self.region_down_by_azs[r]) {

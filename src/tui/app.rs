@@ -675,7 +675,6 @@ impl App {
         }
     }
 
-    /// Applies an action to the simulation now, and remembers it for `--record`.
     /// Says what the charts now cover (also when an event's cause chain moved them).
     pub(super) fn say_chart_window(&mut self) {
         use super::history::Window;
@@ -689,6 +688,7 @@ impl App {
         )));
     }
 
+    /// Applies an action to the simulation now, and remembers it for `--record`.
     pub fn act(&mut self, action: Action) {
         let t = self.sim.time();
         self.dirty = true;

@@ -112,9 +112,10 @@ pub fn unknown_kind(filter: &str) -> Option<&str> {
         .split_whitespace()
         .filter_map(|w| w.strip_prefix("kind:"))
         .find(|k| {
+            let k = k.to_lowercase();
             !EventKind::ALL
                 .iter()
-                .any(|kind| kind.as_str().starts_with(&k.to_lowercase()))
+                .any(|kind| kind.as_str().starts_with(&k))
         })
 }
 

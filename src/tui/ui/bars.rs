@@ -283,10 +283,11 @@ fn scrolled(before: &str, under: &str, after: &str, room: usize) -> (String, Str
     let room = room.saturating_sub(width(under));
     let mut shown = before.to_string();
     if width(&shown) > room {
-        // Keep the end, the part next to the cursor.
-        let mut kept: Vec<char> = Vec::new();
+        // Keep the end, the part next to the cursor, and a column for the "…".
+        let (mut kept, mut used) = (Vec::new(), 1);
         for c in before.chars().rev() {
-            if width(&kept.iter().rev().collect::<String>()) + width(&c.to_string()) + 1 > room {
+            used += width(&c.to_string());
+            if used > room {
                 break;
             }
             kept.push(c);

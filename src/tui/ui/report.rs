@@ -55,10 +55,7 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
                 d.seed,
                 users(arch.traffic.users),
                 d.duration,
-                crate::drill::report::expects(
-                    d.expect,
-                    d.checks.is_empty() && d.steady_state.is_empty()
-                )
+                crate::drill::report::expects(d.expect, !d.judges())
             ),
             t.dim,
         ),
