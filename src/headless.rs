@@ -115,7 +115,7 @@ pub fn render(summary: &Summary) -> String {
         "preset {} · seed {} · {} simulated · {} users",
         summary.preset,
         summary.seed,
-        Duration::from_secs(summary.duration_s),
+        Duration::from_secs(summary.duration_s).spoken(),
         users(summary.users)
     );
     let _ = writeln!(

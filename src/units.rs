@@ -255,10 +255,37 @@ impl Duration {
     }
 }
 
+impl Duration {
+    /// For people rather than parsers: every unit it spans, largest first (`8m 2s`, `36h`,
+    /// `3d 6h`). Days start at two, as people count them: a day's run is "24h".
+    pub fn spoken(self) -> String {
+        let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+        let mut left = self.0;
+        let units = if left >= 2 * 86_400 {
+            &units[..]
+        } else {
+            &units[1..]
+        };
+        let mut parts = Vec::new();
+        for &(size, unit) in units {
+            if left >= size {
+                parts.push(format!("{}{unit}", left / size));
+                left %= size;
+            }
+        }
+        if parts.is_empty() {
+            return "0s".into();
+        }
+        parts.join(" ")
+    }
+}
+
+/// One unit, so that it parses back: what `--record` writes and actions echo.
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.0;
         match s {
+            _ if s >= 2 * 86_400 && s.is_multiple_of(86_400) => write!(f, "{}d", s / 86_400),
             _ if s >= 3_600 && s.is_multiple_of(3_600) => write!(f, "{}h", s / 3_600),
             _ if s >= 60 && s.is_multiple_of(60) => write!(f, "{}m", s / 60),
             _ => write!(f, "{s}s"),
@@ -340,6 +367,24 @@ mod tests {
         assert_eq!(Duration(5_400).to_string(), "90m");
         assert_eq!(Duration(7_200).to_string(), "2h");
         assert_eq!(Duration(61).to_string(), "61s");
+        assert_eq!(Duration(8 * 86_400).to_string(), "8d");
+        assert_eq!(Duration(36 * 3_600).to_string(), "36h");
+        assert_eq!(Duration(86_400).to_string(), "24h");
+        for s in [0, 59, 61, 5_400, 86_400, 8 * 86_400, 90_061] {
+            let shown = Duration(s).to_string();
+            assert_eq!(Duration::parse(&shown), Ok(Duration(s)), "{shown}");
+        }
+    }
+
+    #[test]
+    fn spoken_durations_name_every_unit_they_span() {
+        assert_eq!(Duration(482).spoken(), "8m 2s");
+        assert_eq!(Duration(0).spoken(), "0s");
+        assert_eq!(Duration(3_600).spoken(), "1h");
+        assert_eq!(Duration(90_061).spoken(), "25h 1m 1s");
+        assert_eq!(Duration(86_400).spoken(), "24h");
+        assert_eq!(Duration(2 * 86_400 + 1).spoken(), "2d 1s");
+        assert_eq!(Duration(8 * 86_400).spoken(), "8d");
     }
 
     #[test]

@@ -410,7 +410,7 @@ fn a_long_headless_run_shows_progress_on_a_terminal_stderr_only() {
     let mut shown = Vec::new();
     let _ = reader.read_to_end(&mut shown);
     let shown = String::from_utf8_lossy(&shown);
-    assert!(shown.contains("% of 48h simulated"), "no bar: {shown:?}");
+    assert!(shown.contains("% of 2d simulated"), "no bar: {shown:?}");
     assert!(
         shown.ends_with("\r\x1b[2K"),
         "the bar was not cleared: {shown:?}"

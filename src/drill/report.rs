@@ -267,7 +267,7 @@ pub fn render(r: &DrillReport) -> String {
         r.preset,
         what_if(r),
         r.seed,
-        Duration::from_secs(r.duration_s),
+        Duration::from_secs(r.duration_s).spoken(),
         users(r.users),
         expects(r.expected, r.checks.is_empty() && r.steady_state.is_empty())
     );
@@ -383,7 +383,7 @@ pub fn markdown(r: &DrillReport) -> String {
         r.preset,
         what_if(r),
         r.seed,
-        Duration::from_secs(r.duration_s),
+        Duration::from_secs(r.duration_s).spoken(),
         users(r.users)
     );
     let _ = writeln!(out, "**Verdict: {}**\n", r.verdict_line());
