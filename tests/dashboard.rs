@@ -74,6 +74,38 @@ fn an_az_already_down_is_said_and_not_recorded_again() {
 }
 
 #[test]
+fn undo_with_nothing_broken_is_said_and_not_recorded() {
+    use archtui::tui::app::Note;
+    let mut a = app("1k");
+    steps(&mut a, 5);
+    press(&mut a, "u");
+    assert!(a.taken.is_empty(), "{:?}", a.taken);
+    assert!(
+        matches!(&a.note, Some(Note::Info(n)) if n == "no fault left to undo: nothing to do"),
+        "{:?}",
+        a.note
+    );
+    // Each kind of fault is something to undo, and undoing it leaves nothing.
+    for fault in [
+        "kill-instance:web",
+        "spike:2x:10m",
+        "add-latency:web:50",
+        "degrade-instance:web:10x",
+        "kill-component:web",
+        "kill-az:a",
+    ] {
+        a.act(archtui::action::Action::parse(fault).unwrap());
+        steps(&mut a, 2);
+        let before = a.taken.len();
+        press(&mut a, "u");
+        assert_eq!(a.taken.len(), before + 1, "{fault}: undo is recorded");
+        steps(&mut a, 2);
+        press(&mut a, "u");
+        assert_eq!(a.taken.len(), before + 1, "{fault}: a second undo is not");
+    }
+}
+
+#[test]
 fn a_killed_az_is_marked_down() {
     let mut a = app("1k");
     steps(&mut a, 60);
@@ -356,6 +388,36 @@ fn selection_moves_with_tab_arrows_vim_keys_and_the_mouse() {
     // `to_string` quotes each line: the first character on screen is the second here.
     a.handle_mouse(click(col as u16 - 1 + 1, row as u16));
     assert_eq!(a.selected, target);
+}
+
+#[test]
+fn the_arrows_follow_the_boxes_level_with_the_selection() {
+    let mut a = app("10m");
+    render(&mut a, 160, 48);
+    let id = |a: &App| a.arch().graph[a.selected].id.clone();
+    assert_eq!(id(&a), "dns");
+    // Down the layers: the load balancer under the DNS, then the servers it balances across,
+    // not a box beside them that is closer to the DNS's centre line.
+    let mut path = Vec::new();
+    for k in ["j", "j", "j", "l", "h", "k", "k", "l"] {
+        press(&mut a, k);
+        path.push(id(&a));
+    }
+    assert_eq!(
+        path,
+        [
+            "alb",
+            "app",
+            "queue",
+            "kv",
+            "queue",
+            "app",
+            "alb",
+            "alb-oregon"
+        ],
+        "{}",
+        screen(&mut a, 160, 48)
+    );
 }
 
 fn click(column: u16, row: u16) -> MouseEvent {

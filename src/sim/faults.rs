@@ -2,6 +2,7 @@
 
 use super::database::Writer;
 use super::events::EventKind;
+use super::pool::PoolState;
 use super::{Ctx, NodeState, Simulation, Timed};
 use crate::action::Action;
 use crate::arch::{AzRef, Class, Kind, NodeId};
@@ -31,8 +32,30 @@ impl Simulation {
                 let r = arch.find_region(name)?;
                 (!self.region_down[r]).then(|| format!("region {} is not down", arch.regions[r].id))
             }
+            Action::RestoreAll => (!self.anything_broken()).then(|| "no fault left to undo".into()),
             _ => None,
         }
+    }
+
+    /// Whether `restore-all` has anything to undo. A flushed cache is not broken: it refills
+    /// by itself, and restoring does not refill it.
+    fn anything_broken(&self) -> bool {
+        let faults = self.region_down.iter().any(|&d| d)
+            || self.az_down.iter().flatten().any(|&d| d)
+            || !self.spikes.is_empty()
+            || !self.added_latency.is_empty()
+            || !self.hot_shards.is_empty()
+            || !self.outages.is_empty();
+        faults
+            || self.nodes.iter().any(|state| match state {
+                NodeState::Pool(pool) => pool.broken(),
+                NodeState::Database(db) => {
+                    matches!(db.writer, Writer::Down { .. })
+                        || db.replicas.as_ref().is_some_and(PoolState::broken)
+                }
+                NodeState::Cache(cache) => cache.up.iter().any(|&u| !u),
+                _ => false,
+            })
     }
 
     /// Applies an action now. Fails, changing nothing, if it names something the

@@ -43,6 +43,10 @@ impl Outages {
         ended
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.lost.is_empty()
+    }
+
     /// Ends every outage.
     pub fn clear(&mut self) {
         self.lost.clear();

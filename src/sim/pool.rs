@@ -423,6 +423,11 @@ impl PoolState {
         }
     }
 
+    /// Whether `restore_all` would change anything: an instance slow, crashed or lost.
+    pub fn broken(&self) -> bool {
+        self.sick.is_some() || self.slots.iter().any(|s| s.lost > 0 || !s.dead.is_empty())
+    }
+
     /// Everything lost comes back in service at once (the operator's `restore-all`).
     pub fn restore_all(&mut self) {
         self.heal();

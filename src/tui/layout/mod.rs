@@ -246,26 +246,69 @@ impl Scene {
         firsts.into_iter().map(|f| f.2).collect()
     }
 
-    /// The component nearest to `from` in a direction, for the arrow keys.
+    /// The component nearest to `from` in a direction, for the arrow keys. Only boxes level
+    /// with it (on its rows for ← →, in its columns for ↑ ↓) are in reach sideways; nearest
+    /// edge first, then one it calls or is called by: ↓ from the DNS is the load balancer
+    /// right under it, and ↓ from that its servers, not a box further down or beside them
+    /// that is closer to its centre line. Up and down, with nothing level, the nearest
+    /// ahead, drift sideways weighing more than distance. A component drawn once per AZ
+    /// moves as the row of its boxes.
     pub fn neighbour(&self, from: NodeId, dx: i32, dy: i32) -> Option<NodeId> {
+        // The rows a box covers, or its columns.
+        let span = |r: &Rect, rows: bool| {
+            let (start, len) = if rows {
+                (r.y, r.height)
+            } else {
+                (r.x, r.width)
+            };
+            (i32::from(start), i32::from(start) + i32::from(len))
+        };
         let centre = |r: &Rect| {
             (
                 i32::from(r.x) + i32::from(r.width) / 2,
                 i32::from(r.y) + i32::from(r.height) / 2,
             )
         };
-        let start = self.boxes_of(from).next()?;
-        let (sx, sy) = centre(&start.rect);
+        let start = self
+            .boxes_of(from)
+            .map(|b| b.rect)
+            .reduce(|a, b| a.union(b))?;
+        let (sx, sy) = centre(&start);
+        let horizontal = dx != 0;
+        let (s_lo, s_hi) = span(&start, horizontal);
+        let (a_lo, a_hi) = span(&start, !horizontal);
+        let forward = dx + dy;
         self.boxes
             .iter()
             .filter(|b| b.node != from)
             .filter_map(|b| {
+                let (lo, hi) = span(&b.rect, horizontal);
+                let level = lo < s_hi && s_lo < hi;
+                let (b_lo, b_hi) = span(&b.rect, !horizontal);
+                let gap = if forward > 0 {
+                    b_lo - a_hi
+                } else {
+                    a_lo - b_hi
+                };
                 let (x, y) = centre(&b.rect);
                 let (ax, ay) = (x - sx, y - sy);
-                // Ahead in the asked direction, weighing drift sideways more than distance.
-                let ahead = ax * dx + ay * dy;
                 let side = (ax * dy).abs() + (ay * dx).abs();
-                (ahead > 0).then_some((ahead + 3 * side, b.node))
+                let cost = if level {
+                    if gap < 0 {
+                        return None;
+                    }
+                    let linked = self.edges.iter().any(|e| {
+                        (e.from == from && e.to == b.node) || (e.to == from && e.from == b.node)
+                    });
+                    (0, gap, !linked, side)
+                } else {
+                    let ahead = ax * dx + ay * dy;
+                    if horizontal || ahead <= 0 {
+                        return None;
+                    }
+                    (1, ahead + 3 * side, false, 0)
+                };
+                Some((cost, b.node))
             })
             .min_by_key(|&(cost, n)| (cost, n.index()))
             .map(|(_, n)| n)

@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     let sim = &app.sim;
     let arch = sim.arch();
     let w = usize::from(inner.width);
+    let label_w = label_width(arch, w);
     let win = app.chart_window;
     let mut rows = Rows {
         area: inner,
@@ -128,14 +129,21 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             "avail 1m",
             availability,
             availability >= arch.slo.availability,
-            w,
+            (w, label_w),
             t,
             &format!("{:.3}%", availability * 100.0),
         ),
     );
     rows.line(
         frame,
-        gauge_line("err budget", budget, budget > 0.25, w, t, &percent(budget)),
+        gauge_line(
+            "err budget",
+            budget,
+            budget > 0.25,
+            (w, label_w),
+            t,
+            &percent(budget),
+        ),
     );
     // What it costs to run right now, against the most it has cost in this run.
     let cost = sim.last().cost_per_hour;
@@ -146,7 +154,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
             "cost",
             if peak > 0.0 { cost / peak } else { 0.0 },
             true,
-            w,
+            (w, label_w),
             t,
             &format!("{}/h", crate::headless::dollars(cost)),
         ),
@@ -157,10 +165,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         rows.line(
             frame,
             gauge_line(
-                &fit(&format!("{name} hit"), 13),
+                &fit(&format!("{name} hit"), label_w),
                 hit,
                 hit > 0.5,
-                w,
+                (w, label_w),
                 t,
                 &percent(hit),
             ),
@@ -171,10 +179,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         rows.line(
             frame,
             gauge_line(
-                &fit(&format!("{name} conns"), 13),
+                &fit(&format!("{name} conns"), label_w),
                 share,
                 share < 0.9,
-                w,
+                (w, label_w),
                 t,
                 &format!("{used:.0}/{limit:.0}"),
             ),
@@ -185,14 +193,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     rows.line(frame, Line::styled("instances", t.title));
     for (n, id, series) in h.groups.iter().filter(|g| serving(app, g.0)) {
         let (serving, desired) = group_counts(app, *n, id);
-        let name = fit(id, 13);
+        let name = fit(id, label_w);
         let figures = format!(" {serving}/{desired}");
-        let spark_w = w.saturating_sub(14 + figures.len());
+        let spark_w = w.saturating_sub(label_w + 1 + figures.len());
         let style = if serving < desired { t.busy } else { t.ok };
         rows.line(
             frame,
             Line::from(vec![
-                Span::styled(format!("{name:<13} "), t.text),
+                Span::styled(format!("{name:<label_w$} "), t.text),
                 Span::styled(
                     spark::inline(&series.view(win, spark_w), spark_w, None),
                     t.accent,
@@ -213,8 +221,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         .collect();
     tiers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
     for (n, u) in tiers {
-        let id = fit(&arch.graph[n].id, 13);
-        rows.line(frame, gauge_line(&id, u, u < 0.9, w, t, &percent(u)));
+        let id = fit(&arch.graph[n].id, label_w);
+        rows.line(
+            frame,
+            gauge_line(&id, u, u < 0.9, (w, label_w), t, &percent(u)),
+        );
     }
 }
 
@@ -277,23 +288,37 @@ fn marks(frame: &mut Frame, app: &App, view: &View, area: Rect) {
 }
 
 /// `label ━━━━━━──── 63%` in one line: a gauge that fits anywhere.
+/// A labelled bar filling `width` columns, the label `label_w` of them.
 fn gauge_line(
     label: &str,
     ratio: f64,
     fine: bool,
-    width: usize,
+    (width, label_w): (usize, usize),
     t: &Theme,
     figure: &str,
 ) -> Line<'static> {
-    let bar_w = width.saturating_sub(14 + 1 + figure.len());
+    let bar_w = width.saturating_sub(label_w + 2 + figure.len());
     let filled = ((ratio.clamp(0.0, 1.0) * bar_w as f64).round() as usize).min(bar_w);
     let style = if fine { t.ok } else { t.health(Health::Hot) };
     Line::from(vec![
-        Span::styled(format!("{label:<13} "), t.text),
+        Span::styled(format!("{label:<label_w$} "), t.text),
         Span::styled("━".repeat(filled), style),
         Span::styled("─".repeat(bar_w - filled), t.dim),
         Span::styled(format!(" {figure}"), style),
     ])
+}
+
+/// Columns for a row's name: as many as the longest id of a pool, database or cache
+/// (`shard1-replicas-oregon`), at least 13, and at most 13 and half of what the pane has
+/// beyond the narrowest's 38, so the bars keep their room.
+fn label_width(arch: &crate::arch::Architecture, pane: usize) -> usize {
+    let longest = arch
+        .nodes()
+        .filter(|(_, c)| matches!(c.kind, Kind::Pool(_) | Kind::Database(_) | Kind::Cache(_)))
+        .map(|(_, c)| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    longest.clamp(13, (13 + pane.saturating_sub(38) / 2).min(24))
 }
 
 fn fit(s: &str, w: usize) -> String {

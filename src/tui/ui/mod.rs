@@ -103,12 +103,9 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
 
     // A drill takes the top of the side column (wide) or the metrics' place (narrow).
     let drilling = app.stage.is_some();
-    // Check names are long: a drill widens the side column on a wide terminal.
-    let side_width = if drilling {
-        (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL)
-    } else {
-        SIDE
-    };
+    // Check names and the detail's figures are long: the side column widens with the
+    // terminal, and the detail under it keeps its width, so the two line up.
+    let side_width = (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL);
     if area.width >= WIDE {
         // A drill's narration is what the presenter reads out: the row grows to hold it,
         // up to two fifths of the screen.
@@ -139,11 +136,8 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
                 drill::narration(frame, app, narration_area);
             }
         } else {
-            // The detail's figures are long (connections of writer and readers, users'
-            // outcomes): it widens with the terminal, as the drill column does.
-            let detail_w = (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL);
             let [events_area, detail_area] =
-                Layout::horizontal([Constraint::Fill(1), Constraint::Length(detail_w)])
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)])
                     .areas(bottom);
             metrics::draw(frame, app, side);
             events::draw(frame, app, events_area);
