@@ -193,6 +193,15 @@ fn broken_presets_name_file_line_and_column() {
             "different AZ",
         ),
         (
+            "instant-failover.toml",
+            broken(
+                "max_connections = 100\n",
+                "max_connections = 100\nfailover_s = [0, 0]\n",
+            ),
+            "[0, 0]",
+            "a failover takes at least a second",
+        ),
+        (
             "unknown-engine.toml",
             broken(r#"engine = "rds""#, r#"engine = "oracle""#),
             r#""oracle""#,

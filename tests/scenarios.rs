@@ -339,3 +339,116 @@ fn never_writes(m: &[Value], copies: [&str; 2]) {
         }
     }
 }
+
+#[test]
+fn nothing_is_brought_up_or_promoted_in_a_region_that_is_down() {
+    // Tokyo (the standby) is lost while disaster recovery brings it up: it stops, and starts
+    // over, taking its whole activation, once Tokyo is back; Tokyo serves no one meanwhile.
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "80m",
+        &[
+            "5m=kill-region:seoul",
+            "8m=kill-region:tokyo",
+            "30m=restore-region:tokyo",
+        ],
+    );
+    let starts: Vec<u64> = s
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == "failover_start" && e.component.is_none())
+        .map(|e| e.t)
+        .collect();
+    let done = event(&s, "failover_done", None).expect("tokyo comes up in the end");
+    assert_eq!(starts.len(), 2, "{:?}", s.events);
+    assert_eq!(starts[1], 1_800, "{:?}", s.events);
+    assert!(
+        done.t >= 1_800 + 600,
+        "a whole activation after Tokyo is back: {}",
+        done.t
+    );
+    assert!(at(&m, 1_799)["db_primary"].is_null(), "{}", at(&m, 1_799));
+
+    // The standby lost before Route 53 declares Seoul lost: recovery waits for it.
+    let (s, _) = run_with_metrics(
+        "1m",
+        1,
+        "40m",
+        &["5m=kill-region:tokyo", "10m=kill-region:seoul"],
+    );
+    assert!(
+        event(&s, "failover_start", None).is_none(),
+        "{:?}",
+        s.events
+    );
+    assert!(event(&s, "failover_done", None).is_none(), "{:?}", s.events);
+
+    // 10m: Oregon's copies of Seoul's shards are being promoted when Oregon is lost too; the
+    // promotion stops and is taken again once Oregon is back.
+    let (s, _) = run_with_metrics(
+        "10m",
+        1,
+        "40m",
+        &[
+            "5m=kill-region:seoul",
+            "6m=kill-region:oregon",
+            "20m=restore-region:oregon",
+        ],
+    );
+    let promoted: Vec<u64> = s
+        .events
+        .iter()
+        .filter(|e| {
+            e.kind.as_str() == "failover_done" && e.component.as_deref() == Some("shard1-oregon")
+        })
+        .map(|e| e.t)
+        .collect();
+    assert_eq!(promoted.len(), 1, "{:?}", s.events);
+    assert!(
+        promoted[0] > 1_200,
+        "promoted while Oregon was down: {promoted:?}"
+    );
+}
+
+#[test]
+fn a_standby_is_rebuilt_only_from_a_writer_that_is_up() {
+    // Two crashes: the first fails over to the standby, the second finds the new standby
+    // still being rebuilt, so the database is down until a replacement writer is up. The
+    // standby cannot be rebuilt from a writer that is down: Multi-AZ protection is back only
+    // a rebuild after the writer, never while the database is down.
+    let (s, m) = run_with_metrics(
+        "1k",
+        1,
+        "50m",
+        &["300=kill-db-primary", "600=kill-db-primary"],
+    );
+    let writer_back = s
+        .events
+        .iter()
+        .find(|e| e.kind.as_str() == "recovered" && e.message.starts_with("replacement writer"))
+        .expect("a replacement writer")
+        .t;
+    let rebuilt = s
+        .events
+        .iter()
+        .find(|e| e.message.starts_with("standby rebuilt"))
+        .expect("the standby is rebuilt")
+        .t;
+    assert!(
+        rebuilt >= writer_back + 600,
+        "rebuilt at {rebuilt}, writer back at {writer_back}"
+    );
+    assert!(f(at(&m, writer_back - 1), &["error_rate"]) > 0.0);
+
+    // A crash while the writer fails over changes nothing, and the log does not say it did.
+    let (once, _) = run_with_metrics("1k", 1, "20m", &["300=kill-db-primary"]);
+    let (twice, _) = run_with_metrics(
+        "1k",
+        1,
+        "20m",
+        &["300=kill-db-primary", "330=kill-db-primary"],
+    );
+    assert_eq!(once.events, twice.events);
+    assert_eq!(once.requests, twice.requests);
+}

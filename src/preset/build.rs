@@ -850,6 +850,14 @@ impl<'a> Builder<'a> {
                         self.err(span(w), "write the failover window as [shortest, longest]")
                     );
                 }
+                // Detecting the loss and moving the writer's DNS name take time: a failover
+                // of no time would make a crashed writer harmless.
+                if lo < 1.0 {
+                    return Err(self.err(
+                        span(w),
+                        "a failover takes at least a second (RDS Multi-AZ: 60–120 s, Aurora: under 30–60 s)",
+                    ));
+                }
                 [lo, hi]
             }
             None => match s.engine {

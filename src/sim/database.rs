@@ -201,6 +201,11 @@ impl DbState {
         }
         let until = (cx.az_up)(lost_az).then_some(cx.t + spec.recovery_s);
         self.writer = Writer::Down { until };
+        // A standby is built from its writer's data: with none up, the rebuild stops, and
+        // starts over once a writer is back.
+        if let Standby::Rebuilding { az, .. } = self.standby {
+            self.standby = Standby::Lost(az);
+        }
         let when = match until {
             Some(_) => format!(
                 "a replacement instance is up in about {:.0} min",
@@ -245,6 +250,7 @@ impl DbState {
         }
         if let Standby::Lost(s) = self.standby
             && s == az
+            && self.writer == Writer::Up
         {
             self.standby = Standby::Rebuilding {
                 az,
@@ -257,14 +263,21 @@ impl DbState {
     }
 
     /// The whole region is gone: no failover inside it is possible; everything waits for it.
-    pub fn lose_region(&mut self, azs: &[AzRef], t: f64) {
+    /// Returns whether a promotion of this copy was under way: it stops, and the copy waits,
+    /// as a copy, for the region to return.
+    pub fn lose_region(&mut self, azs: &[AzRef], t: f64) -> bool {
         self.writer = Writer::Down { until: None };
+        let promoting = matches!(self.role, Role::Copy { promoting: Some(_) });
+        if promoting {
+            self.role = Role::Copy { promoting: None };
+        }
         if let Standby::Ready(az) | Standby::Rebuilding { az, .. } = self.standby {
             self.standby = Standby::Lost(az);
         }
         if let Some(replicas) = &mut self.replicas {
             replicas.lose_azs(azs, t);
         }
+        promoting
     }
 
     /// Starts promoting a cross-region copy to take writes.
@@ -328,7 +341,7 @@ impl DbState {
             _ => {}
         }
         match self.standby {
-            Standby::Lost(az) if (cx.az_up)(az) => {
+            Standby::Lost(az) if (cx.az_up)(az) && self.writer == Writer::Up => {
                 self.standby = Standby::Rebuilding {
                     az,
                     until: cx.t + spec.recovery_s,

@@ -33,6 +33,23 @@ impl Simulation {
                 (!self.region_down[r]).then(|| format!("region {} is not down", arch.regions[r].id))
             }
             Action::RestoreAll => (!self.anything_broken()).then(|| "no fault left to undo".into()),
+            Action::KillDbPrimary(which) => {
+                let n = match which {
+                    Some(id) => arch.find(id)?,
+                    None => main_database(arch)?,
+                };
+                let NodeState::Database(db) = &self.nodes[n.index()] else {
+                    return None;
+                };
+                let id = &arch.graph[n].id;
+                match db.writer {
+                    Writer::Up => None,
+                    Writer::FailingOver { .. } => {
+                        Some(format!("{id} has no writer to crash: it is failing over"))
+                    }
+                    Writer::Down { .. } => Some(format!("{id} has no writer to crash: it is down")),
+                }
+            }
             _ => None,
         }
     }
@@ -450,13 +467,34 @@ impl Simulation {
         let arch = self.arch.clone();
         let t = self.t as f64;
         self.lose_unreplicated_writes(r);
+        // Nothing can be brought up, or copy its data back, in a region that is gone: it
+        // starts over once the region is back (`region_restored`).
+        if self.activating[r].take().is_some() {
+            self.events.push(
+                EventKind::Fault,
+                None,
+                format!(
+                    "bringing up region {} stopped: the region is lost too; it starts over once the region is back",
+                    arch.regions[r].id
+                ),
+            );
+        }
         for (n, c) in arch.nodes() {
             if c.region != Some(r) {
                 continue;
             }
             match &mut self.nodes[n.index()] {
                 NodeState::Pool(pool) => pool.lose_azs(azs, t),
-                NodeState::Database(db) => db.lose_region(azs, t),
+                NodeState::Database(db) => {
+                    let promotion_stopped = db.lose_region(azs, t);
+                    if promotion_stopped {
+                        self.events.push(
+                            EventKind::Fault,
+                            Some(&c.id),
+                            "promotion stopped: this copy's region is lost too".into(),
+                        );
+                    }
+                }
                 NodeState::Cache(cache) => cache.lose_all(),
                 _ => {}
             }
@@ -571,9 +609,17 @@ impl Simulation {
                     d::FAILBACK_RESYNC_S / 60.0
                 ),
             );
-            return;
+        } else {
+            self.fail_back(r);
         }
-        self.fail_back(r);
+        // A region Route 53 still holds lost, whose disaster recovery or copies' promotion
+        // needed this one: they start now.
+        let t = self.t as f64;
+        for q in 0..arch.regions.len() {
+            if q != r && arch.regions[q].standby.is_none() && self.entry_marked_unhealthy(q) {
+                self.region_lost(q, t);
+            }
+        }
     }
 
     /// Region `r`'s databases take their writes again and copies elsewhere follow them.

@@ -509,8 +509,13 @@ impl Simulation {
                 cache.reads = reads;
                 sc.set_timeout(n, CACHE_TIMEOUT_S);
                 if !alive || !cache.is_up() {
-                    // A missing cache is a miss: every read goes to the database.
-                    sc.set_delay(n, Delay::fixed(fixed_s));
+                    // A missing cache is a miss: every read goes to the database, once the
+                    // client has given up on the cache (a dead address does not answer, so
+                    // it waits out its command timeout).
+                    sc.set_delay(
+                        n,
+                        Delay::fixed(fixed_s + DEAD_TARGET_S.min(CACHE_TIMEOUT_S)),
+                    );
                     cache.hits = 0.0;
                     cache.utilization = 0.0;
                     sc.per[n.index()].cache_misses = reads;

@@ -157,9 +157,11 @@ impl Simulation {
             return;
         }
         for (r, region) in arch.regions.iter().enumerate() {
+            // A standby region that is itself down is brought up once it is back.
             if let Some(activation_s) = region.standby
                 && self.dormant[r]
                 && self.activating[r].is_none()
+                && !self.region_down[r]
             {
                 self.activating[r] = Some(t + activation_s);
                 self.events.push(
