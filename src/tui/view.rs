@@ -181,18 +181,25 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
         NodeState::Database(db) => {
             let mut roles = Vec::new();
             let mut health = whole.health;
+            let node = if db.owns_writes() { "P" } else { "C" };
+            // A failover shows where the writer is being promoted (`P…`), beside the one lost.
+            let promoting = match db.writer {
+                Writer::FailingOver { to, .. } => Some(to),
+                _ => None,
+            };
             if db.writer_az == az {
-                let node = if db.owns_writes() { "P" } else { "C" };
                 match db.writer {
                     Writer::Up => roles.push(node.to_string()),
-                    Writer::FailingOver { .. } => roles.push(format!("{node}…")),
-                    Writer::Down { .. } => {
+                    Writer::FailingOver { .. } | Writer::Down { .. } => {
                         roles.push(format!("{node}✕"));
                         health = Health::Down;
                     }
                 }
             } else if health == Health::Down {
                 health = Health::Ok;
+            }
+            if promoting == Some(az) {
+                roles.push(format!("{node}…"));
             }
             match db.standby {
                 Standby::Ready(s) if s == az => roles.push("S".into()),

@@ -37,8 +37,9 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     s("C+4R 0%", t.ok),
                     "DB: a copy of another region's, no writes until promoted",
                 ),
-                (s("P… S…", t.busy), "failing over / standby rebuilding"),
-                (s("P✕", t.down), "primary down"),
+                (s("P… S…", t.busy), "promoting here / standby rebuilding"),
+                (s("P✕", t.down), "primary down or lost"),
+                (s("·", t.ok), "DB: nothing of it in this AZ"),
                 (s("hit 90%", t.ok), "cache: share of reads it answered"),
                 (
                     s("1.2k 45s", t.busy),
