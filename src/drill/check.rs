@@ -390,6 +390,8 @@ impl CheckState {
             (Rule::Metric { .. }, None) if self.outcome == Outcome::Pending => "—".into(),
             (Rule::Metric { .. }, None) => "no data".into(),
             (Rule::Event { .. }, Some(s)) => format!("at +{}", span(s as u64)),
+            // Within bounds from the start: nothing was there to recover from.
+            (Rule::Recover { .. }, Some(s)) if s == 0.0 => "already".into(),
             (Rule::Recover { .. }, Some(s)) => format!("after {}", span(s as u64)),
             (_, None) => match self.outcome {
                 Outcome::Pending => "—".into(),
@@ -546,6 +548,10 @@ mod tests {
         let c = run(&[0.5; 7]);
         assert_eq!((c.outcome, c.measured), (Outcome::Failed, None));
         assert_eq!(c.measured_text(), "not recovered");
+        // Good from the step on: it passes, saying there was nothing to recover from.
+        let c = run(&[0.0; 7]);
+        assert_eq!((c.outcome, c.measured), (Outcome::Passed, Some(0.0)));
+        assert_eq!(c.measured_text(), "already");
     }
 
     #[test]
