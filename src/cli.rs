@@ -44,7 +44,7 @@ pub struct Cli {
 
     /// Simulated time to run: 90, 90s, 15m, 24h. Headless runs default to 24h; given to the
     /// dashboard, its clock stops there.
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = run_length)]
     pub duration: archtui::units::Duration,
 
     /// Apply an action at a simulated time, e.g. --inject 5m=kill-az:a (repeatable).
@@ -213,4 +213,14 @@ pub struct DrillArgs {
     /// Print the report as one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// A run's length: at least a second, or nothing is simulated and a summary of no requests
+/// would read as an SLO met.
+fn run_length(text: &str) -> Result<archtui::units::Duration, String> {
+    let d = archtui::units::Duration::parse(text)?;
+    if d.secs() == 0 {
+        return Err("a run lasts at least one second".into());
+    }
+    Ok(d)
 }

@@ -472,3 +472,45 @@ fn the_readme_lists_every_key() {
         }
     }
 }
+
+#[test]
+fn small_things_a_presenter_would_trip_on() {
+    use archtui::tui::app::Note;
+    // A preset opened after a drill runs on the session's seed, not the drill's.
+    let mut a = App::new(Options {
+        seed: 3,
+        ..Options::new("10m")
+    })
+    .unwrap();
+    a.start_drill("region-loss-10m");
+    assert_ne!(a.options.seed, 3, "the drill has its own seed");
+    press(&mut a, "3");
+    assert_eq!(a.options.seed, 3);
+    assert!(screen(&mut a, 120, 40).contains("seed 3"));
+
+    // One region: the prompt's range is that one.
+    press(&mut a, "g2");
+    assert!(
+        matches!(&a.note, Some(Note::Error(n)) if n == "no region 2: press 1"),
+        "{:?}",
+        a.note
+    );
+
+    // Once --duration is over, `a` says so rather than ask for an AZ in vain.
+    let mut a = App::new(Options {
+        end: Some(30),
+        ..Options::new("10k")
+    })
+    .unwrap();
+    steps(&mut a, 40);
+    press(&mut a, "a");
+    assert!(matches!(a.mode, archtui::tui::app::Mode::Normal));
+    assert!(matches!(&a.note, Some(Note::Error(n)) if n.contains("is over")));
+
+    // Before any request came back there is no p99, in the metrics as in the status bar.
+    let mut a = app("1k");
+    press(&mut a, "{");
+    let s = screen(&mut a, 120, 40);
+    assert!(s.contains("p99 —"), "{s}");
+    assert!(!s.contains("p99 0.0"), "{s}");
+}

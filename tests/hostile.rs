@@ -402,6 +402,16 @@ fn a_zero_length_fault_is_refused() {
     refused(&out, "--inject", None, "a duration of 0 does nothing");
 }
 
+/// A run of no time would report an SLO met on no requests.
+#[test]
+fn a_run_of_no_time_is_refused() {
+    let out = run(&["--preset", "1k", "--headless", "--duration", "0s"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("a run lasts at least one second"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
 /// 6: no terminal: a clear exit 2 that suggests --headless, and nothing written to stdout.
 #[test]
 fn the_dashboard_without_a_terminal_suggests_headless() {

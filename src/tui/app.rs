@@ -182,10 +182,14 @@ pub struct App {
     /// The graph was scrolled by the mouse wheel while this component was selected: the view
     /// stays where the wheel put it until the selection moves.
     pub wheeled: Option<NodeId>,
+    /// The command line's seed: a drill runs on its own, and the presets opened after it
+    /// go back to this one, so the same keys give the same runs as before the drill.
+    session_seed: u64,
 }
 
 impl App {
     pub fn new(mut options: Options) -> Result<Self, InputError> {
+        let session_seed = options.seed;
         let arch = match &options.drill {
             Some(d) => {
                 options.preset = d.preset_locator();
@@ -221,6 +225,7 @@ impl App {
             note_shown: None,
             screenshot: false,
             wheeled: None,
+            session_seed,
             options,
             speed,
             paused: false,
@@ -532,10 +537,11 @@ impl App {
                         }
                         None if self.keymap.command(&key) == Some(Cmd::Quit) => self.quit = true,
                         None => {
-                            self.note = Some(Note::Error(format!(
-                                "no region {c}: press 1–{}",
-                                regions.len()
-                            )))
+                            let range = match regions.len() {
+                                1 => "1".to_string(),
+                                n => format!("1–{n}"),
+                            };
+                            self.note = Some(Note::Error(format!("no region {c}: press {range}")))
                         }
                     }
                 }
@@ -634,6 +640,12 @@ impl App {
             Cmd::Open => self.detail_open = !self.detail_open,
             Cmd::Close => self.detail_open = false,
             Cmd::CommandLine => self.mode = Mode::Command(CommandLine::new(self.sim.arch())),
+            // Asking which AZ or region would be in vain once the clock has stopped.
+            Cmd::KillAz | Cmd::RestoreAz | Cmd::KillRegion | Cmd::RestoreRegion
+                if self.at_end() =>
+            {
+                self.note = Some(Note::Error(self.end_words()));
+            }
             Cmd::KillAz | Cmd::RestoreAz => {
                 let region = self.sim.arch().graph[self.selected].region.unwrap_or(0);
                 self.mode = Mode::PickAz {
@@ -728,6 +740,7 @@ impl App {
                 self.options.preset = name.to_string();
                 self.options.users = None;
                 self.options.drill = None;
+                self.options.seed = self.session_seed;
                 let dropped = !self.options.sets.is_empty();
                 self.options.sets.clear();
                 self.open(arch);

@@ -71,9 +71,11 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
 
     let slo = arch.slo.p99_ms;
-    let p99 = h.p99.last().unwrap_or(0.0);
+    // The figures as the status bar reads them: none ("—") before any request came back.
+    let [p50_now, p99_now] = sim.p50_p99_ms();
+    let p99 = p99_now.unwrap_or(0.0);
     let p99_style = if p99 > slo { t.hot } else { t.ok };
-    let [p50_text, p99_text, slo_text] = latency_words(h.p50.last(), h.p99.last(), slo, w);
+    let [p50_text, p99_text, slo_text] = latency_words(p50_now, p99_now, slo, w);
     rows.line(
         frame,
         Line::from(vec![
