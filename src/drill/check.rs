@@ -391,7 +391,7 @@ impl CheckState {
             (Rule::Metric { .. }, None) => "no data".into(),
             (Rule::Event { .. }, Some(s)) => format!("at +{}", span(s as u64)),
             // Within bounds from the start: nothing was there to recover from.
-            (Rule::Recover { .. }, Some(s)) if s == 0.0 => "already".into(),
+            (Rule::Recover { .. }, Some(0.0)) => "already".into(),
             (Rule::Recover { .. }, Some(s)) => format!("after {}", span(s as u64)),
             (_, None) => match self.outcome {
                 Outcome::Pending => "—".into(),
