@@ -514,3 +514,21 @@ fn small_things_a_presenter_would_trip_on() {
     assert!(s.contains("p99 —"), "{s}");
     assert!(!s.contains("p99 0.0"), "{s}");
 }
+
+#[test]
+fn an_az_part_with_no_instance_left_says_so() {
+    let mut a = app("100k");
+    steps(&mut a, 30);
+    a.act(archtui::action::Action::parse("kill-instances:app:c").unwrap());
+    steps(&mut a, 60);
+    let s = screen(&mut a, 160, 48);
+    assert!(s.contains("│ 0 serving │"), "{s}");
+    let c = a
+        .arch()
+        .all_azs()
+        .find(|az| a.arch().az_name(*az) == "seoul/c")
+        .unwrap();
+    let app_id = a.arch().find("app").unwrap();
+    let part = archtui::tui::view::part_status(&a.sim, app_id, c);
+    assert_eq!(part.health, archtui::tui::theme::Health::Down);
+}

@@ -12,6 +12,9 @@ pub const KEEP: usize = 600;
 const COARSE_MOST: usize = 720;
 /// The first buckets' length (seconds).
 const FIRST_BUCKET_S: u64 = 10;
+/// The last hour is kept too, minute by minute: the whole run's buckets grow past an hour in
+/// a long run, and the hour's chart would be down to a column or two.
+const MINUTES: usize = 60;
 
 /// What the charts cover: the last seconds one per column, or a longer span downsampled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,6 +95,10 @@ pub struct Series {
     bucket_s: u64,
     sum: f64,
     n: u64,
+    /// The last `MINUTES` whole minutes' means, and the minute under way's sum and count.
+    minutes: VecDeque<f64>,
+    minute_sum: f64,
+    minute_n: u64,
 }
 
 impl Default for Series {
@@ -102,6 +109,9 @@ impl Default for Series {
             bucket_s: FIRST_BUCKET_S,
             sum: 0.0,
             n: 0,
+            minutes: VecDeque::new(),
+            minute_sum: 0.0,
+            minute_n: 0,
         }
     }
 }
@@ -113,6 +123,15 @@ impl Series {
             self.recent.pop_front();
         }
         self.recent.push_back(value);
+        self.minute_sum += value;
+        self.minute_n += 1;
+        if self.minute_n == 60 {
+            if self.minutes.len() == MINUTES {
+                self.minutes.pop_front();
+            }
+            self.minutes.push_back(self.minute_sum / 60.0);
+            (self.minute_sum, self.minute_n) = (0.0, 0);
+        }
         self.sum += value;
         self.n += 1;
         if self.n == self.bucket_s {
@@ -149,9 +168,22 @@ impl Series {
                 column_s: 1.0,
             };
         }
-        // One by one while the span fits in what is kept so; buckets beyond.
+        // One by one while the span fits in what is kept so; minutes up to an hour; buckets
+        // beyond.
         let (source, unit): (Vec<f64>, f64) = if span <= KEEP as u64 || seconds <= KEEP as u64 {
             (self.tail(span as usize).collect(), 1.0)
+        } else if span <= (MINUTES * 60) as u64 {
+            let whole = (span / 60) as usize;
+            let mut v: Vec<f64> = self
+                .minutes
+                .iter()
+                .skip(self.minutes.len().saturating_sub(whole))
+                .copied()
+                .collect();
+            if self.minute_n > 0 {
+                v.push(self.minute_sum / self.minute_n as f64);
+            }
+            (v, 60.0)
         } else {
             let buckets = span.div_ceil(self.bucket_s) as usize;
             let mut v: Vec<f64> = self.coarse[self.coarse.len().saturating_sub(buckets)..].to_vec();
@@ -291,6 +323,20 @@ mod tests {
             "{hour:?}"
         );
         assert!((hour.values[0] - 95.0).abs() < 1.0, "{hour:?}");
+    }
+
+    #[test]
+    fn the_last_hour_keeps_its_minutes_however_long_the_run() {
+        // A thousand hours in (at 1000×, a presenter gets there in an hour): the run's
+        // buckets span most of an hour each, and the hour still shows each of its minutes.
+        let s = series((0..3_600_000).map(|t| f64::from(t / 60 % 7)));
+        assert!(s.bucket_s > 1_800, "{}", s.bucket_s);
+        let hour = s.view(Window::Hour, 37);
+        assert_eq!((hour.values.len(), hour.column_s), (30, 120.0), "{hour:?}");
+        let wide = s.view(Window::Hour, 120);
+        assert_eq!((wide.values.len(), wide.column_s), (60, 60.0));
+        let expected: Vec<f64> = (60_000 - 60..60_000).map(|m| f64::from(m % 7)).collect();
+        assert_eq!(wide.values, expected);
     }
 
     #[test]

@@ -151,6 +151,13 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
             } else {
                 whole.health
             };
+            if serving == 0 && launching == 0 && p.sick.as_ref().is_none_or(|s| s.az != az) {
+                // Its share of the load is not 0 % busy or the pool's figure: none is here.
+                return Status {
+                    health,
+                    figures: "0 serving".into(),
+                };
+            }
             let mut figures = if launching > 0 {
                 format!("{serving}+{launching}")
             } else {

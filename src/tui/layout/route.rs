@@ -3,7 +3,7 @@
 //! boxes by construction, so an edge never runs through one.
 
 use super::{NodeBox, RegionFrame};
-use crate::arch::{Architecture, Link, NodeId};
+use crate::arch::{Architecture, AzRef, Link, NodeId};
 use petgraph::visit::EdgeRef;
 
 /// Which neighbours a cell of an edge connects to.
@@ -51,6 +51,10 @@ impl Dir {
 pub struct EdgePath {
     pub from: NodeId,
     pub to: NodeId,
+    /// The AZs of the caller's box it starts at and the callee's it ends at, when they are
+    /// drawn a box per AZ.
+    pub from_az: Option<AzRef>,
+    pub to_az: Option<AzRef>,
     pub cells: Vec<(u16, u16, Dir)>,
 }
 
@@ -104,6 +108,8 @@ pub fn edges(
                 out.push(EdgePath {
                     from: e.source(),
                     to: e.target(),
+                    from_az: a.az,
+                    to_az: b.az,
                     cells,
                 });
             }

@@ -8,6 +8,7 @@ use super::super::theme::{Health, Theme};
 use super::super::view::{self, Status};
 use super::{boxes, pane, print};
 use crate::analysis::Verdict;
+use crate::arch::AzRef;
 use crate::sim::Simulation;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -160,8 +161,17 @@ pub fn paint(
         .edges
         .iter()
         .map(|e| {
-            let rate = view::edge_rate(sim, e.from, e.to);
-            (rate, view::status(sim, e.to).health)
+            // Between parts in one AZ: those parts' health (nothing flows to or from an AZ's
+            // part with no instance left, though the rest of the component takes traffic).
+            let health = |n, az: Option<AzRef>| match az {
+                Some(az) => view::part_status(sim, n, az).health,
+                None => view::status(sim, n).health,
+            };
+            let rate = match health(e.from, e.from_az) {
+                Health::Down => 0.0,
+                _ => view::edge_rate(sim, e.from, e.to),
+            };
+            (rate, health(e.to, e.to_az))
         })
         .collect();
     for (e, &(rate, to)) in scene.edges.iter().zip(&flows) {
