@@ -15,15 +15,22 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Width of the time column (`10:00:00` and a space).
-const TIME: usize = 9;
+/// Width of the time column (`10:00:00` and a space), wider once the run passes 99 hours.
+fn time_width(now: u64) -> usize {
+    clock(now).len().max(8) + 1
+}
 /// Width of the kind column where there is room for it (the longest kind and a space).
 const KIND: usize = 18;
 /// Below this inner width the kind takes only its own room (no column).
 const ROOMY: usize = 60;
 
-/// The lines one event takes in a pane `w` columns wide.
-pub fn event_lines(e: &Event, w: usize, theme: &Theme, chosen: bool) -> Vec<Line<'static>> {
+/// The lines one event takes in a pane `w` columns wide, its time in `time` columns.
+pub fn event_lines(
+    e: &Event,
+    (w, time): (usize, usize),
+    theme: &Theme,
+    chosen: bool,
+) -> Vec<Line<'static>> {
     let style = severity_style(theme, e.kind.severity());
     let who = e
         .component
@@ -32,17 +39,17 @@ pub fn event_lines(e: &Event, w: usize, theme: &Theme, chosen: bool) -> Vec<Line
     let text = format!("{who}{}", e.message);
     let kind = e.kind.as_str();
     // Continuation lines start under the kind: more of the message per line.
-    let (kind_w, indent) = if w >= ROOMY {
-        (KIND, TIME)
-    } else {
-        (width(kind) + 1, TIME)
-    };
-    let first = w.saturating_sub(TIME + kind_w).max(1);
+    let kind_w = if w >= ROOMY { KIND } else { width(kind) + 1 };
+    let indent = time;
+    let first = w.saturating_sub(time + kind_w).max(1);
     let rest = w.saturating_sub(indent).max(1);
     let mut wrapped = wrap_hanging(&text, first, rest).into_iter();
-    let stamp = format!("{:>8} ", clock(e.t));
+    let stamp = format!("{:>digits$} ", clock(e.t), digits = time - 1);
     let stamp = if chosen {
-        Span::styled(format!("▶{}", &stamp[stamp.len() - 8..]), theme.selected)
+        Span::styled(
+            format!("▶{}", &stamp[stamp.len() - (time - 1)..]),
+            theme.selected,
+        )
     } else {
         Span::styled(stamp, theme.dim)
     };
@@ -116,7 +123,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     let pos = |i: Option<usize>| i.and_then(|i| shown.iter().position(|&s| s == i));
     let mut start = pos(app.log.top).unwrap_or(0);
     // Heights are wrapped only for the events near the pane: a day's log can be long.
-    let height = |k: usize| event_lines(&events[shown[k]], w, &t, false).len();
+    let time = time_width(app.sim.time());
+    let height = |k: usize| event_lines(&events[shown[k]], (w, time), &t, false).len();
     // Whether the events from `from` to the oldest fit the pane.
     let fits_from = |from: usize| {
         let mut sum = 0;
@@ -150,7 +158,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
             break;
         }
         let chosen = focused && app.log.cursor == Some(i);
-        let mut l = event_lines(&events[i], w, &t, chosen);
+        let mut l = event_lines(&events[i], (w, time), &t, chosen);
         if used + l.len() <= h {
             whole += 1;
         } else {
@@ -261,4 +269,45 @@ fn title(app: &App, shown: usize, all: usize) -> String {
         t
     };
     fit(&text, usize::from(app.log.area.width.saturating_sub(4)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::events::EventKind;
+    use crate::tui::theme::ThemeName;
+
+    #[test]
+    fn a_run_past_99_hours_widens_the_time_column_for_every_event() {
+        let theme = Theme::new(ThemeName::Default);
+        let event = |t| Event {
+            t,
+            kind: EventKind::Launch,
+            component: Some("workers".into()),
+            message: "launching 1 in seoul/a (in service in 180s) ".repeat(3),
+        };
+        let time = time_width(1_099 * 3_600);
+        let text = |t, chosen| -> Vec<String> {
+            event_lines(&event(t), (80, time), &theme, chosen)
+                .iter()
+                .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                .collect()
+        };
+        let (early, late, chosen) = (
+            text(660, false),
+            text(1_099 * 3_600, false),
+            text(660, true),
+        );
+        // The kind starts in one column, and wrapped lines under the message, whatever the time.
+        for lines in [&early, &late, &chosen] {
+            let at = lines[0]
+                .find("launch")
+                .map(|i| lines[0][..i].chars().count());
+            assert_eq!(at, Some(time), "{lines:?}");
+            assert!(lines[1].starts_with(&" ".repeat(time)), "{lines:?}");
+            assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:?}");
+        }
+        assert!(late[0].starts_with("1099:00:00 "), "{late:?}");
+        assert!(chosen[0].starts_with("▶  0:11:00 "), "{chosen:?}");
+    }
 }
