@@ -202,15 +202,40 @@ fn candidates(arch: &Architecture) -> Vec<String> {
         out.push("kill-db-primary".into());
         out.extend(writers.iter().map(|d| format!("kill-db-primary:{d}")));
     }
-    out.extend(arch.groups().map(|(_, g)| format!("kill-instance:{g}")));
+    let groups: Vec<String> = arch.groups().map(|(_, g)| g.to_string()).collect();
+    out.extend(groups.iter().map(|g| format!("kill-instance:{g}")));
+    // Each group's AZs only: the check keeps those the group has a part in.
+    let checked = |text: String| {
+        Action::parse(&text)
+            .is_ok_and(|a| a.check(arch).is_ok())
+            .then_some(text)
+    };
+    for g in &groups {
+        out.extend(
+            azs.iter()
+                .filter_map(|az| checked(format!("kill-instances:{g}:{az}"))),
+        );
+    }
+    out.extend(
+        groups
+            .iter()
+            .map(|g| format!("degrade-instance:{g}:8x:10m")),
+    );
     let all = ids(&|_| true);
     out.extend(all.iter().map(|c| format!("kill-component:{c}:10m")));
     out.extend(all.iter().map(|c| format!("add-latency:{c}:200:5m")));
-    for db in &writers {
-        let candidate = format!("hot-shard:{db}:4x:10m");
-        if Action::parse(&candidate).is_ok_and(|a| a.check(arch).is_ok()) {
-            out.push(candidate);
-        }
+    out.extend(
+        writers
+            .iter()
+            .filter_map(|db| checked(format!("hot-shard:{db}:4x:10m"))),
+    );
+    let pools = ids(&|k| matches!(k, Kind::Pool(_)));
+    for caller in std::iter::once("users".to_string()).chain(pools) {
+        out.extend(
+            crate::retry_policy::RetryPolicy::NAMED
+                .iter()
+                .filter_map(|(policy, _, _)| checked(format!("set-retry:{caller}:{policy}"))),
+        );
     }
     out.push("restore-all".into());
     out
@@ -252,6 +277,21 @@ mod tests {
         let (mut c, _) = line("10m", "kill-az:o");
         c.complete();
         assert_eq!(c.input, "kill-az:oregon/");
+        // Every verb of the grammar completes, each suggestion a command that runs.
+        for (typed, expected) in [
+            ("set-r", "set-retry:"),
+            ("set-retry:users:ag", "set-retry:users:aggressive"),
+            ("kill-instances:app:", "kill-instances:app:"),
+            ("degrade-instance:w", "degrade-instance:workers:8x:10m"),
+        ] {
+            let (mut c, arch) = line("100k", typed);
+            c.complete();
+            assert_eq!(c.input, expected, "{typed}");
+            assert!(c.suggestions().count() > 0, "{typed}");
+            for s in c.suggestions() {
+                assert!(Action::parse_checked(s, &arch).is_ok(), "{s}");
+            }
+        }
     }
 
     #[test]
