@@ -9,7 +9,7 @@ use super::super::theme::Theme;
 use super::pane;
 use super::text::{fit, width, wrap_hanging};
 use crate::headless::clock;
-use crate::sim::events::{Event, Severity};
+use crate::sim::events::{Event, EventKind, Severity};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -109,12 +109,17 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
     if app.log.chain.is_some() && !shown.is_empty() {
         let story = super::text::wrap(&story(events, &shown), w);
         let keep = story.len().min(h / 2);
+        let cut = keep < story.len();
         lines.extend(
             story
                 .into_iter()
                 .take(keep)
                 .map(|l| Line::styled(l, t.accent)),
         );
+        // The rest of the story is in the events under it: the line says it goes on.
+        if cut && let Some(last) = lines.last_mut() {
+            mark_cut(last, w, &t);
+        }
         h -= keep;
     }
 
@@ -215,21 +220,31 @@ pub fn draw(frame: &mut Frame, app: &mut App, area: Rect) {
 /// A cause chain in one line: each kind once per run of it, with the time since the fault.
 pub fn story(events: &[Event], chain: &[usize]) -> String {
     let t0 = chain.first().map_or(0, |&i| events[i].t);
-    let mut parts: Vec<String> = Vec::new();
-    let mut last = None;
+    // Events of one kind in a row are one step, counted: `launch ×3 +3m58s` (the first's time).
+    let mut runs: Vec<(EventKind, u64, usize)> = Vec::new();
     for &i in chain {
         let e = &events[i];
-        if last == Some(e.kind) {
-            continue;
+        match runs.last_mut() {
+            Some((kind, _, n)) if *kind == e.kind => *n += 1,
+            _ => runs.push((e.kind, e.t - t0, 1)),
         }
-        last = Some(e.kind);
-        let dt = e.t - t0;
-        parts.push(if dt == 0 {
-            e.kind.as_str().to_string()
-        } else {
-            format!("{} +{}", e.kind.as_str(), since(dt))
-        });
     }
+    let parts: Vec<String> = runs
+        .into_iter()
+        .map(|(kind, dt, n)| {
+            let count = if n > 1 {
+                format!(" ×{n}")
+            } else {
+                String::new()
+            };
+            let at = if dt > 0 {
+                format!(" +{}", since(dt))
+            } else {
+                String::new()
+            };
+            format!("{}{count}{at}", kind.as_str())
+        })
+        .collect();
     parts.join(" → ")
 }
 
@@ -274,8 +289,29 @@ fn title(app: &App, shown: usize, all: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::events::EventKind;
     use crate::tui::theme::ThemeName;
+
+    #[test]
+    fn a_story_counts_the_events_it_folds_into_one_step() {
+        let e = |t, kind| Event {
+            t,
+            kind,
+            component: None,
+            message: String::new(),
+        };
+        let events = [
+            e(600, EventKind::Fault),
+            e(780, EventKind::ScaleOut),
+            e(838, EventKind::Launch),
+            e(941, EventKind::Launch),
+            e(1032, EventKind::Launch),
+            e(1200, EventKind::Recovered),
+        ];
+        assert_eq!(
+            story(&events, &[0, 1, 2, 3, 4, 5]),
+            "fault → scale_out +3m → launch ×3 +3m58s → recovered +10m"
+        );
+    }
 
     #[test]
     fn a_run_past_99_hours_widens_the_time_column_for_every_event() {
