@@ -776,6 +776,14 @@ fn the_explorer_analyses_the_preset_and_marks_the_graph() {
     ] {
         assert!(done.contains(want), "{want}:\n{done}");
     }
+    // At 80×24 each row keeps its figures whole (long names give way), between the status
+    // bar and the hint bar, which stay in view.
+    let small = screen(&mut app, 80, 24);
+    let lines: Vec<&str> = small.lines().collect();
+    assert!(lines[0].contains("SLO"), "{small}");
+    assert!(lines[23].contains("close explorer"), "{small}");
+    assert!(small.contains("SLO met after"), "{small}");
+    assert!(small.contains("not within 1 h"), "{small}");
     // Closed, the graph shows what losing each component does: both are single points.
     press(&mut app, "X");
     let graph = screen(&mut app, 120, 40);

@@ -13,6 +13,8 @@ use ratatui::text::{Line, Span};
 
 /// The overlay's widest: a domain table and its prose.
 const WIDTH: u16 = 104;
+/// A domain row but its name: the verdict, the figures and the gaps between them.
+const FIGURES_W: usize = 8 + 2 + 2 + 9 + 2 + 9 + 2 + 7 + 2 + 14;
 
 /// Draws the overlay over `area`; returns the scroll it was drawn at (clamped).
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
@@ -92,7 +94,10 @@ fn report(app: &App, r: &Report, width: usize) -> Vec<Line<'static>> {
         .map(|d| d.name.chars().count())
         .max()
         .unwrap_or(6)
-        .clamp(6, 36);
+        .clamp(6, 36)
+        // The figures' columns keep their room on a narrow screen: long names end in "…".
+        .min(width.saturating_sub(FIGURES_W))
+        .max(6);
     let mut lines = vec![Line::styled(
         format!(
             "{:<8}  {:<name_w$}  {:>9}  {:>9}  {:>7}  {:>14}",

@@ -177,12 +177,13 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
         Mode::Help => help::draw(frame, app, area),
         Mode::Command(line) => bars::command(frame, app, line, hint, false),
         Mode::Filter(line) => bars::command(frame, app, line, hint, true),
+        // Between the status and hint bars: the SLO and the keys in force stay in view.
         Mode::Legend { scroll } => {
-            let scroll = legend::draw(frame, app, *scroll, area);
+            let scroll = legend::draw(frame, app, *scroll, body);
             app.mode = Mode::Legend { scroll };
         }
         Mode::Explorer { scroll } => {
-            let scroll = explorer::draw(frame, app, *scroll, area);
+            let scroll = explorer::draw(frame, app, *scroll, body);
             app.mode = Mode::Explorer { scroll };
         }
         Mode::PickDrill { index } => drill::picker(frame, app, *index, body),
