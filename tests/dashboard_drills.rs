@@ -425,3 +425,20 @@ fn a_drills_control_characters_are_shown_escaped() {
         assert!(report.contains(shown), "{shown} in\n{report}");
     }
 }
+
+#[test]
+fn a_narration_longer_than_its_pane_scrolls() {
+    let mut app = drill_app("az-loss-1k", false);
+    press(&mut app, "n");
+    let first = screen(&mut app, 80, 24);
+    assert!(first.contains("PgDn more"), "{first}");
+    assert!(!first.contains("standby is promoted."), "{first}");
+    app.handle_key(KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE));
+    let later = screen(&mut app, 80, 24);
+    assert!(later.contains("standby is promoted."), "{later}");
+    assert!(later.contains("PgUp back"), "{later}");
+    // The events are not on screen: their scroll did not move.
+    assert!(app.log.top.is_none());
+    app.handle_key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE));
+    assert_eq!(screen(&mut app, 80, 24), first);
+}

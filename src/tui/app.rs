@@ -182,6 +182,11 @@ pub struct App {
     /// The graph was scrolled by the mouse wheel while this component was selected: the view
     /// stays where the wheel put it until the selection moves.
     pub wheeled: Option<NodeId>,
+    /// The drill narration's pane as last drawn (empty when it is not on screen), how far
+    /// it is scrolled, and the step it narrated then (another step starts at its top).
+    pub narration_area: Rect,
+    pub narration_scroll: u16,
+    pub narration_of: Option<Option<usize>>,
     /// The command line's seed: a drill runs on its own, and the presets opened after it
     /// go back to this one, so the same keys give the same runs as before the drill.
     session_seed: u64,
@@ -226,6 +231,9 @@ impl App {
             screenshot: false,
             wheeled: None,
             session_seed,
+            narration_area: Rect::default(),
+            narration_scroll: 0,
+            narration_of: None,
             options,
             speed,
             paused: false,

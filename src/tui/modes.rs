@@ -37,10 +37,24 @@ impl App {
                 self.mode = Mode::Events;
             }
             Cmd::Filter => self.open_filter(),
+            // A drill on a narrow screen shows its narration in the event log's place.
+            Cmd::OlderEvents | Cmd::NewerEvents if self.narration_shown_alone() => {
+                let page = self.narration_area.height.saturating_sub(3).max(1);
+                self.narration_scroll = if cmd == Cmd::OlderEvents {
+                    self.narration_scroll.saturating_add(page)
+                } else {
+                    self.narration_scroll.saturating_sub(page)
+                };
+            }
             Cmd::OlderEvents => self.log.scroll(&shown, self.page()),
             Cmd::NewerEvents => self.log.scroll(&shown, -self.page()),
             _ => {}
         }
+    }
+
+    /// The narration is on screen and the event log is not (a drill, narrow).
+    fn narration_shown_alone(&self) -> bool {
+        self.log.area.is_empty() && !self.narration_area.is_empty()
     }
 
     fn open_filter(&mut self) {
@@ -222,6 +236,9 @@ impl App {
                 } else {
                     index.saturating_sub(1)
                 };
+            }
+            _ if self.narration_area.contains(at) => {
+                self.narration_scroll = notch(self.narration_scroll);
             }
             _ if self.log.area.contains(at) => {
                 let shown = self.shown_events();

@@ -45,22 +45,37 @@ pub fn height(app: &App) -> u16 {
 
 /// The narration pane: what to tell the audience about the step that just struck, the step
 /// waiting for the presenter, or (before the first) what the drill is about.
-pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
+/// The narration pane; a narration longer than the pane scrolls (PgDn / PgUp, the wheel), and
+/// starts again at its top with each step.
+pub fn narration(frame: &mut Frame, app: &mut App, area: Rect) {
     let Some(stage) = &app.stage else {
         return;
     };
-    let t = &app.theme;
-    let title = match (stage.holding(app.sim.time()), stage.narrated) {
+    let t = app.theme;
+    let mut title = match (stage.holding(app.sim.time()), stage.narrated) {
         (Some(_), _) => " next step ".to_string(),
         (None, Some(i)) => format!(" step {} · {} ", i + 1, stage.drill().steps[i].action),
         (None, None) => " about this drill ".to_string(),
     };
-    let block = pane(title, app);
-    let inner = block.inner(area);
+    if app.narration_of != Some(stage.narrated) {
+        app.narration_of = Some(stage.narrated);
+        app.narration_scroll = 0;
+    }
+    let inner = pane("", app).inner(area);
     let w = usize::from(inner.width).saturating_sub(1);
     let mut text = wrap(&narration_text(app, stage), w);
-    // Cut short, the last line shown says so.
     let h = usize::from(inner.height);
+    let hidden = text.len().saturating_sub(h);
+    let scroll = usize::from(app.narration_scroll).min(hidden);
+    app.narration_scroll = scroll as u16;
+    app.narration_area = area;
+    if scroll < hidden {
+        title.push_str(&format!("· {} more ", app.keymap.first(Cmd::OlderEvents)));
+    } else if scroll > 0 {
+        title.push_str(&format!("· {} back ", app.keymap.first(Cmd::NewerEvents)));
+    }
+    text.drain(..scroll);
+    // Cut short, the last line shown says so.
     if text.len() > h && h > 0 {
         let last = text[h - 1..].join(" ");
         text.truncate(h - 1);
@@ -70,7 +85,7 @@ pub fn narration(frame: &mut Frame, app: &App, area: Rect) {
         .into_iter()
         .map(|l| Line::styled(format!(" {l}"), t.text))
         .collect();
-    frame.render_widget(block, area);
+    frame.render_widget(pane(title, app), area);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

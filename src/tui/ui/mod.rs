@@ -87,6 +87,7 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
     let area = frame.area();
     // Set again by the panes drawn this frame: the wheel finds what is under it.
     app.log.area = Rect::default();
+    app.narration_area = Rect::default();
     app.too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
     if app.too_small {
         too_small(frame, app, area);
