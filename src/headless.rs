@@ -76,6 +76,14 @@ pub fn count(n: u64) -> String {
 
 /// A number of users for people: `1,000,000`, or `1.5` when `--users` gave a fraction (an
 /// average population), which rounding would misstate.
+/// `1 user`, `1.5 users`, `1,000 users`.
+pub fn people(n: f64) -> String {
+    match users(n).as_str() {
+        "1" => "1 user".into(),
+        u => format!("{u} users"),
+    }
+}
+
 pub fn users(n: f64) -> String {
     let whole = n.trunc();
     let fraction = format!("{:.2}", n - whole);
@@ -112,11 +120,11 @@ pub fn render(summary: &Summary) -> String {
     let l = &summary.latency_ms;
     let _ = writeln!(
         out,
-        "preset {} · seed {} · {} simulated · {} users",
+        "preset {} · seed {} · {} simulated · {}",
         summary.preset,
         summary.seed,
         Duration::from_secs(summary.duration_s).spoken(),
-        users(summary.users)
+        people(summary.users)
     );
     let _ = writeln!(
         out,
@@ -202,6 +210,8 @@ mod tests {
     #[test]
     fn a_fraction_of_a_user_is_not_rounded_away() {
         assert_eq!(users(1.5), "1.5");
+        assert_eq!(people(1.0), "1 user");
+        assert_eq!(people(1.5), "1.5 users");
         assert_eq!(users(1_000_000.0), "1,000,000");
         assert_eq!(users(2_500.25), "2,500.25");
         assert_eq!(users(2.999), "3");

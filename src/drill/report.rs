@@ -5,7 +5,7 @@
 use super::check::{CheckState, Outcome};
 use super::run::{Applied, DrillRun};
 use super::spec::Expect;
-use crate::headless::{clock, count, millis, users};
+use crate::headless::{clock, count, millis, people};
 use crate::report::{Injected, Summary};
 use crate::sim::Simulation;
 use crate::units::Duration;
@@ -263,12 +263,12 @@ pub fn render(r: &DrillReport) -> String {
     let _ = writeln!(out, "drill {} · {}", r.drill, r.title);
     let _ = writeln!(
         out,
-        "preset {}{} · seed {} · {} simulated · {} users{}",
+        "preset {}{} · seed {} · {} simulated · {}{}",
         r.preset,
         what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s).spoken(),
-        users(r.users),
+        people(r.users),
         expects(r.expected, r.checks.is_empty() && r.steady_state.is_empty())
     );
     if !r.steady_state.is_empty() {
@@ -378,13 +378,13 @@ pub fn markdown(r: &DrillReport) -> String {
     let _ = writeln!(out, "# Drill: {}\n", cell(&r.title));
     let _ = writeln!(
         out,
-        "`{}` · preset `{}`{} · seed {} · {} simulated · {} users\n",
+        "`{}` · preset `{}`{} · seed {} · {} simulated · {}\n",
         r.drill,
         r.preset,
         what_if(r),
         r.seed,
         Duration::from_secs(r.duration_s).spoken(),
-        users(r.users)
+        people(r.users)
     );
     let _ = writeln!(out, "**Verdict: {}**\n", r.verdict_line());
     if !r.description.is_empty() {

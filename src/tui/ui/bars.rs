@@ -5,7 +5,7 @@ use super::super::command_line::{CommandLine, SHOWN};
 use super::super::keys::{self, Cmd};
 use super::print::Lines;
 use super::text::{Part, fit, fit_parts, one_line, width};
-use crate::headless::{clock, millis, users};
+use crate::headless::{clock, millis, people};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -49,7 +49,7 @@ pub fn status(frame: &mut Frame, app: &App, area: Rect) {
         Part::new(
             3,
             vec![Span::styled(
-                format!(" · {} users", users(arch.traffic.users)),
+                format!(" · {}", people(arch.traffic.users)),
                 t.text,
             )],
         ),

@@ -9,7 +9,7 @@ use super::super::theme::Theme;
 use crate::drill::report::wrap;
 use crate::drill::{self, CheckState};
 use crate::escape;
-use crate::headless::{clock, users};
+use crate::headless::{clock, people};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -50,11 +50,11 @@ fn lines(app: &App, stage: &Stage, w: usize) -> Vec<Line<'static>> {
         ]),
         Line::styled(
             format!(
-                "preset {} · seed {} · {} users · {} simulated{}",
+                "preset {} · seed {} · {} · {} simulated{}",
                 d.preset,
                 d.seed,
-                users(arch.traffic.users),
-                d.duration,
+                people(arch.traffic.users),
+                d.duration.spoken(),
                 crate::drill::report::expects(d.expect, !d.judges())
             ),
             t.dim,
