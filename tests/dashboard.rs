@@ -532,3 +532,22 @@ fn an_az_part_with_no_instance_left_says_so() {
     let part = archtui::tui::view::part_status(&a.sim, app_id, c);
     assert_eq!(part.health, archtui::tui::theme::Health::Down);
 }
+
+#[test]
+fn the_metrics_column_lines_up_with_the_detail_and_names_its_rows_whole() {
+    let mut a = app("10m");
+    steps(&mut a, 5);
+    let s = screen(&mut a, 160, 48);
+    assert!(s.contains("shard1-oregon-replicas "), "{s}");
+    // Both right-hand panes end and start in the same columns.
+    let starts: Vec<usize> = s
+        .lines()
+        .filter(|l| l.contains("╭ metrics") || l.contains("╭ dns"))
+        .map(|l| {
+            let at = l.find("╮╭").expect("two panes side by side");
+            l[..at].chars().count()
+        })
+        .collect();
+    assert_eq!(starts.len(), 2, "{s}");
+    assert_eq!(starts[0], starts[1], "{s}");
+}

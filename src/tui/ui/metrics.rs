@@ -310,16 +310,17 @@ fn gauge_line(
     ])
 }
 
-/// Columns for a row's name: as many as the longest id of a pool, database or cache
-/// (`shard1-replicas-oregon`), at least 13, and at most 13 and half of what the pane has
+/// Columns for a row's name: as many as the longest id of a pool, database, cache or scaling
+/// group (`shard1-oregon-replicas`), at least 13, and at most 13 and half of what the pane has
 /// beyond the narrowest's 38, so the bars keep their room.
 fn label_width(arch: &crate::arch::Architecture, pane: usize) -> usize {
-    let longest = arch
+    let ids = arch
         .nodes()
         .filter(|(_, c)| matches!(c.kind, Kind::Pool(_) | Kind::Database(_) | Kind::Cache(_)))
-        .map(|(_, c)| c.id.chars().count())
-        .max()
-        .unwrap_or(0);
+        .map(|(_, c)| c.id.chars().count());
+    // Scaling groups are named apart from their component (`shard1-replicas`).
+    let groups = arch.groups().map(|(_, g)| g.chars().count());
+    let longest = ids.chain(groups).max().unwrap_or(0);
     longest.clamp(13, (13 + pane.saturating_sub(38) / 2).min(24))
 }
 
