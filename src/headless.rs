@@ -108,6 +108,8 @@ pub fn millis(ms: Option<f64>) -> String {
         None => "—".into(),
         Some(ms) if ms >= 1_000.0 => format!("{:.1} s", ms / 1e3),
         Some(ms) if ms >= 10.0 => format!("{ms:.0} ms"),
+        // A target of microseconds is not "0.0 ms".
+        Some(ms) if ms > 0.0 && ms < 0.05 => format!("{:.0} µs", ms * 1e3),
         Some(ms) => format!("{ms:.1} ms"),
     }
 }
@@ -211,6 +213,9 @@ mod tests {
     fn a_fraction_of_a_user_is_not_rounded_away() {
         assert_eq!(users(1.5), "1.5");
         assert_eq!(people(1.0), "1 user");
+        assert_eq!(millis(Some(0.001)), "1 µs");
+        assert_eq!(millis(Some(0.0)), "0.0 ms");
+        assert_eq!(millis(Some(0.25)), "0.2 ms");
         assert_eq!(people(1.5), "1.5 users");
         assert_eq!(users(1_000_000.0), "1,000,000");
         assert_eq!(users(2_500.25), "2,500.25");
