@@ -522,7 +522,7 @@ fn an_az_part_with_no_instance_left_says_so() {
     a.act(archtui::action::Action::parse("kill-instances:app:c").unwrap());
     steps(&mut a, 60);
     let s = screen(&mut a, 160, 48);
-    assert!(s.contains("│ 0 serving │"), "{s}");
+    assert!(s.contains("│   0 up    │"), "{s}");
     let c = a
         .arch()
         .all_azs()

@@ -79,6 +79,30 @@ impl CommandLine {
         }
     }
 
+    /// Ctrl-U: deletes everything before the cursor.
+    pub fn delete_to_start(&mut self) {
+        let at = self.byte(self.cursor);
+        self.input.replace_range(..at, "");
+        self.cursor = 0;
+    }
+
+    /// Ctrl-W: deletes the word before the cursor (and the separators after it): `kill-az:`
+    /// then `kill-`, as words are separated by `:` and `-` here as well as by spaces.
+    pub fn delete_word(&mut self) {
+        let before: Vec<char> = self.input.chars().take(self.cursor).collect();
+        let separator = |c: &char| matches!(c, ' ' | ':' | '-');
+        let mut keep = before.len();
+        while keep > 0 && separator(&before[keep - 1]) {
+            keep -= 1;
+        }
+        while keep > 0 && !separator(&before[keep - 1]) {
+            keep -= 1;
+        }
+        let (from, to) = (self.byte(keep), self.byte(self.cursor));
+        self.input.replace_range(from..to, "");
+        self.cursor = keep;
+    }
+
     pub fn left(&mut self) {
         self.cursor = self.cursor.saturating_sub(1);
     }
@@ -219,7 +243,7 @@ fn candidates(arch: &Architecture) -> Vec<String> {
     out.extend(
         groups
             .iter()
-            .map(|g| format!("degrade-instance:{g}:8x:10m")),
+            .filter_map(|g| checked(format!("degrade-instance:{g}:8x:10m"))),
     );
     let all = ids(&|_| true);
     out.extend(all.iter().map(|c| format!("kill-component:{c}:10m")));
@@ -267,6 +291,19 @@ mod tests {
     }
 
     #[test]
+    fn readline_keys_delete_words_and_the_start() {
+        let (mut c, _) = line("1k", "kill-az:seoul/a");
+        c.delete_word();
+        assert_eq!(c.input, "kill-az:");
+        let (mut c, _) = line("1k", "spike:3x:");
+        c.delete_word();
+        assert_eq!(c.input, "spike:");
+        c.left();
+        c.delete_to_start();
+        assert_eq!((c.input.as_str(), c.cursor), (":", 0));
+    }
+
+    #[test]
     fn tab_completes_to_what_the_matches_share() {
         let (mut c, _) = line("1k", "kil");
         c.complete();
@@ -283,6 +320,8 @@ mod tests {
             ("set-retry:users:ag", "set-retry:users:aggressive"),
             ("kill-instances:app:", "kill-instances:app:"),
             ("degrade-instance:w", "degrade-instance:workers:8x:10m"),
+            // Read replicas are a scaling group, not a server pool to slow down.
+            ("degrade-instance:", "degrade-instance:"),
         ] {
             let (mut c, arch) = line("100k", typed);
             c.complete();

@@ -192,20 +192,19 @@ impl Series {
             }
             (v, self.bucket_s as f64)
         };
-        let per = source.len().div_ceil(width).max(1);
-        // Aligned on the newest value: the leftover goes into the oldest column.
-        let mut values = Vec::with_capacity(width);
-        let mut end = source.len();
-        while end > 0 {
-            let start = end.saturating_sub(per);
-            let chunk = &source[start..end];
-            values.push(chunk.iter().sum::<f64>() / chunk.len() as f64);
-            end = start;
-        }
-        values.reverse();
+        // Every column that the values can fill: the values spread over them evenly (some
+        // columns one more than others), so the chart fills its width, newest at the right.
+        let columns = width.min(source.len());
+        let bound = |k: usize| k * source.len() / columns;
+        let values = (0..columns)
+            .map(|k| {
+                let chunk = &source[bound(k)..bound(k + 1)];
+                chunk.iter().sum::<f64>() / chunk.len() as f64
+            })
+            .collect();
         View {
             values,
-            column_s: unit * per as f64,
+            column_s: unit * source.len() as f64 / columns.max(1) as f64,
         }
     }
 }
@@ -332,7 +331,8 @@ mod tests {
         let s = series((0..3_600_000).map(|t| f64::from(t / 60 % 7)));
         assert!(s.bucket_s > 1_800, "{}", s.bucket_s);
         let hour = s.view(Window::Hour, 37);
-        assert_eq!((hour.values.len(), hour.column_s), (30, 120.0), "{hour:?}");
+        assert_eq!(hour.values.len(), 37, "the chart's width, filled: {hour:?}");
+        assert!((hour.column_s - 3_600.0 / 37.0).abs() < 1e-9, "{hour:?}");
         let wide = s.view(Window::Hour, 120);
         assert_eq!((wide.values.len(), wide.column_s), (60, 60.0));
         let expected: Vec<f64> = (60_000 - 60..60_000).map(|m| f64::from(m % 7)).collect();

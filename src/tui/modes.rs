@@ -7,7 +7,7 @@ use super::command_line::CommandLine;
 use super::event_log;
 use super::keys::Cmd;
 use super::theme::ThemeName;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
 
 /// Events (or lines) one notch of the mouse wheel scrolls.
@@ -271,6 +271,14 @@ fn edit(line: &mut CommandLine, key: KeyEvent, history: &[String]) {
         KeyCode::End => line.end(),
         KeyCode::Up if !history.is_empty() => line.browse(history, true),
         KeyCode::Down if !history.is_empty() => line.browse(history, false),
+        // The readline keys a shell user's fingers know; other control keys type nothing.
+        KeyCode::Char(c) if key.modifiers.contains(KeyModifiers::CONTROL) => match c {
+            'a' => line.home(),
+            'e' => line.end(),
+            'u' => line.delete_to_start(),
+            'w' => line.delete_word(),
+            _ => {}
+        },
         KeyCode::Char(c) => line.push(c),
         _ => {}
     }

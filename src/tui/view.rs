@@ -120,6 +120,9 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
     }
 }
 
+/// A database's part in an AZ where it has no writer, standby or reader.
+pub const NOTHING_HERE: &str = "·";
+
 /// A component's part in one AZ.
 pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
     let whole = status(sim, n);
@@ -155,7 +158,7 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
                 // Its share of the load is not 0 % busy or the pool's figure: none is here.
                 return Status {
                     health,
-                    figures: "0 serving".into(),
+                    figures: "0 up".into(),
                 };
             }
             let mut figures = if launching > 0 {
@@ -220,7 +223,7 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
                 roles.push(format!("R{}", slot.serving));
             }
             if roles.is_empty() {
-                roles.push("·".into());
+                roles.push(NOTHING_HERE.into());
             }
             Status {
                 health,

@@ -246,13 +246,12 @@ impl Scene {
         firsts.into_iter().map(|f| f.2).collect()
     }
 
-    /// The component nearest to `from` in a direction, for the arrow keys. Only boxes level
-    /// with it (on its rows for ← →, in its columns for ↑ ↓) are in reach sideways; nearest
-    /// edge first, then one it calls or is called by: ↓ from the DNS is the load balancer
-    /// right under it, and ↓ from that its servers, not a box further down or beside them
-    /// that is closer to its centre line. Up and down, with nothing level, the nearest
-    /// ahead, drift sideways weighing more than distance. A component drawn once per AZ
-    /// moves as the row of its boxes.
+    /// The component nearest to `from` in a direction, for the arrow keys. Up and down: the
+    /// nearest row of boxes ahead, and in it a box level with it (in its columns), then one
+    /// it calls or is called by, then the nearest sideways — ↓ from the DNS is the load
+    /// balancer under it even when another box further down lines up with it better.
+    /// Sideways: only boxes level with it (on its rows), nearest first, one it calls first.
+    /// A component drawn once per AZ moves as the row of its boxes.
     pub fn neighbour(&self, from: NodeId, dx: i32, dy: i32) -> Option<NodeId> {
         // The rows a box covers, or its columns.
         let span = |r: &Rect, rows: bool| {
@@ -282,33 +281,29 @@ impl Scene {
             .iter()
             .filter(|b| b.node != from)
             .filter_map(|b| {
+                let (x, y) = centre(&b.rect);
+                let (ax, ay) = (x - sx, y - sy);
+                if ax * dx + ay * dy <= 0 {
+                    return None;
+                }
                 let (lo, hi) = span(&b.rect, horizontal);
                 let level = lo < s_hi && s_lo < hi;
+                if horizontal && !level {
+                    return None;
+                }
                 let (b_lo, b_hi) = span(&b.rect, !horizontal);
                 let gap = if forward > 0 {
                     b_lo - a_hi
                 } else {
                     a_lo - b_hi
-                };
-                let (x, y) = centre(&b.rect);
-                let (ax, ay) = (x - sx, y - sy);
+                }
+                .max(0);
+                let linked = self.edges.iter().any(|e| {
+                    (e.from == from && e.to == b.node) || (e.to == from && e.from == b.node)
+                });
                 let side = (ax * dy).abs() + (ay * dx).abs();
-                let cost = if level {
-                    if gap < 0 {
-                        return None;
-                    }
-                    let linked = self.edges.iter().any(|e| {
-                        (e.from == from && e.to == b.node) || (e.to == from && e.from == b.node)
-                    });
-                    (0, gap, !linked, side)
-                } else {
-                    let ahead = ax * dx + ay * dy;
-                    if horizontal || ahead <= 0 {
-                        return None;
-                    }
-                    (1, ahead + 3 * side, false, 0)
-                };
-                Some((cost, b.node))
+                // Ties go to the box first in reading order.
+                Some(((gap, !level, !linked, side, b.rect.x, b.rect.y), b.node))
             })
             .min_by_key(|&(cost, n)| (cost, n.index()))
             .map(|(_, n)| n)

@@ -69,10 +69,15 @@ pub fn narration(frame: &mut Frame, app: &mut App, area: Rect) {
     let scroll = usize::from(app.narration_scroll).min(hidden);
     app.narration_scroll = scroll as u16;
     app.narration_area = area;
-    if scroll < hidden {
-        title.push_str(&format!("· {} more ", app.keymap.first(Cmd::OlderEvents)));
-    } else if scroll > 0 {
-        title.push_str(&format!("· {} back ", app.keymap.first(Cmd::NewerEvents)));
+    let (down, up) = (
+        app.keymap.first(Cmd::OlderEvents),
+        app.keymap.first(Cmd::NewerEvents),
+    );
+    match (scroll > 0, scroll < hidden) {
+        (false, true) => title.push_str(&format!("· {down} more ")),
+        (true, true) => title.push_str(&format!("· {down} {up} ")),
+        (true, false) => title.push_str(&format!("· {up} back ")),
+        (false, false) => {}
     }
     text.drain(..scroll);
     // Cut short, the last line shown says so.

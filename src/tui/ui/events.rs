@@ -15,9 +15,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-/// Width of the time column (`10:00:00` and a space), wider once the run passes 99 hours.
+/// Width of the time column: a column for the chosen event's `▶`, the time (`0:10:00`, wider
+/// as the run goes on) and a space.
 fn time_width(now: u64) -> usize {
-    clock(now).len().max(8) + 1
+    clock(now).len().max(7) + 2
 }
 /// Width of the kind column where there is room for it (the longest kind and a space).
 const KIND: usize = 18;
@@ -343,7 +344,16 @@ mod tests {
             assert!(lines[1].starts_with(&" ".repeat(time)), "{lines:?}");
             assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:?}");
         }
-        assert!(late[0].starts_with("1099:00:00 "), "{late:?}");
-        assert!(chosen[0].starts_with("▶  0:11:00 "), "{chosen:?}");
+        assert!(late[0].starts_with(" 1099:00:00 "), "{late:?}");
+        assert!(chosen[0].starts_with("▶   0:11:00 "), "{chosen:?}");
+        // The marker never covers a digit, whatever the time.
+        let time = time_width(1_099 * 3_600);
+        let lines = event_lines(&event(1_099 * 3_600), (80, time), &theme, true);
+        let first: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(first.starts_with("▶1099:00:00 "), "{first}");
+        let time = time_width(36_000);
+        let lines = event_lines(&event(36_000), (80, time), &theme, true);
+        let first: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(first.starts_with("▶10:00:00 "), "{first}");
     }
 }

@@ -14,7 +14,9 @@ use ratatui::text::{Line, Span};
 /// The overlay's widest: a domain table and its prose.
 const WIDTH: u16 = 104;
 /// A domain row but its name: the verdict, the figures and the gaps between them.
-const FIGURES_W: usize = 8 + 2 + 2 + 9 + 2 + 9 + 2 + 7 + 2 + 14;
+const FIGURES_W: usize = 8 + 2 + 2 + 9 + 2 + 9 + ERRORS_W + 2 + 14;
+/// The error-minutes' column and the gap before it.
+const ERRORS_W: usize = 2 + 7;
 
 /// Draws the overlay over `area`; returns the scroll it was drawn at (clamped).
 pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
@@ -88,20 +90,38 @@ fn running(app: &App, (done, total): (usize, usize), width: usize) -> Vec<Line<'
 
 fn report(app: &App, r: &Report, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let name_w = r
+    let longest = r
         .domains
         .iter()
         .map(|d| d.name.chars().count())
         .max()
         .unwrap_or(6)
-        .clamp(6, 36)
-        // The figures' columns keep their room on a narrow screen: long names end in "…".
-        .min(width.saturating_sub(FIGURES_W))
-        .max(6);
+        .clamp(6, 36);
+    // On a narrow screen the error-minutes go first, so that names stay whole; then long
+    // names end in "…" and the other figures keep their room.
+    let with_errors = longest <= width.saturating_sub(FIGURES_W);
+    let figures_w = if with_errors {
+        FIGURES_W
+    } else {
+        FIGURES_W - ERRORS_W
+    };
+    let name_w = longest.min(width.saturating_sub(figures_w)).max(6);
+    let errors_cell = |e: &str| {
+        if with_errors {
+            format!("  {e:>7}")
+        } else {
+            String::new()
+        }
+    };
     let mut lines = vec![Line::styled(
         format!(
-            "{:<8}  {:<name_w$}  {:>9}  {:>9}  {:>7}  {:>14}",
-            "verdict", "domain", "available", "worst p99", "err-min", "SLO met after"
+            "{:<8}  {:<name_w$}  {:>9}  {:>9}{}  {:>14}",
+            "verdict",
+            "domain",
+            "available",
+            "worst p99",
+            errors_cell("err-min"),
+            "SLO met after"
         ),
         t.title,
     )];
@@ -116,7 +136,10 @@ fn report(app: &App, r: &Report, width: usize) -> Vec<Line<'static>> {
         lines.push(Line::from(vec![
             Span::styled(format!("{verdict:<8}"), style),
             Span::styled(
-                format!("  {name:<name_w$}  {availability:>9}  {p99:>9}  {errors:>7}  {met:>14}"),
+                format!(
+                    "  {name:<name_w$}  {availability:>9}  {p99:>9}{}  {met:>14}",
+                    errors_cell(&errors)
+                ),
                 t.text,
             ),
         ]));

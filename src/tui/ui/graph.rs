@@ -227,7 +227,10 @@ pub fn paint(
             None => view::status(sim, b.node),
         };
         draw_box(buf, b, &status, scene.style, theme, b.node == selected);
-        mark(buf, b, marks(b.node), theme);
+        // Nothing of it here is nothing to lose here.
+        if status.figures != view::NOTHING_HERE {
+            mark(buf, b, marks(b.node), theme);
+        }
     }
     // Titles last, so no edge runs through a region's name or its AZ states.
     for f in &scene.frames {

@@ -9,7 +9,7 @@ use super::text::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// Width of the sample column.
 const SAMPLE: usize = 11;
@@ -27,6 +27,7 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                 (s("12/14 63%", t.ok), "instances serving / wanted, CPU busy"),
                 (s("50+6 72%", t.ok), "in one AZ: 50 serving, 6 launching"),
                 (s("1 25%", t.ok), "one instance, 25 % busy"),
+                (s("0 up", t.down), "in one AZ: no instance left"),
                 (s("full", t.hot), "every thread or DB connection taken"),
                 (
                     s("P+2R 37%", t.ok),
@@ -217,7 +218,7 @@ pub fn draw(frame: &mut Frame, app: &App, scroll: u16, area: Rect) -> u16 {
     } else {
         format!(" legend · {closes} or Esc closes ")
     };
-    frame.render_widget(Clear, popup);
+    super::clear_around(frame, popup, area);
     let block = pane(title, app).border_style(t.accent);
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

@@ -222,7 +222,7 @@ fn scrolled_overlay(
         w,
         h,
     );
-    frame.render_widget(Clear, popup);
+    clear_around(frame, popup, area);
     let hidden = (lines.len() as u16).saturating_sub(h.saturating_sub(2));
     let scroll = scroll.min(hidden);
     let title = if hidden > 0 {
@@ -241,6 +241,14 @@ fn scrolled_overlay(
     );
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
     scroll
+}
+
+/// Clears where an overlay goes, and a column each side of it within `area`: the borders of
+/// the panes behind it would otherwise run along its own.
+pub(super) fn clear_around(frame: &mut Frame, popup: Rect, area: Rect) {
+    let left = popup.x.saturating_sub(1).max(area.x);
+    let right = (popup.right() + 1).min(area.right());
+    frame.render_widget(Clear, Rect::new(left, popup.y, right - left, popup.height));
 }
 
 fn too_small(frame: &mut Frame, app: &App, area: Rect) {
