@@ -29,8 +29,10 @@ pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 /// From this width on, metrics and detail sit beside the graph instead of below it.
 const WIDE: u16 = 110;
+/// The side column (metrics or a drill's panel, the detail under it): its width at 120
+/// columns, and the most it widens to on a wider terminal.
 const SIDE: u16 = 40;
-const SIDE_DRILL: u16 = 60;
+const SIDE_MOST: u16 = 60;
 
 /// How long a note stays on the hint bar: an action's a few seconds, an error longer.
 pub const NOTE_INFO: Duration = Duration::from_secs(4);
@@ -106,7 +108,7 @@ fn draw_screen(frame: &mut Frame, app: &mut App) {
     let drilling = app.stage.is_some();
     // Check names and the detail's figures are long: the side column widens with the
     // terminal, and the detail under it keeps its width, so the two line up.
-    let side_width = (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_DRILL);
+    let side_width = (SIDE + area.width.saturating_sub(120) / 2).min(SIDE_MOST);
     if area.width >= WIDE {
         // A drill's narration is what the presenter reads out: the row grows to hold it,
         // up to two fifths of the screen.
