@@ -506,6 +506,14 @@ fn small_things_a_presenter_would_trip_on() {
     press(&mut a, "a");
     assert!(matches!(a.mode, archtui::tui::app::Mode::Normal));
     assert!(matches!(&a.note, Some(Note::Error(n)) if n.contains("is over")));
+    // Nor does the hint bar offer faults there.
+    let s = screen(&mut a, 200, 40);
+    let hints = s.lines().last().unwrap();
+    assert!(hints.contains("run again"), "{hints}");
+    assert!(
+        !hints.contains("kill AZ") && !hints.contains("spike"),
+        "{hints}"
+    );
 
     // Before any request came back there is no p99, in the metrics as in the status bar.
     let mut a = app("1k");

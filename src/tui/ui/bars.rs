@@ -225,7 +225,24 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             if ended {
                 push(map.first(Cmd::Reset), "run again");
             }
-            let still = |b: &&keys::Binding| matches!(b.cmd, keys::Cmd::Pause | keys::Cmd::Step);
+            // Nor do faults: they are refused there.
+            let still = |b: &&keys::Binding| {
+                use keys::Cmd::*;
+                matches!(
+                    b.cmd,
+                    Pause
+                        | Step
+                        | KillAz
+                        | RestoreAz
+                        | KillRegion
+                        | RestoreRegion
+                        | Spike
+                        | DropCache
+                        | KillDb
+                        | KillInstance
+                        | RestoreAll
+                )
+            };
             for b in map
                 .hints(app.paused, in_drill)
                 .filter(|b| held.is_none() || !waiting(b))
