@@ -153,6 +153,25 @@ impl CommandLine {
             .filter(move |c| c.starts_with(&typed))
     }
 
+    /// The suggestions as the popup lists them: candidates that go on past their next `:`
+    /// are one entry each per such prefix, with how many they stand for — `kill-` lists
+    /// `kill-az:` (6), `kill-region:` (2), … rather than the first six of forty.
+    pub fn suggestion_groups(&self) -> Vec<(String, usize)> {
+        let typed = self.input.trim().to_lowercase().chars().count();
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        for c in self.suggestions() {
+            let head: String = match c.char_indices().skip(typed).find(|&(_, ch)| ch == ':') {
+                Some((i, _)) if i + 1 < c.len() => c[..=i].to_string(),
+                _ => c.to_string(),
+            };
+            match groups.iter_mut().find(|(h, _)| *h == head) {
+                Some((_, n)) => *n += 1,
+                None => groups.push((head, 1)),
+            }
+        }
+        groups
+    }
+
     /// Tab: extends the input to what every matching candidate shares.
     pub fn complete(&mut self) {
         let mut matches = self.suggestions();
@@ -301,6 +320,25 @@ mod tests {
         c.left();
         c.delete_to_start();
         assert_eq!((c.input.as_str(), c.cursor), (":", 0));
+    }
+
+    #[test]
+    fn suggestions_group_under_their_next_colon() {
+        let (c, _) = line("10m", "kill-");
+        let groups = c.suggestion_groups();
+        let heads: Vec<&str> = groups.iter().map(|(h, _)| h.as_str()).collect();
+        assert!(heads.contains(&"kill-az:"), "{groups:?}");
+        assert!(heads.contains(&"kill-db-primary"), "{groups:?}");
+        assert!(heads.len() <= 8, "{groups:?}");
+        let total: usize = groups.iter().map(|(_, n)| n).sum();
+        assert_eq!(total, c.suggestions().count());
+        // Past the colon, each candidate is its own entry.
+        let (c, _) = line("10m", "kill-az:");
+        assert!(
+            c.suggestion_groups()
+                .iter()
+                .all(|(h, n)| *n == 1 && h.starts_with("kill-az:"))
+        );
     }
 
     #[test]

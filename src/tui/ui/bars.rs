@@ -365,22 +365,27 @@ pub fn command(frame: &mut Frame, app: &App, line: &CommandLine, area: Rect, fil
             Rect::new(area.right() - error_w, area.y, error_w, 1),
         );
     }
-    let all: Vec<&str> = line.suggestions().collect();
-    if all.is_empty() {
+    let groups = line.suggestion_groups();
+    if groups.is_empty() {
         return;
     }
-    let items: Vec<ListItem> = all
+    // An entry standing for several commands says how many: typing on narrows them.
+    let shown: Vec<String> = groups
         .iter()
         .take(SHOWN)
-        .map(|s| ListItem::new(s.to_string()))
+        .map(|(head, n)| match n {
+            1 => head.clone(),
+            n => format!("{head}… ({n})"),
+        })
         .collect();
-    // More than it shows: the title says how many, so typing on narrows them.
-    let title = if all.len() > SHOWN {
-        format!(" suggestions · {SHOWN} of {} ", all.len())
+    let items: Vec<ListItem> = shown.iter().map(|s| ListItem::new(s.clone())).collect();
+    // More than it shows: the title says how many.
+    let title = if groups.len() > SHOWN {
+        format!(" suggestions · {SHOWN} of {} ", groups.len())
     } else {
         " suggestions ".to_string()
     };
-    let longest = all.iter().take(SHOWN).map(|s| width(s)).max().unwrap_or(0);
+    let longest = shown.iter().map(|s| width(s)).max().unwrap_or(0);
     let h = items.len() as u16 + 1;
     let w = ((longest.max(width(&title)) + 4) as u16).min(area.width);
     let popup = Rect::new(area.x, area.y.saturating_sub(h), w, h);
