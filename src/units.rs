@@ -134,6 +134,12 @@ bounded_real!(
     Seconds, 0.0, 604_800.0, "a time in seconds"
 );
 bounded_real!(
+    /// How long a failover takes, in seconds: detecting the loss and moving a DNS name take
+    /// time (RDS Multi-AZ 60–120 s, Aurora under 30–60 s); one of no time would make a
+    /// crash harmless.
+    FailoverSeconds, 1.0, 604_800.0, "a failover time in seconds"
+);
+bounded_real!(
     /// A multiplier such as a peak-to-trough ratio or a traffic spike.
     Factor, 1.0, 1_000.0, "a factor"
 );

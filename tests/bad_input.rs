@@ -199,7 +199,16 @@ fn broken_presets_name_file_line_and_column() {
                 "max_connections = 100\nfailover_s = [0, 0]\n",
             ),
             "[0, 0]",
-            "a failover takes at least a second",
+            "a failover time in seconds must be between 1 and",
+        ),
+        (
+            "three-failover-times.toml",
+            broken(
+                "max_connections = 100\n",
+                "max_connections = 100\nfailover_s = [60, 120, 5000]\n",
+            ),
+            "[60, 120, 5000]",
+            "write the failover window as [shortest, longest]",
         ),
         (
             "unknown-engine.toml",

@@ -8,7 +8,7 @@ use super::spec::*;
 use crate::arch::{self, *};
 use crate::input_error::InputError;
 use crate::retry_policy::{Breaker, RetryPolicy};
-use crate::units::{Count, Seconds, Share};
+use crate::units::{Count, FailoverSeconds, Seconds, Share};
 use petgraph::Direction;
 use petgraph::graph::DiGraph;
 use std::collections::HashMap;
@@ -555,7 +555,9 @@ impl<'a> Builder<'a> {
                 zipf: s.zipf.map_or(d::CACHE_ZIPF, |z| z.get()),
                 latency_ms: s.latency_ms.map_or(d::CACHE_MS, |v| v.get()),
                 ops_per_node: s.ops_per_node.map_or(d::CACHE_OPS_PER_NODE, |v| v.get()),
-                failover_s: s.failover_s.map_or(d::CACHE_FAILOVER_S, Seconds::get),
+                failover_s: s
+                    .failover_s
+                    .map_or(d::CACHE_FAILOVER_S, FailoverSeconds::get),
             }),
             KindSpec::Database(s) => {
                 let region = region.expect("databases are regional");
@@ -843,23 +845,14 @@ impl<'a> Builder<'a> {
             }
         };
         let failover_s = match &s.failover_s {
-            Some(w) => {
-                let [lo, hi] = w.get_ref().map(Seconds::get);
-                if lo > hi {
+            Some(w) => match w.get_ref().as_slice() {
+                [lo, hi] if lo.get() <= hi.get() => [lo.get(), hi.get()],
+                _ => {
                     return Err(
                         self.err(span(w), "write the failover window as [shortest, longest]")
                     );
                 }
-                // Detecting the loss and moving the writer's DNS name take time: a failover
-                // of no time would make a crashed writer harmless.
-                if lo < 1.0 {
-                    return Err(self.err(
-                        span(w),
-                        "a failover takes at least a second (RDS Multi-AZ: 60–120 s, Aurora: under 30–60 s)",
-                    ));
-                }
-                [lo, hi]
-            }
+            },
             None => match s.engine {
                 Engine::Rds => d::RDS_FAILOVER_S,
                 Engine::Aurora => d::AURORA_FAILOVER_S,

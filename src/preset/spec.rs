@@ -6,8 +6,9 @@
 //! Nothing here is validated beyond single values; [`super::build`] checks the whole.
 
 use crate::units::{
-    Attempts, Availability, Checks, Connections, Count, Cpus, Factor, Fraction, HourOfDay, Keys,
-    Millis, OpsPerSecond, PerUserRate, Seconds, Share, Threads, Users, Weight, ZipfExponent,
+    Attempts, Availability, Checks, Connections, Count, Cpus, Factor, FailoverSeconds, Fraction,
+    HourOfDay, Keys, Millis, OpsPerSecond, PerUserRate, Seconds, Share, Threads, Users, Weight,
+    ZipfExponent,
 };
 use serde::Deserialize;
 use toml::Spanned;
@@ -360,7 +361,7 @@ pub struct CacheSpec {
     pub latency_ms: Option<Millis>,
     pub ops_per_node: Option<OpsPerSecond>,
     /// Replica promotion after the primary node is lost.
-    pub failover_s: Option<Seconds>,
+    pub failover_s: Option<FailoverSeconds>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -414,7 +415,7 @@ pub struct DatabaseSpec {
     pub max_connections: Connections,
     pub timeout_ms: Option<Millis>,
     /// Failover window `[shortest, longest]` in seconds; a run draws a time inside it.
-    pub failover_s: Option<Spanned<[Seconds; 2]>>,
+    pub failover_s: Option<Spanned<Vec<FailoverSeconds>>>,
     /// No standby or reader: time to bring a replacement instance up.
     pub recovery_s: Option<Seconds>,
     pub replica_lag_ms: Option<Millis>,

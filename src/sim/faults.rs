@@ -102,12 +102,9 @@ impl Simulation {
                 );
                 let r = az.region;
                 let last = !self.az_down[r].contains(&false);
-                if last {
-                    // Writes not yet copied to another region go with the last AZ.
-                    self.lose_unreplicated_writes(r);
-                }
                 self.kill_azs(&[az]);
                 if last {
+                    // As `kill-region`, writes not yet copied to another region included.
                     self.lose_region_by_azs(r);
                 }
             }
@@ -550,11 +547,14 @@ impl Simulation {
             let copied = arch.nodes().any(|(_, other)| {
                 matches!(&other.kind, Kind::Database(s) if s.replicates_from == Some(n))
             });
-            if region != r || !copied || !db.owns_writes() || !db.writer_up() {
+            if region != r || !copied || !db.owns_writes() {
                 continue;
             }
-            let inflow = self.scratch.per[n.index()].inflow;
-            let lost = (inflow[Class::Write as usize] + inflow[Class::Job as usize])
+            // What its writer acknowledged in the last second, whatever became of it since:
+            // one lost with the region's other AZs in the same second (a failover under way)
+            // had acknowledged them, and one down for longer none.
+            let done = self.scratch.per[n.index()].done;
+            let lost = (done[Class::Write as usize] + done[Class::Job as usize])
                 * d::CROSS_REGION_LAG_MS
                 / 1e3;
             if lost <= 0.0 {
