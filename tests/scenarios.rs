@@ -455,3 +455,24 @@ fn a_standby_is_rebuilt_only_from_a_writer_that_is_up() {
     assert_eq!(once.events, twice.events);
     assert_eq!(once.requests, twice.requests);
 }
+
+#[test]
+fn writes_are_lost_only_when_a_copy_takes_over() {
+    // Tokyo's copies take writes once disaster recovery is done: Seoul's last second of
+    // writes, never copied to them, is lost then, not when Seoul went.
+    let (lost, _) = run_with_metrics("1m", 1, "40m", &["5m=kill-region:seoul"]);
+    let at = event(&lost, "writes_lost", None).expect("writes lost").t;
+    let up = event(&lost, "failover_done", None)
+        .expect("tokyo takes over")
+        .t;
+    assert_eq!(at, up);
+    assert!(lost.writes_lost > 0);
+    // Seoul back before that: its writes are on its own storage, nothing is lost.
+    let (kept, _) = run_with_metrics("1m", 1, "40m", &["5m=kill-region:seoul", "500=restore-all"]);
+    assert_eq!(kept.writes_lost, 0);
+    assert!(
+        event(&kept, "writes_lost", None).is_none(),
+        "{:?}",
+        kept.events
+    );
+}

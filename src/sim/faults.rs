@@ -463,7 +463,7 @@ impl Simulation {
     fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
         let arch = self.arch.clone();
         let t = self.t as f64;
-        self.lose_unreplicated_writes(r);
+        self.hold_unreplicated_writes(r);
         // Nothing can be brought up, or copy its data back, in a region that is gone: it
         // starts over once the region is back (`region_restored`).
         if self.activating[r].take().is_some() {
@@ -537,8 +537,9 @@ impl Simulation {
     }
 
     /// Writers in region `r` whose data other regions copy asynchronously: what reached them in
-    /// their last replication lag is nowhere else (last second's write rate times the lag).
-    fn lose_unreplicated_writes(&mut self, r: usize) {
+    /// their last replication lag is nowhere else (last second's write rate times the lag),
+    /// and is lost if a copy takes over before the region is back.
+    fn hold_unreplicated_writes(&mut self, r: usize) {
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             let (Some(region), NodeState::Database(db)) = (c.region, &self.nodes[n.index()]) else {
@@ -557,20 +558,27 @@ impl Simulation {
             let lost = (done[Class::Write as usize] + done[Class::Job as usize])
                 * d::CROSS_REGION_LAG_MS
                 / 1e3;
-            if lost <= 0.0 {
-                continue;
-            }
-            self.totals.writes_lost += lost;
-            self.events.push(
-                EventKind::WritesLost,
-                Some(&c.id),
-                format!(
-                    "about {} acknowledged writes lost: the last {:.0} ms of them had not reached the copy in the other region (replication is asynchronous)",
-                    lost.round(),
-                    d::CROSS_REGION_LAG_MS
-                ),
-            );
+            self.unreplicated.hold(n, lost);
         }
+    }
+
+    /// A copy of `writer` takes writes of its own: the writes its lost region had not copied
+    /// to it are lost now.
+    pub(super) fn copy_took_over(&mut self, writer: NodeId) {
+        let lost = self.unreplicated.lose(writer);
+        if lost <= 0.0 {
+            return;
+        }
+        self.totals.writes_lost += lost;
+        self.events.push(
+            EventKind::WritesLost,
+            Some(&self.arch.graph[writer].id),
+            format!(
+                "about {} acknowledged writes lost: the last {:.0} ms of them had not reached the copy now promoted in another region (replication is asynchronous)",
+                lost.round(),
+                d::CROSS_REGION_LAG_MS
+            ),
+        );
     }
 
     /// A region is back. Where a copy elsewhere took over its writes, its databases first copy
@@ -578,6 +586,12 @@ impl Simulation {
     /// again at once.
     fn region_restored(&mut self, r: usize) {
         let arch = self.arch.clone();
+        // Writes no copy took over from are still on the region's own storage.
+        for (n, c) in arch.nodes() {
+            if c.region == Some(r) {
+                self.unreplicated.keep(n);
+            }
+        }
         let failed_over = arch
             .nodes()
             .any(|(n, c)| match (&c.kind, &self.nodes[n.index()]) {

@@ -30,6 +30,7 @@ mod give_up;
 pub mod held;
 pub mod latency;
 pub mod latency_window;
+mod lost_writes;
 mod measure;
 mod order_statistics;
 mod outages;
@@ -215,6 +216,8 @@ pub struct Simulation {
     latency_window: LatencyWindow,
     last: Second,
     totals: Totals,
+    /// Writes a lost region took with it, counted lost once a copy takes over.
+    unreplicated: lost_writes::Unreplicated,
     slo: SloWindow,
 }
 
@@ -304,6 +307,7 @@ impl Simulation {
             events: Events::new(&arch),
             last: Second::default(),
             totals: Totals::default(),
+            unreplicated: lost_writes::Unreplicated::new(n),
             slo: SloWindow::default(),
             skew: vec![1.0; n],
             tables: vec![None; n],

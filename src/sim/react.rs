@@ -14,6 +14,7 @@ impl Simulation {
         let arch = self.arch.clone();
         let (az_down, region_down) = (&self.az_down, &self.region_down);
         let az_up = |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
+        let mut took_over = Vec::new();
         for (n, c) in arch.nodes() {
             if c.region.is_some_and(|r| self.dormant[r]) {
                 continue; // a standby region waits, frozen, until disaster recovery brings it up
@@ -28,6 +29,7 @@ impl Simulation {
                     pool.tick(t, metric, &az_up, &c.id, &mut self.events)
                 }
                 (Kind::Database(spec), NodeState::Database(db)) => {
+                    let copy = !db.owns_writes();
                     db.tick(
                         spec,
                         &mut Ctx {
@@ -37,6 +39,9 @@ impl Simulation {
                             events: &mut self.events,
                         },
                     );
+                    if copy && db.owns_writes() {
+                        took_over.extend(spec.replicates_from);
+                    }
                     if let (Some(replicas), Some(group)) = (&mut db.replicas, &spec.replicas) {
                         replicas.tick(t, metric, &az_up, &group.id, &mut self.events);
                     }
@@ -44,6 +49,9 @@ impl Simulation {
                 (Kind::Cache(_), NodeState::Cache(cache)) => cache.tick(t, &c.id, &mut self.events),
                 _ => {}
             }
+        }
+        for writer in took_over {
+            self.copy_took_over(writer);
         }
         self.route53(t);
         self.finish_activations(t);
@@ -233,6 +241,11 @@ impl Simulation {
                     && let NodeState::Database(db) = &mut self.nodes[n.index()]
                 {
                     db.role = super::database::Role::Promoted;
+                    if let Kind::Database(spec) = &c.kind
+                        && let Some(writer) = spec.replicates_from
+                    {
+                        self.copy_took_over(writer);
+                    }
                 }
             }
             self.events.push(
