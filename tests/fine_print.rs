@@ -215,7 +215,10 @@ fn a_lost_region_loses_its_last_second_of_writes_and_fails_back_only_after_a_res
         .expect("oregon's copy is promoted")
         .t;
     assert!(promoted > 600);
-    assert!(lost_events.iter().all(|e| e.t == promoted), "{lost_events:?}");
+    assert!(
+        lost_events.iter().all(|e| e.t == promoted),
+        "{lost_events:?}"
+    );
     assert!(s.writes_lost > 1_000, "{}", s.writes_lost);
     // Restored at 20 min, Seoul copies its data back for 15 minutes: meanwhile Oregon's copies
     // are the only writers, and Seoul's users stay in Oregon.

@@ -459,6 +459,17 @@ impl Simulation {
         }
     }
 
+    /// Route 53 holds region `q` lost and its entry still does not answer.
+    fn still_lost(&self, q: usize) -> bool {
+        let arch = &self.arch;
+        self.entry_marked_unhealthy(q)
+            && arch.routes[arch.entry.index()]
+                .of(Class::Read)
+                .iter()
+                .filter(|h| arch.graph[h.to].region == Some(q))
+                .any(|h| !self.entry_healthy(h.to))
+    }
+
     /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
     fn lose_region(&mut self, r: usize, azs: &[AzRef]) {
         let arch = self.arch.clone();
@@ -626,11 +637,12 @@ impl Simulation {
         } else {
             self.fail_back(r);
         }
-        // A region Route 53 still holds lost, whose disaster recovery or copies' promotion
-        // needed this one: they start now.
+        // A region still lost, whose disaster recovery or copies' promotion needed this one:
+        // they start now. One already back, whose health checks have yet to pass, needs
+        // neither.
         let t = self.t as f64;
         for q in 0..arch.regions.len() {
-            if q != r && arch.regions[q].standby.is_none() && self.entry_marked_unhealthy(q) {
+            if q != r && arch.regions[q].standby.is_none() && self.still_lost(q) {
                 self.region_lost(q, t);
             }
         }

@@ -101,7 +101,7 @@ impl Simulation {
 
     /// Whether a region's entry answers a health check: the region serves and the entry has
     /// somewhere to send requests.
-    fn entry_healthy(&self, entry: NodeId) -> bool {
+    pub(super) fn entry_healthy(&self, entry: NodeId) -> bool {
         let component = &self.arch.graph[entry];
         if self.outages.is_out(entry) || component.region.is_some_and(|r| !self.region_serving(r)) {
             return false;
