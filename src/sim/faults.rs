@@ -34,10 +34,7 @@ impl Simulation {
             }
             Action::RestoreAll => (!self.anything_broken()).then(|| "no fault left to undo".into()),
             Action::KillDbPrimary(which) => {
-                let n = match which {
-                    Some(id) => arch.find(id)?,
-                    None => main_database(arch)?,
-                };
+                let n = aimed_at(arch, which)?;
                 let NodeState::Database(db) = &self.nodes[n.index()] else {
                     return None;
                 };
@@ -190,10 +187,7 @@ impl Simulation {
                 }
             }
             Action::KillDbPrimary(which) => {
-                let n = match which {
-                    Some(id) => arch.find(id).expect("checked"),
-                    None => main_database(&arch).expect("checked"),
-                };
+                let n = aimed_at(&arch, which).expect("checked");
                 let u = self.infra_rng.uniform();
                 let (az_down, region_down) = (self.az_down.clone(), self.region_down.clone());
                 let az_up = move |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
@@ -706,6 +700,14 @@ impl Simulation {
             None,
             "everything restored: AZs, regions, components, instances, traffic, latency".into(),
         );
+    }
+}
+
+/// The database `kill-db-primary[:which]` aims at.
+fn aimed_at(arch: &crate::arch::Architecture, which: &Option<String>) -> Option<NodeId> {
+    match which {
+        Some(id) => arch.find(id),
+        None => main_database(arch),
     }
 }
 

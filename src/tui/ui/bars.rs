@@ -225,23 +225,10 @@ pub fn hint(frame: &mut Frame, app: &App, area: Rect) {
             if ended {
                 push(map.first(Cmd::Reset), "run again");
             }
-            // Nor do faults: they are refused there.
+            // Nor do faults: they are refused there (the `:` line still opens, and says so).
             let still = |b: &&keys::Binding| {
-                use keys::Cmd::*;
-                matches!(
-                    b.cmd,
-                    Pause
-                        | Step
-                        | KillAz
-                        | RestoreAz
-                        | KillRegion
-                        | RestoreRegion
-                        | Spike
-                        | DropCache
-                        | KillDb
-                        | KillInstance
-                        | RestoreAll
-                )
+                matches!(b.cmd, Cmd::Pause | Cmd::Step)
+                    || (b.group == keys::Group::Faults && b.cmd != Cmd::CommandLine)
             };
             for b in map
                 .hints(app.paused, in_drill)
