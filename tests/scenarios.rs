@@ -476,3 +476,133 @@ fn writes_are_lost_only_when_a_copy_takes_over() {
         kept.events
     );
 }
+
+/// The times of the events of `kind` on `component` (`None`: the run's own events).
+fn times(summary: &archtui::report::Summary, kind: &str, component: Option<&str>) -> Vec<u64> {
+    summary
+        .events
+        .iter()
+        .filter(|e| e.kind.as_str() == kind && e.component.as_deref() == component)
+        .map(|e| e.t)
+        .collect()
+}
+
+#[test]
+fn a_fail_back_stops_while_the_copies_it_copies_from_are_lost() {
+    // 10m: Seoul is back at 20 min and copies its data back from Oregon's promoted copies;
+    // Oregon is lost at 25 min, before the 15 minutes are up. Nothing is copied meanwhile, so
+    // Seoul does not take its writes at 35 min: it starts over once Oregon is back at 40.
+    let (s, m) = run_with_metrics(
+        "10m",
+        1,
+        "60m",
+        &[
+            "5m=kill-region:seoul",
+            "20m=restore-region:seoul",
+            "25m=kill-region:oregon",
+            "40m=restore-region:oregon",
+        ],
+    );
+    let starts = times(&s, "failover_start", None);
+    assert_eq!(starts, vec![1_200, 2_400], "{:?}", s.events);
+    assert_eq!(
+        times(&s, "failover_done", None),
+        vec![2_400 + 900],
+        "{:?}",
+        s.events
+    );
+    assert!(
+        s.events.iter().any(|e| e.t == 1_500
+            && e.message
+                .starts_with("failing back to region seoul stopped")),
+        "{:?}",
+        s.events
+    );
+    // No writer anywhere while Oregon is down: Seoul's wait for the data, Oregon's are lost.
+    for t in [1_600, 2_100, 2_399] {
+        let writers = at(&m, t)["db_writers"].as_object().unwrap();
+        assert!(writers.values().all(Value::is_null), "{t}: {writers:?}");
+    }
+    assert!(!at(&m, 3_400)["db_writers"]["shard1"].is_null());
+}
+
+#[test]
+fn a_writer_waits_for_its_own_az_and_disaster_recovery_deploys_it_elsewhere() {
+    // 1m: Tokyo (the standby) loses all three AZs, so the region is lost; tokyo/c comes back.
+    // shard2-tokyo's writer lived in tokyo/d, still down: it does not come back with the
+    // region. When Seoul is lost, disaster recovery deploys it in tokyo/c, and the pods Tokyo
+    // lost are launched while it is brought up, not after.
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "25m",
+        &[
+            "5m=kill-az:tokyo/a",
+            "5m=kill-az:tokyo/c",
+            "5m=kill-az:tokyo/d",
+            "6m=restore-az:tokyo/c",
+            "8m=kill-region:seoul",
+        ],
+    );
+    let done = event(&s, "failover_done", None).expect("Tokyo is brought up");
+    // Had it come back with the region, there would be nothing to deploy.
+    let deployed = event(&s, "recovered", Some("shard2-tokyo")).expect("writer deployed");
+    assert!(event(&s, "recovered", Some("shard1-tokyo")).is_none());
+    assert_eq!(deployed.t, done.t);
+    assert!(deployed.message.contains("tokyo/c"), "{}", deployed.message);
+    assert_eq!(
+        at(&m, done.t + 1)["db_writers"]["shard2-tokyo"],
+        "shard2-tokyo-c"
+    );
+    assert!(
+        f(at(&m, done.t + 1), &["instances", "app-tokyo"]) >= 100.0,
+        "pods in when Tokyo is up: {}",
+        at(&m, done.t + 1)["instances"]
+    );
+}
+
+#[test]
+fn a_primary_back_and_starting_its_pods_is_not_recovered_from() {
+    // 1m: Seoul is lost, then Tokyo during its recovery; Seoul comes back and starts its pods,
+    // then Tokyo is back. Seoul is on its way up by itself: disaster recovery does not start
+    // over, and no copy is promoted.
+    let (s, _) = run_with_metrics(
+        "1m",
+        1,
+        "30m",
+        &[
+            "5m=kill-region:seoul",
+            "8m=kill-region:tokyo",
+            "10m=restore-region:seoul",
+            "11m=restore-region:tokyo",
+        ],
+    );
+    let starts = times(&s, "failover_start", None);
+    assert_eq!(starts.len(), 1, "{:?}", s.events);
+    assert!(
+        times(&s, "failover_done", None).is_empty(),
+        "{:?}",
+        s.events
+    );
+
+    // Only Seoul's load balancer is lost: Tokyo is brought up, and its copies keep sending
+    // their writes to Seoul, which still has them: the message says so.
+    let (s, _) = run_with_metrics("1m", 1, "10m", &["5m=kill-component:alb"]);
+    let start = event(&s, "failover_start", None).expect("disaster recovery starts");
+    assert!(
+        start
+            .message
+            .contains("keeps forwarding writes to region seoul")
+            && !start.message.contains("promote"),
+        "{}",
+        start.message
+    );
+}
+
+#[test]
+fn restore_all_finishes_a_database_failover_under_way() {
+    let (s, m) = run_with_metrics("1k", 1, "10m", &["5m=kill-db-primary", "330=restore-all"]);
+    assert!(event(&s, "restore", None).is_some(), "{:?}", s.events);
+    assert!(at(&m, 320)["db_primary"].is_null());
+    assert_eq!(at(&m, 331)["db_primary"], "db-b");
+}

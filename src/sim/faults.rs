@@ -64,8 +64,7 @@ impl Simulation {
             || self.nodes.iter().any(|state| match state {
                 NodeState::Pool(pool) => pool.broken(),
                 NodeState::Database(db) => {
-                    matches!(db.writer, Writer::Down { .. })
-                        || db.replicas.as_ref().is_some_and(PoolState::broken)
+                    db.writer != Writer::Up || db.replicas.as_ref().is_some_and(PoolState::broken)
                 }
                 NodeState::Cache(cache) => cache.up.iter().any(|&u| !u),
                 _ => false,
@@ -453,15 +452,23 @@ impl Simulation {
         }
     }
 
-    /// Route 53 holds region `q` lost and its entry still does not answer.
+    /// Route 53 holds region `q` lost, and a fault still keeps it so: the region is down, or
+    /// its entry (or everything behind it) is out. One back and still starting its instances
+    /// is not: it answers again by itself.
     fn still_lost(&self, q: usize) -> bool {
         let arch = &self.arch;
+        let out = |n: NodeId| self.outages.is_out(n);
+        let held_out = |entry: NodeId| {
+            let behind = arch.routes[entry.index()].of(Class::Read);
+            out(entry) || (!behind.is_empty() && behind.iter().all(|h| out(h.to)))
+        };
         self.entry_marked_unhealthy(q)
-            && arch.routes[arch.entry.index()]
-                .of(Class::Read)
-                .iter()
-                .filter(|h| arch.graph[h.to].region == Some(q))
-                .any(|h| !self.entry_healthy(h.to))
+            && (self.region_down[q]
+                || arch.routes[arch.entry.index()]
+                    .of(Class::Read)
+                    .iter()
+                    .filter(|h| arch.graph[h.to].region == Some(q))
+                    .any(|h| held_out(h.to)))
     }
 
     /// Everything in region `r` goes down at once (its AZs `azs` that were still up).
@@ -469,6 +476,7 @@ impl Simulation {
         let arch = self.arch.clone();
         let t = self.t as f64;
         self.hold_unreplicated_writes(r);
+        self.stop_fail_backs(r);
         // Nothing can be brought up, or copy its data back, in a region that is gone: it
         // starts over once the region is back (`region_restored`).
         if self.activating[r].take().is_some() {
@@ -609,25 +617,7 @@ impl Simulation {
                 _ => false,
             });
         if failed_over && arch.regions[r].standby.is_none() {
-            // Its writers stay out until the data is back (one writer per shard at a time).
-            for (n, c) in arch.nodes() {
-                if c.region == Some(r)
-                    && let NodeState::Database(db) = &mut self.nodes[n.index()]
-                {
-                    db.writer = Writer::Down { until: None };
-                }
-            }
-            self.dormant[r] = true;
-            self.activating[r] = Some(self.t as f64 + d::FAILBACK_RESYNC_S);
-            self.events.push(
-                EventKind::FailoverStart,
-                None,
-                format!(
-                    "failing back to region {}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
-                    arch.regions[r].id,
-                    d::FAILBACK_RESYNC_S / 60.0
-                ),
-            );
+            self.start_fail_back(r, "");
         } else {
             self.fail_back(r);
         }
@@ -640,19 +630,96 @@ impl Simulation {
                 self.region_lost(q, t);
             }
         }
+        // A fail-back that stopped when the promoted copies it copied from were lost
+        // (`stop_fail_backs`) starts over.
+        for q in 0..arch.regions.len() {
+            let stopped = arch.regions[q].standby.is_none()
+                && self.dormant[q]
+                && self.activating[q].is_none()
+                && !self.region_down[q];
+            if stopped && !(0..arch.regions.len()).any(|p| self.copies_lost_in(q, p)) {
+                self.start_fail_back(q, " again");
+            }
+        }
     }
 
-    /// Region `r`'s databases take their writes again and copies elsewhere follow them.
+    /// Region `r` is back after a copy elsewhere took its writes: its writers stay out until
+    /// they have copied the data back (one writer per shard at a time), and its users stay
+    /// where they are meanwhile.
+    fn start_fail_back(&mut self, r: usize, again: &str) {
+        let arch = self.arch.clone();
+        for (n, c) in arch.nodes() {
+            if c.region == Some(r)
+                && let NodeState::Database(db) = &mut self.nodes[n.index()]
+            {
+                db.writer = Writer::Down { until: None };
+            }
+        }
+        self.dormant[r] = true;
+        self.activating[r] = Some(self.t as f64 + d::FAILBACK_RESYNC_S);
+        self.events.push(
+            EventKind::FailoverStart,
+            None,
+            format!(
+                "failing back to region {}{again}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
+                arch.regions[r].id,
+                d::FAILBACK_RESYNC_S / 60.0
+            ),
+        );
+    }
+
+    /// Whether region `q`, down, holds promoted copies of region `r`'s databases.
+    fn copies_lost_in(&self, r: usize, q: usize) -> bool {
+        let arch = &self.arch;
+        self.region_down[q]
+            && arch.nodes().any(|(n, c)| {
+                c.region == Some(q)
+                    && matches!(&c.kind, Kind::Database(spec)
+                        if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
+                    && matches!(&self.nodes[n.index()], NodeState::Database(db) if db.owns_writes())
+            })
+    }
+
+    /// Region `lost` is gone: a region failing back that copies its data from promoted
+    /// copies there has nothing to copy from. It stops, and starts over when `lost` is back;
+    /// meanwhile neither takes the writes (promoting the half-copied region instead would lose
+    /// what it has not copied yet: an operator's call the model does not make).
+    fn stop_fail_backs(&mut self, lost: usize) {
+        let arch = self.arch.clone();
+        for r in 0..arch.regions.len() {
+            if r == lost || arch.regions[r].standby.is_some() || self.activating[r].is_none() {
+                continue;
+            }
+            if self.copies_lost_in(r, lost) {
+                self.activating[r] = None;
+                self.events.push(
+                    EventKind::Fault,
+                    None,
+                    format!(
+                        "failing back to region {} stopped: the promoted copies it copies its data from, in region {}, are lost; no region takes writes until {} is back, then it starts over",
+                        arch.regions[r].id, arch.regions[lost].id, arch.regions[lost].id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Region `r`'s databases take their writes again and copies elsewhere follow them. A
+    /// writer whose own AZ is still down waits for it (`restore_az`).
     pub(super) fn fail_back(&mut self, r: usize) {
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             let Kind::Database(spec) = &c.kind else {
                 continue;
             };
+            let home_up = match &self.nodes[n.index()] {
+                NodeState::Database(db) => self.az_up(db.writer_az),
+                _ => continue,
+            };
             let NodeState::Database(db) = &mut self.nodes[n.index()] else {
                 continue;
             };
-            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) {
+            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) && home_up {
                 db.writer = Writer::Up;
             }
             if spec
@@ -684,8 +751,14 @@ impl Simulation {
             match state {
                 NodeState::Pool(pool) => pool.restore_all(),
                 NodeState::Database(db) => {
-                    if matches!(db.writer, Writer::Down { .. }) {
-                        db.writer = Writer::Up;
+                    // A failover under way finishes now, as a writer being replaced is back.
+                    match db.writer {
+                        Writer::Down { .. } => db.writer = Writer::Up,
+                        Writer::FailingOver { to, .. } => {
+                            db.writer = Writer::Up;
+                            db.writer_az = to;
+                        }
+                        Writer::Up => {}
                     }
                     if let Some(r) = &mut db.replicas {
                         r.restore_all();

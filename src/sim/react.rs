@@ -2,6 +2,7 @@
 //! launches finish, health checks notice dead instances, failovers progress, scaling rules act,
 //! Route 53 moves users between regions, and disaster recovery brings a standby region up.
 
+use super::database::Writer;
 use super::events::EventKind;
 use super::{Ctx, NodeState, Simulation};
 use crate::arch::{AzRef, Class, Kind, NodeId, PoolRole};
@@ -16,29 +17,37 @@ impl Simulation {
         let az_up = |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
         let mut took_over = Vec::new();
         for (n, c) in arch.nodes() {
-            if c.region.is_some_and(|r| self.dormant[r]) {
-                continue; // a standby region waits, frozen, until disaster recovery brings it up
+            // A standby region waits, frozen, until disaster recovery brings it up. While it is
+            // brought up its instances lost meanwhile are replaced (the deploy), but it has no
+            // traffic to scale on yet.
+            let dormant = c.region.is_some_and(|r| self.dormant[r]);
+            if dormant && c.region.is_some_and(|r| self.activating[r].is_none()) {
+                continue;
             }
             // Nothing has been observed before the first second's traffic, and a lost region's
             // scaling rules observe nothing at all (its CloudWatch alarms and controllers are
             // gone with it): they neither scale in nor out until it is back.
-            let lost = c.region.is_some_and(|r| self.region_down[r]) || self.outages.is_out(n);
+            let lost =
+                dormant || c.region.is_some_and(|r| self.region_down[r]) || self.outages.is_out(n);
             let metric = (self.t > 0 && !lost).then(|| self.scaling_metric(n));
             match (&c.kind, &mut self.nodes[n.index()]) {
                 (Kind::Pool(_), NodeState::Pool(pool)) => {
                     pool.tick(t, metric, &az_up, &c.id, &mut self.events)
                 }
+                // A region failing back holds its writers out until its data is back.
                 (Kind::Database(spec), NodeState::Database(db)) => {
                     let copy = !db.owns_writes();
-                    db.tick(
-                        spec,
-                        &mut Ctx {
-                            t,
-                            id: &c.id,
-                            az_up: &az_up,
-                            events: &mut self.events,
-                        },
-                    );
+                    if !dormant {
+                        db.tick(
+                            spec,
+                            &mut Ctx {
+                                t,
+                                id: &c.id,
+                                az_up: &az_up,
+                                events: &mut self.events,
+                            },
+                        );
+                    }
                     if copy && db.owns_writes() {
                         took_over.extend(spec.replicates_from);
                     }
@@ -172,10 +181,23 @@ impl Simulation {
                 && !self.region_down[r]
             {
                 self.activating[r] = Some(t + activation_s);
+                // Only a region that is itself down gives up its writers (`finish_activations`).
+                let what = if self.region_down[lost] {
+                    "restore data, deploy, promote the database copy".to_string()
+                } else {
+                    format!(
+                        "deploy; its database copy keeps forwarding writes to region {}, which still has its writer",
+                        arch.regions[lost].id
+                    )
+                };
                 self.events.push(
                     EventKind::FailoverStart,
                     None,
-                    format!("disaster recovery: bringing up region {} (about {:.0} min: restore data, deploy, promote the database copy)", region.id, activation_s / 60.0),
+                    format!(
+                        "disaster recovery: bringing up region {} (about {:.0} min: {what})",
+                        region.id,
+                        activation_s / 60.0
+                    ),
                 );
             }
         }
@@ -227,6 +249,7 @@ impl Simulation {
                 );
                 continue;
             }
+            self.redeploy_writers(r);
             // The copies of a lost region's databases take its writes; copies whose writer is
             // still up (only its region's entry was lost) forward writes to it.
             for (n, c) in arch.nodes() {
@@ -256,6 +279,42 @@ impl Simulation {
                     arch.regions[r].id
                 ),
             );
+        }
+    }
+
+    /// Disaster recovery deploys region `r`: a database whose writer waits for an AZ that is
+    /// still down gets its writer in one of the region's AZs that is up (Aurora keeps its
+    /// storage in three AZs, so any of them can run the instance).
+    fn redeploy_writers(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        let Some(up) = arch.all_azs().find(|&a| a.region == r && self.az_up(a)) else {
+            return;
+        };
+        for (n, c) in arch.nodes() {
+            if c.region != Some(r) {
+                continue;
+            }
+            let home_down = match &self.nodes[n.index()] {
+                NodeState::Database(db) => !self.az_up(db.writer_az),
+                _ => continue,
+            };
+            let NodeState::Database(db) = &mut self.nodes[n.index()] else {
+                continue;
+            };
+            let home = db.writer_az;
+            if db.writer == (Writer::Down { until: None }) && home_down {
+                db.writer = Writer::Up;
+                db.writer_az = up;
+                self.events.push(
+                    EventKind::Recovered,
+                    Some(&c.id),
+                    format!(
+                        "writer deployed in {}: its own AZ {} is still down",
+                        arch.az_name(up),
+                        arch.az_name(home)
+                    ),
+                );
+            }
         }
     }
 }
