@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
                   spike:<factor>x[:<duration>], drop-cache[:<cache>], kill-db-primary[:<db>], kill-instance:<group>, \
                   kill-instances:<group>:<az>, kill-component:<component>[:<duration>], degrade-instance:<group>:<factor>x[:<duration>], add-latency:<component>:<ms>[:<duration>], \
                   hot-shard:<db>:<factor>x[:<duration>], set-retry:<caller>:<policy>, restore-all.\n\
-                  Durations: 90, 90s, 15m, 24h.\n\
+                  Durations: 90, 90s, 15m, 24h, 5m30s.\n\
                   Exit status: 0 on success, 2 on bad input."
 )]
 pub struct Cli {
@@ -42,7 +42,7 @@ pub struct Cli {
     #[arg(long)]
     pub headless: bool,
 
-    /// Simulated time to run: 90, 90s, 15m, 24h. Headless runs default to 24h; given to the
+    /// Simulated time to run: 90, 90s, 15m, 24h, 5m30s. Headless runs default to 24h; given to the
     /// dashboard, its clock stops there.
     #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = run_length)]
     pub duration: archtui::units::Duration,

@@ -203,7 +203,8 @@ bounded_count!(
     Keys, 1, 4_000_000_000u32, "a number of keys"
 );
 
-/// A simulated span of time in whole seconds, written `90`, `"90s"`, `"15m"`, `"1.5h"` or `"2d"`.
+/// A simulated span of time in whole seconds, written `90`, `"90s"`, `"15m"`, `"1.5h"`, `"2d"`
+/// or `"5m30s"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct Duration(u64);
@@ -220,31 +221,57 @@ impl Duration {
         self.0
     }
 
-    /// Parses `90`, `90s`, `15m`, `24h`, `2d` (decimals allowed: `1.5h`) into whole seconds.
+    /// Parses `90`, `90s`, `15m`, `24h`, `2d` (decimals allowed: `1.5h`) into whole seconds,
+    /// and spans of several units largest first, as `spoken` writes them: `5m30s`, `8m 2s`,
+    /// `1h 30m`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.starts_with('-') {
             return Err(format!("`{text}`: a duration must be zero or more"));
         }
-        let split = text
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
-        let scale = match unit.trim() {
-            "" | "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3_600.0,
-            "d" => 86_400.0,
-            other => {
-                return Err(format!(
-                    "unknown time unit `{other}` in `{text}` (use s, m, h or d, as in 90s, 15m, 24h)"
-                ));
-            }
-        };
-        let value: f64 = number
-            .parse()
-            .map_err(|_| format!("`{text}` is not a duration (try 90, 90s, 15m or 24h)"))?;
-        Self::from_f64_secs(value * scale).map_err(|e| format!("`{text}`: {e}"))
+        let not_a_duration = || format!("`{text}` is not a duration (try 90, 90s, 15m or 24h)");
+        let units = [("d", 86_400.0), ("h", 3_600.0), ("m", 60.0), ("s", 1.0)];
+        let mut rest = text;
+        let mut total = 0.0;
+        // Each term's unit comes after the one before it in `units`.
+        let mut next_unit = 0;
+        while !rest.is_empty() {
+            let digits = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(rest.len());
+            let (number, after) = rest.split_at(digits);
+            let after = after.trim_start();
+            let letters = after
+                .find(|c: char| c.is_ascii_digit() || c == '.' || c.is_whitespace())
+                .unwrap_or(after.len());
+            let (unit, after) = after.split_at(letters);
+            rest = after.trim_start();
+            let scale = match units.iter().position(|&(u, _)| u == unit) {
+                // A bare number is seconds, on its own.
+                None if unit.is_empty() && total == 0.0 && rest.is_empty() && next_unit == 0 => 1.0,
+                Some(i) if i >= next_unit => {
+                    next_unit = i + 1;
+                    units[i].1
+                }
+                Some(_) => {
+                    return Err(format!(
+                        "`{text}`: write its units largest first, each once (as in 1h 30m)"
+                    ));
+                }
+                None if unit.is_empty() => return Err(not_a_duration()),
+                None => {
+                    return Err(format!(
+                        "unknown time unit `{unit}` in `{text}` (use s, m, h or d, as in 90s, 15m, 24h)"
+                    ));
+                }
+            };
+            let value: f64 = number.parse().map_err(|_| not_a_duration())?;
+            total += value * scale;
+        }
+        if text.is_empty() {
+            return Err(not_a_duration());
+        }
+        Self::from_f64_secs(total).map_err(|e| format!("`{text}`: {e}"))
     }
 
     fn from_f64_secs(secs: f64) -> Result<Self, String> {
@@ -347,10 +374,33 @@ mod tests {
             ("1.5h", 5_400),
             ("2d", 172_800),
             ("0", 0),
+            ("5m30s", 330),
+            ("8m 2s", 482),
+            ("1h 30m", 5_400),
+            ("3d 6h", 280_800),
+            ("1h0m5s", 3_605),
         ];
         for (text, secs) in cases {
             assert_eq!(Duration::parse(text), Ok(Duration(secs)), "{text}");
         }
+        // What the dashboard writes for people parses back.
+        for secs in [0, 59, 61, 482, 3_600, 90_061, 172_801, 280_800] {
+            let spoken = Duration(secs).spoken();
+            assert_eq!(Duration::parse(&spoken), Ok(Duration(secs)), "{spoken}");
+        }
+    }
+
+    #[test]
+    fn spans_of_several_units_go_largest_first_each_once() {
+        for text in ["30s5m", "5m 5m", "90 5m", "5m 90", "1h 1d"] {
+            let err = Duration::parse(text).expect_err(text);
+            assert!(!err.is_empty(), "{text}");
+        }
+        assert!(
+            Duration::parse("30s5m")
+                .unwrap_err()
+                .contains("largest first")
+        );
     }
 
     #[test]
