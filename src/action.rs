@@ -301,10 +301,11 @@ impl Action {
                 c.as_ref(),
                 ids_of(&|k| matches!(k, Kind::Cache(_))),
             ),
+            // A cross-region copy too: once promoted it has a writer of its own.
             Action::KillDbPrimary(d) => one_of(
-                "database with a writer",
+                "database",
                 d.as_ref(),
-                ids_of(&|k| matches!(k, Kind::Database(db) if db.replicates_from.is_none())),
+                ids_of(&|k| matches!(k, Kind::Database(_))),
             ),
             Action::HotShard { database, .. } => {
                 one_of(

@@ -606,3 +606,127 @@ fn restore_all_finishes_a_database_failover_under_way() {
     assert!(at(&m, 320)["db_primary"].is_null());
     assert_eq!(at(&m, 331)["db_primary"], "db-b");
 }
+
+/// Seconds at which two databases hold the writer of the same shard (`db_writers`).
+fn split_brain(lines: &[Value], shards: &[(&str, &str)]) -> Vec<u64> {
+    lines
+        .iter()
+        .filter(|line| {
+            shards.iter().any(|(a, b)| {
+                !line["db_writers"][*a].is_null() && !line["db_writers"][*b].is_null()
+            })
+        })
+        .map(|line| line["t"].as_u64().unwrap())
+        .collect()
+}
+
+const TOKYO_SHARDS: [(&str, &str); 2] = [("shard1", "shard1-tokyo"), ("shard2", "shard2-tokyo")];
+
+#[test]
+fn a_fail_back_ends_with_a_writer_in_an_az_that_is_up() {
+    // 1m: Seoul is back at 40 min and copies its data back; its AZ a, where shard1's writer
+    // was, is lost meanwhile. At the switchover shard1 fails over to a reader in another AZ,
+    // as a writer lost with its AZ does: it neither serves from the dead AZ nor stays down.
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "75m",
+        &[
+            "5m=kill-region:seoul",
+            "40m=restore-region:seoul",
+            "45m=kill-az:seoul/a",
+        ],
+    );
+    let back = times(&s, "failover_done", None);
+    assert_eq!(back.len(), 2, "{:?}", s.events); // Tokyo up, then Seoul's data back
+    let start = event(&s, "failover_start", Some("shard1")).expect("shard1 fails over");
+    assert_eq!(start.t, back[1]);
+    let writer = at(&m, back[1] + 60)["db_writers"]["shard1"].clone();
+    assert!(writer == "shard1-b" || writer == "shard1-c", "{writer}");
+    assert!(split_brain(&m, &TOKYO_SHARDS).is_empty());
+    assert!(mean(&m, 4_000, 4_500, &["error_rate"]) < 1e-3);
+}
+
+#[test]
+fn a_fail_back_waits_while_the_promoted_copies_are_already_lost() {
+    // 1m: Tokyo took Seoul's writes and is lost before Seoul is back at 30 min. There is
+    // nothing to copy the data back from: Seoul waits, and fails back once Tokyo is back.
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "90m",
+        &[
+            "5m=kill-region:seoul",
+            "20m=kill-region:tokyo",
+            "30m=restore-region:seoul",
+            "50m=restore-region:tokyo",
+        ],
+    );
+    let waits = s
+        .events
+        .iter()
+        .find(|e| e.t == 1_800 && e.message.contains("are lost: no region takes writes"));
+    assert!(waits.is_some(), "{:?}", s.events);
+    assert_eq!(
+        times(&s, "failover_start", None),
+        vec![376, 3_000],
+        "{:?}",
+        s.events
+    );
+    assert_eq!(times(&s, "failover_done", None), vec![976, 3_900]);
+    assert!(at(&m, 2_500)["db_writers"]["shard1"].is_null());
+    assert!(split_brain(&m, &TOKYO_SHARDS).is_empty());
+}
+
+#[test]
+fn restore_all_leaves_one_writer_per_shard() {
+    // Mid-failback, and with the promoted copies' region lost too.
+    for faults in [
+        &["5m=kill-region:seoul", "30m=restore-all"][..],
+        &[
+            "5m=kill-region:seoul",
+            "40m=restore-region:seoul",
+            "45m=restore-all",
+        ],
+        &[
+            "5m=kill-region:seoul",
+            "45m=kill-region:tokyo",
+            "50m=restore-all",
+        ],
+    ] {
+        let (_, m) = run_with_metrics("1m", 1, "70m", faults);
+        assert!(split_brain(&m, &TOKYO_SHARDS).is_empty(), "{faults:?}");
+        let last = m.last().unwrap();
+        assert_eq!(last["db_writers"]["shard1"], "shard1-a", "{faults:?}");
+        assert!(last["db_writers"]["shard1-tokyo"].is_null(), "{faults:?}");
+    }
+}
+
+#[test]
+fn a_standby_region_lost_and_back_launches_what_it_lost() {
+    let (_, m) = run_with_metrics(
+        "1m",
+        1,
+        "30m",
+        &["5m=kill-region:tokyo", "10m=restore-region:tokyo"],
+    );
+    for group in ["app-tokyo", "workers-tokyo", "shard1-tokyo-replicas"] {
+        let before = f(at(&m, 290), &["instances", group]);
+        assert!(before > 0.0);
+        assert_eq!(f(at(&m, 700), &["instances", group]), 0.0, "{group}");
+        assert_eq!(f(at(&m, 1_799), &["instances", group]), before, "{group}");
+    }
+}
+
+#[test]
+fn a_promoted_copy_has_a_writer_to_crash() {
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "40m",
+        &["5m=kill-region:seoul", "30m=kill-db-primary:shard1-tokyo"],
+    );
+    let crash = event(&s, "failover_start", Some("shard1-tokyo")).expect("it fails over");
+    assert_eq!(crash.t, 1_800);
+    assert!(at(&m, 1_801)["db_writers"]["shard1-tokyo"].is_null());
+}

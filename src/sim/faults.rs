@@ -39,12 +39,32 @@ impl Simulation {
                     return None;
                 };
                 let id = &arch.graph[n].id;
+                if !db.owns_writes() {
+                    let owner = match &arch.graph[n].kind {
+                        Kind::Database(spec) => spec.replicates_from.map(|o| &arch.graph[o].id),
+                        _ => None,
+                    };
+                    let owner = owner.map_or("its owner", |o| o.as_str());
+                    return Some(format!(
+                        "{id} has no writer to crash: it is a copy that sends its writes to {owner}"
+                    ));
+                }
+                // The owner is down and a promoted copy elsewhere takes its writes: name it.
+                let copy = arch.nodes().find(|(c, copy)| {
+                    matches!(&copy.kind, Kind::Database(s) if s.replicates_from == Some(n))
+                        && matches!(&self.nodes[c.index()], NodeState::Database(db) if db.owns_writes())
+                });
+                let instead = copy.map_or(String::new(), |(_, c)| {
+                    format!("; {} takes its writes", c.id)
+                });
                 match db.writer {
                     Writer::Up => None,
-                    Writer::FailingOver { .. } => {
-                        Some(format!("{id} has no writer to crash: it is failing over"))
+                    Writer::FailingOver { .. } => Some(format!(
+                        "{id} has no writer to crash: it is failing over{instead}"
+                    )),
+                    Writer::Down { .. } => {
+                        Some(format!("{id} has no writer to crash: it is down{instead}"))
                     }
-                    Writer::Down { .. } => Some(format!("{id} has no writer to crash: it is down")),
                 }
             }
             _ => None,
@@ -617,7 +637,10 @@ impl Simulation {
                 _ => false,
             });
         if failed_over && arch.regions[r].standby.is_none() {
-            self.start_fail_back(r, "");
+            match (0..arch.regions.len()).find(|&p| self.copies_lost_in(r, p)) {
+                Some(p) => self.wait_to_fail_back(r, p),
+                None => self.start_fail_back(r),
+            }
         } else {
             self.fail_back(r);
         }
@@ -638,15 +661,14 @@ impl Simulation {
                 && self.activating[q].is_none()
                 && !self.region_down[q];
             if stopped && !(0..arch.regions.len()).any(|p| self.copies_lost_in(q, p)) {
-                self.start_fail_back(q, " again");
+                self.start_fail_back(q);
             }
         }
     }
 
-    /// Region `r` is back after a copy elsewhere took its writes: its writers stay out until
-    /// they have copied the data back (one writer per shard at a time), and its users stay
-    /// where they are meanwhile.
-    fn start_fail_back(&mut self, r: usize, again: &str) {
+    /// Region `r`'s writers stay out, and its users where they are, until it has its data
+    /// back (one writer per shard at a time).
+    fn hold_for_fail_back(&mut self, r: usize) {
         let arch = self.arch.clone();
         for (n, c) in arch.nodes() {
             if c.region == Some(r)
@@ -656,12 +678,34 @@ impl Simulation {
             }
         }
         self.dormant[r] = true;
+    }
+
+    /// Region `r` is back after a copy elsewhere took its writes, but that copy's region `p`
+    /// is lost: there is nothing to copy the data back from until `p` is back
+    /// (`region_restored` then starts the fail-back).
+    fn wait_to_fail_back(&mut self, r: usize, p: usize) {
+        self.hold_for_fail_back(r);
+        let arch = &self.arch;
+        self.events.push(
+            EventKind::Fault,
+            None,
+            format!(
+                "region {} is back, but the promoted copies it must copy its data back from, in region {}, are lost: no region takes writes until {} is back",
+                arch.regions[r].id, arch.regions[p].id, arch.regions[p].id
+            ),
+        );
+    }
+
+    /// Region `r` is back after a copy elsewhere took its writes: it copies the data back.
+    fn start_fail_back(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        self.hold_for_fail_back(r);
         self.activating[r] = Some(self.t as f64 + d::FAILBACK_RESYNC_S);
         self.events.push(
             EventKind::FailoverStart,
             None,
             format!(
-                "failing back to region {}{again}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
+                "failing back to region {}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
                 arch.regions[r].id,
                 d::FAILBACK_RESYNC_S / 60.0
             ),
@@ -705,22 +749,32 @@ impl Simulation {
     }
 
     /// Region `r`'s databases take their writes again and copies elsewhere follow them. A
-    /// writer whose own AZ is still down waits for it (`restore_az`).
+    /// writer whose own AZ is still down is lost as in that AZ: its standby or a reader in an
+    /// AZ that is up takes over, or it waits for the AZ.
     pub(super) fn fail_back(&mut self, r: usize) {
         let arch = self.arch.clone();
+        let t = self.t as f64;
+        let (az_down, region_down) = (self.az_down.clone(), self.region_down.clone());
+        let az_up = move |a: AzRef| !region_down[a.region] && !az_down[a.region][a.az];
         for (n, c) in arch.nodes() {
             let Kind::Database(spec) = &c.kind else {
                 continue;
             };
-            let home_up = match &self.nodes[n.index()] {
-                NodeState::Database(db) => self.az_up(db.writer_az),
-                _ => continue,
-            };
             let NodeState::Database(db) = &mut self.nodes[n.index()] else {
                 continue;
             };
-            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) && home_up {
+            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) {
                 db.writer = Writer::Up;
+                if !az_up(db.writer_az) {
+                    let u = self.infra_rng.uniform();
+                    let cx = &mut Ctx {
+                        t,
+                        id: &c.id,
+                        az_up: &az_up,
+                        events: &mut self.events,
+                    };
+                    db.lose_writer(u, spec, cx);
+                }
             }
             if spec
                 .replicates_from
@@ -734,12 +788,13 @@ impl Simulation {
     fn restore_all(&mut self) {
         let arch = self.arch.clone();
         for r in 0..arch.regions.len() {
-            if self.region_down[r] {
-                self.region_down[r] = false;
-                self.region_down_by_azs[r] = false;
-                self.region_restored(r);
-            }
+            self.region_down[r] = false;
+            self.region_down_by_azs[r] = false;
             self.az_down[r].iter_mut().for_each(|d| *d = false);
+        }
+        // Every region is back before any copy took over: nothing was lost.
+        for (n, _) in arch.nodes() {
+            self.unreplicated.keep(n);
         }
         self.spikes.clear();
         self.added_latency.clear();
@@ -771,8 +826,17 @@ impl Simulation {
         self.events.push(
             EventKind::Restore,
             None,
-            "everything restored: AZs, regions, components, instances, traffic, latency".into(),
+            "everything restored: AZs, regions, components, instances, database writers, traffic, latency".into(),
         );
+        // Each region takes its own writes back at once, as if its data were copied back, and
+        // copies elsewhere follow it: one writer per shard.
+        for r in 0..arch.regions.len() {
+            if arch.regions[r].standby.is_none() {
+                self.dormant[r] = false;
+                self.activating[r] = None;
+                self.fail_back(r);
+            }
+        }
     }
 }
 

@@ -423,6 +423,21 @@ impl PoolState {
         }
     }
 
+    /// Whether a tick with nothing to scale on would change nothing: nothing launching,
+    /// dead or sick, and as many instances as it wants.
+    pub fn settled(&self, t: f64) -> bool {
+        self.sick.is_none()
+            && self
+                .slots
+                .iter()
+                .all(|s| s.launching.is_empty() && s.dead.is_empty())
+            && (self.scaling.is_none() || self.counted(t) >= self.desired)
+            && self
+                .nodes
+                .as_ref()
+                .is_none_or(|n| n.per_az.iter().all(|a| a.launching.is_empty()))
+    }
+
     /// Whether `restore_all` would change anything: an instance slow, crashed or lost.
     pub fn broken(&self) -> bool {
         self.sick.is_some() || self.slots.iter().any(|s| s.lost > 0 || !s.dead.is_empty())

@@ -48,7 +48,9 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
     if c > EXACT_UP_TO {
         return libm::log(erlang_b_normal(c, load));
     }
-    if far_from_full(c, load) {
+    // A load of almost nothing (what is left of a flow that decays towards zero) is far from
+    // full too, and the recursion below would overflow on its reciprocal.
+    if far_from_full(c, load) || load < NEGLIGIBLE_LOAD {
         // B = (a^c/c!)/Σ_{k≤c} a^k/k!, and with c this far above a the sum is e^a·P(N ≤ c)
         // for N ~ Poisson(a), P(N > c) negligible: so B is a^c·e^−a/c! to every digit a
         // float has, at the cost of one lgamma instead of c steps.
@@ -78,6 +80,9 @@ pub fn ln_erlang_b(servers: f64, load: f64) -> f64 {
     }
     -(libm::log(r) + n * libm::log(RESCALE))
 }
+
+/// Erlangs below which P(N > c) for N ~ Poisson(load) is under 1e-18 for every c ≥ 1.
+const NEGLIGIBLE_LOAD: f64 = 1e-18;
 
 /// Whether `servers` offered `load` Erlangs are so far from all busy — more than 10 standard
 /// deviations and 20 servers above the load — that the chance of finding them so is below
@@ -317,6 +322,24 @@ pub fn truncated_mean(rate: f64, max_s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A flow that decays towards zero reaches subnormal sizes: its queue is empty, not NaN
+    /// (1/load overflowed, and a NaN reached a clamp and ended the run).
+    #[test]
+    fn almost_no_load_finds_every_server_free() {
+        for load in [5e-324, 5.39e-306, 1e-300, 1e-100, 1e-19] {
+            for c in [1.0, 2.0, 15.0, 16.0, 40.0, 300.0] {
+                let b = ln_erlang_b(c, load);
+                assert!(b < -40.0 && !b.is_nan(), "B({c}, {load}) = e^{b}");
+                let q = Impatient::new(c, load / 0.01, 0.01, 60.0, 1.0);
+                assert!(
+                    (0.0..1e-15).contains(&q.p_busy) && (0.0..=q.p_busy).contains(&q.p_abandon),
+                    "{c} {load}: {q:?}"
+                );
+                assert!(q.mean_wait_s().is_finite(), "{q:?}");
+            }
+        }
+    }
 
     /// Erlang C computed directly from its definition, for checking.
     fn erlang_c_by_definition(c: u32, a: f64) -> f64 {

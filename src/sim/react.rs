@@ -17,11 +17,12 @@ impl Simulation {
         let az_up = |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
         let mut took_over = Vec::new();
         for (n, c) in arch.nodes() {
-            // A standby region waits, frozen, until disaster recovery brings it up. While it is
-            // brought up its instances lost meanwhile are replaced (the deploy), but it has no
-            // traffic to scale on yet.
+            // A standby region waits, frozen, until disaster recovery brings it up. Its
+            // instances lost meanwhile are replaced once it is back (its Auto Scaling groups
+            // keep their size), but it has no traffic to scale on.
             let dormant = c.region.is_some_and(|r| self.dormant[r]);
-            if dormant && c.region.is_some_and(|r| self.activating[r].is_none()) {
+            let waiting = dormant && c.region.is_some_and(|r| self.activating[r].is_none());
+            if waiting && self.settled(n, t) {
                 continue;
             }
             // Nothing has been observed before the first second's traffic, and a lost region's
@@ -315,6 +316,16 @@ impl Simulation {
                     ),
                 );
             }
+        }
+    }
+
+    /// Whether component `n` has nothing to do while its region waits: no instance to launch
+    /// or replace.
+    fn settled(&self, n: NodeId, t: f64) -> bool {
+        match &self.nodes[n.index()] {
+            NodeState::Pool(pool) => pool.settled(t),
+            NodeState::Database(db) => db.replicas.as_ref().is_none_or(|r| r.settled(t)),
+            _ => true,
         }
     }
 }

@@ -240,7 +240,7 @@ fn candidates(arch: &Architecture) -> Vec<String> {
         out.push("drop-cache".into());
         out.extend(caches.iter().map(|c| format!("drop-cache:{c}")));
     }
-    let writers = ids(&|k| matches!(k, Kind::Database(db) if db.replicates_from.is_none()));
+    let writers = ids(&|k| matches!(k, Kind::Database(_)));
     if !writers.is_empty() {
         out.push("kill-db-primary".into());
         out.extend(writers.iter().map(|d| format!("kill-db-primary:{d}")));
