@@ -605,6 +605,25 @@ fn restore_all_finishes_a_database_failover_under_way() {
     assert!(event(&s, "restore", None).is_some(), "{:?}", s.events);
     assert!(at(&m, 320)["db_primary"].is_null());
     assert_eq!(at(&m, 331)["db_primary"], "db-b");
+    let back = event(&s, "recovered", Some("db")).expect("the failover it started ends");
+    assert_eq!(
+        (back.t, back.message.as_str()),
+        (330, "writer restored in seoul/b")
+    );
+}
+
+#[test]
+fn a_waiting_standby_copy_fails_over_in_its_own_time() {
+    // Tokyo's shard1 copy loses its writer's AZ while Tokyo waits as a standby: Aurora
+    // promotes its reader then, not when disaster recovery brings Tokyo up 14 minutes later.
+    let (s, _) = run_with_metrics(
+        "1m",
+        1,
+        "20m",
+        &["2m=kill-az:tokyo/a", "5m=kill-region:seoul"],
+    );
+    let done = event(&s, "failover_done", Some("shard1-tokyo")).expect("promoted");
+    assert!((120 + 20..=120 + 60).contains(&done.t), "{}", done.t);
 }
 
 /// Seconds at which two databases hold the writer of the same shard (`db_writers`).

@@ -500,11 +500,16 @@ impl Simulation {
         // Nothing can be brought up, or copy its data back, in a region that is gone: it
         // starts over once the region is back (`region_restored`).
         if self.activating[r].take().is_some() {
+            let what = if arch.regions[r].standby.is_some() {
+                "bringing up region"
+            } else {
+                "failing back to region"
+            };
             self.events.push(
                 EventKind::Fault,
                 None,
                 format!(
-                    "bringing up region {} stopped: the region is lost too; it starts over once the region is back",
+                    "{what} {} stopped: the region is lost again; it starts over once it is back",
                     arch.regions[r].id
                 ),
             );
@@ -802,11 +807,15 @@ impl Simulation {
         self.outages.clear();
         self.sum_added_latency();
         self.sum_skew();
-        for (_, state) in arch.nodes().map(|(n, _)| n).zip(self.nodes.iter_mut()) {
+        let mut writers_back = Vec::new();
+        for (n, state) in arch.nodes().map(|(n, _)| n).zip(self.nodes.iter_mut()) {
             match state {
                 NodeState::Pool(pool) => pool.restore_all(),
                 NodeState::Database(db) => {
                     // A failover under way finishes now, as a writer being replaced is back.
+                    if db.writer != Writer::Up {
+                        writers_back.push(n);
+                    }
                     match db.writer {
                         Writer::Down { .. } => db.writer = Writer::Up,
                         Writer::FailingOver { to, .. } => {
@@ -828,6 +837,18 @@ impl Simulation {
             None,
             "everything restored: AZs, regions, components, instances, database writers, traffic, latency".into(),
         );
+        for n in writers_back {
+            let c = &arch.graph[n];
+            let az = match &self.nodes[n.index()] {
+                NodeState::Database(db) => self.events.az_name(db.writer_az).to_string(),
+                _ => continue,
+            };
+            self.events.push(
+                EventKind::Recovered,
+                Some(&c.id),
+                format!("writer restored in {az}"),
+            );
+        }
         // Each region takes its own writes back at once, as if its data were copied back, and
         // copies elsewhere follow it: one writer per shard.
         for r in 0..arch.regions.len() {

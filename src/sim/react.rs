@@ -38,7 +38,9 @@ impl Simulation {
                 // A region failing back holds its writers out until its data is back.
                 (Kind::Database(spec), NodeState::Database(db)) => {
                     let copy = !db.owns_writes();
-                    if !dormant {
+                    let failing_back =
+                        dormant && c.region.is_some_and(|r| arch.regions[r].standby.is_none());
+                    if !failing_back {
                         db.tick(
                             spec,
                             &mut Ctx {
@@ -320,11 +322,17 @@ impl Simulation {
     }
 
     /// Whether component `n` has nothing to do while its region waits: no instance to launch
-    /// or replace.
+    /// or replace, no failover to finish.
     fn settled(&self, n: NodeId, t: f64) -> bool {
         match &self.nodes[n.index()] {
             NodeState::Pool(pool) => pool.settled(t),
-            NodeState::Database(db) => db.replicas.as_ref().is_none_or(|r| r.settled(t)),
+            NodeState::Database(db) => {
+                let writer_settled = matches!(
+                    db.writer,
+                    super::database::Writer::Up | super::database::Writer::Down { until: None }
+                );
+                writer_settled && db.replicas.as_ref().is_none_or(|r| r.settled(t))
+            }
             _ => true,
         }
     }
