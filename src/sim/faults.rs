@@ -100,6 +100,7 @@ impl Simulation {
         if self.already(action).is_some() {
             return Ok(());
         }
+        self.quiet.disturb();
         let arch = self.arch.clone();
         let until = |d: &Option<crate::units::Duration>| d.map(|d| self.t + d.secs());
         let for_how_long =

@@ -191,6 +191,8 @@ pub struct Simulation {
     dormant: Vec<bool>,
     /// When a standby region being brought up will serve.
     activating: Vec<Option<f64>>,
+    /// Waiting regions with nothing to do, which `react` skips.
+    quiet: standby::Quiet,
     /// Components nothing has reached yet: a waiting standby's are not stepped.
     untouched: standby::Untouched,
     spikes: Vec<Timed<f64>>,
@@ -304,6 +306,7 @@ impl Simulation {
             activating: vec![None; arch.regions.len()],
             dormant,
             untouched: standby::Untouched::new(&arch),
+            quiet: standby::Quiet::new(arch.regions.len()),
             events: Events::new(&arch),
             last: Second::default(),
             totals: Totals::default(),

@@ -16,14 +16,20 @@ impl Simulation {
         let (az_down, region_down) = (&self.az_down, &self.region_down);
         let az_up = |az: AzRef| !region_down[az.region] && !az_down[az.region][az.az];
         let mut took_over = Vec::new();
+        self.quiet.begin();
         for (n, c) in arch.nodes() {
             // A standby region waits, frozen, until disaster recovery brings it up. Its
             // instances lost meanwhile are replaced once it is back (its Auto Scaling groups
             // keep their size), but it has no traffic to scale on.
             let dormant = c.region.is_some_and(|r| self.dormant[r]);
-            let waiting = dormant && c.region.is_some_and(|r| self.activating[r].is_none());
-            if waiting && self.settled(n, t) {
-                continue;
+            if let Some(r) = c.region
+                && dormant
+                && self.activating[r].is_none()
+            {
+                if self.quiet.is_quiet(r) || self.settled(n, t) {
+                    continue;
+                }
+                self.quiet.busy(r);
             }
             // Nothing has been observed before the first second's traffic, and a lost region's
             // scaling rules observe nothing at all (its CloudWatch alarms and controllers are
@@ -62,6 +68,7 @@ impl Simulation {
                 _ => {}
             }
         }
+        self.quiet.end();
         for writer in took_over {
             self.copy_took_over(writer);
         }

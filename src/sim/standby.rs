@@ -20,6 +20,49 @@ impl Untouched {
     }
 }
 
+/// Regions whose waiting components were all found with nothing to do (no instance to launch
+/// or replace, no failover to finish): `react` skips them without looking until a fault or a
+/// restore disturbs them. Only those change what a waiting region has to do.
+#[derive(Debug, Clone)]
+pub struct Quiet {
+    quiet: Vec<bool>,
+    /// This pass: whether every waiting component of the region was found settled.
+    settled: Vec<bool>,
+}
+
+impl Quiet {
+    pub fn new(regions: usize) -> Self {
+        Self {
+            quiet: vec![true; regions],
+            settled: vec![true; regions],
+        }
+    }
+
+    /// A fault or a restore: every waiting region is looked at again.
+    pub fn disturb(&mut self) {
+        self.quiet.fill(false);
+    }
+
+    pub fn is_quiet(&self, region: usize) -> bool {
+        self.quiet[region]
+    }
+
+    pub fn begin(&mut self) {
+        self.settled.fill(true);
+    }
+
+    /// A waiting component of `region` had something to do this pass.
+    pub fn busy(&mut self, region: usize) {
+        self.settled[region] = false;
+    }
+
+    pub fn end(&mut self) {
+        for (quiet, &settled) in self.quiet.iter_mut().zip(&self.settled) {
+            *quiet |= settled;
+        }
+    }
+}
+
 impl Simulation {
     /// Whether the flow skips component `n` this second: its region is a standby still
     /// waiting, and nothing has reached it, this second or before (the first time something
