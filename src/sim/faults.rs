@@ -463,7 +463,7 @@ impl Simulation {
     }
 
     /// Whether Route 53's health checks have already marked region `r`'s entry unhealthy.
-    fn entry_marked_unhealthy(&self, r: usize) -> bool {
+    pub(super) fn entry_marked_unhealthy(&self, r: usize) -> bool {
         match &self.nodes[self.arch.entry.index()] {
             NodeState::Dns(dns) => dns
                 .targets
@@ -476,7 +476,7 @@ impl Simulation {
     /// Route 53 holds region `q` lost, and a fault still keeps it so: the region is down, or
     /// its entry (or everything behind it) is out. One back and still starting its instances
     /// is not: it answers again by itself.
-    fn still_lost(&self, q: usize) -> bool {
+    pub(super) fn still_lost(&self, q: usize) -> bool {
         let arch = &self.arch;
         let out = |n: NodeId| self.outages.is_out(n);
         let held_out = |entry: NodeId| {
@@ -618,177 +618,6 @@ impl Simulation {
                 d::CROSS_REGION_LAG_MS
             ),
         );
-    }
-
-    /// A region is back. Where a copy elsewhere took over its writes, its databases first copy
-    /// the data back (users stay where they are meanwhile); otherwise they take their writes
-    /// again at once.
-    fn region_restored(&mut self, r: usize) {
-        let arch = self.arch.clone();
-        // Writes no copy took over from are still on the region's own storage.
-        for (n, c) in arch.nodes() {
-            if c.region == Some(r) {
-                self.unreplicated.keep(n);
-            }
-        }
-        let failed_over = arch
-            .nodes()
-            .any(|(n, c)| match (&c.kind, &self.nodes[n.index()]) {
-                (Kind::Database(spec), NodeState::Database(db)) => {
-                    db.owns_writes()
-                        && spec
-                            .replicates_from
-                            .is_some_and(|o| arch.graph[o].region == Some(r))
-                }
-                _ => false,
-            });
-        if failed_over && arch.regions[r].standby.is_none() {
-            match (0..arch.regions.len()).find(|&p| self.copies_lost_in(r, p)) {
-                Some(p) => self.wait_to_fail_back(r, p),
-                None => self.start_fail_back(r),
-            }
-        } else {
-            self.fail_back(r);
-        }
-        // A region still lost, whose disaster recovery or copies' promotion needed this one:
-        // they start now. One already back, whose health checks have yet to pass, needs
-        // neither.
-        let t = self.t as f64;
-        for q in 0..arch.regions.len() {
-            if q != r && arch.regions[q].standby.is_none() && self.still_lost(q) {
-                self.region_lost(q, t);
-            }
-        }
-        // A fail-back that stopped when the promoted copies it copied from were lost
-        // (`stop_fail_backs`) starts over.
-        for q in 0..arch.regions.len() {
-            let stopped = arch.regions[q].standby.is_none()
-                && self.dormant[q]
-                && self.activating[q].is_none()
-                && !self.region_down[q];
-            if stopped && !(0..arch.regions.len()).any(|p| self.copies_lost_in(q, p)) {
-                self.start_fail_back(q);
-            }
-        }
-    }
-
-    /// Region `r`'s writers stay out, and its users where they are, until it has its data
-    /// back (one writer per shard at a time).
-    fn hold_for_fail_back(&mut self, r: usize) {
-        let arch = self.arch.clone();
-        for (n, c) in arch.nodes() {
-            if c.region == Some(r)
-                && let NodeState::Database(db) = &mut self.nodes[n.index()]
-            {
-                db.writer = Writer::Down { until: None };
-            }
-        }
-        self.dormant[r] = true;
-    }
-
-    /// Region `r` is back after a copy elsewhere took its writes, but that copy's region `p`
-    /// is lost: there is nothing to copy the data back from until `p` is back
-    /// (`region_restored` then starts the fail-back).
-    fn wait_to_fail_back(&mut self, r: usize, p: usize) {
-        self.hold_for_fail_back(r);
-        let arch = &self.arch;
-        self.events.push(
-            EventKind::Fault,
-            None,
-            format!(
-                "region {} is back, but the promoted copies it must copy its data back from, in region {}, are lost: no region takes writes until {} is back",
-                arch.regions[r].id, arch.regions[p].id, arch.regions[p].id
-            ),
-        );
-    }
-
-    /// Region `r` is back after a copy elsewhere took its writes: it copies the data back.
-    fn start_fail_back(&mut self, r: usize) {
-        let arch = self.arch.clone();
-        self.hold_for_fail_back(r);
-        self.activating[r] = Some(self.t as f64 + d::FAILBACK_RESYNC_S);
-        self.events.push(
-            EventKind::FailoverStart,
-            None,
-            format!(
-                "failing back to region {}: its databases copy the data back from the promoted copies before they take writes again (~{:.0} min); users stay where they are until then",
-                arch.regions[r].id,
-                d::FAILBACK_RESYNC_S / 60.0
-            ),
-        );
-    }
-
-    /// Whether region `q`, down, holds promoted copies of region `r`'s databases.
-    fn copies_lost_in(&self, r: usize, q: usize) -> bool {
-        let arch = &self.arch;
-        self.region_down[q]
-            && arch.nodes().any(|(n, c)| {
-                c.region == Some(q)
-                    && matches!(&c.kind, Kind::Database(spec)
-                        if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
-                    && matches!(&self.nodes[n.index()], NodeState::Database(db) if db.owns_writes())
-            })
-    }
-
-    /// Region `lost` is gone: a region failing back that copies its data from promoted
-    /// copies there has nothing to copy from. It stops, and starts over when `lost` is back;
-    /// meanwhile neither takes the writes (promoting the half-copied region instead would lose
-    /// what it has not copied yet: an operator's call the model does not make).
-    fn stop_fail_backs(&mut self, lost: usize) {
-        let arch = self.arch.clone();
-        for r in 0..arch.regions.len() {
-            if r == lost || arch.regions[r].standby.is_some() || self.activating[r].is_none() {
-                continue;
-            }
-            if self.copies_lost_in(r, lost) {
-                self.activating[r] = None;
-                self.events.push(
-                    EventKind::Fault,
-                    None,
-                    format!(
-                        "failing back to region {} stopped: the promoted copies it copies its data from, in region {}, are lost; no region takes writes until {} is back, then it starts over",
-                        arch.regions[r].id, arch.regions[lost].id, arch.regions[lost].id
-                    ),
-                );
-            }
-        }
-    }
-
-    /// Region `r`'s databases take their writes again and copies elsewhere follow them. A
-    /// writer whose own AZ is still down is lost as in that AZ: its standby or a reader in an
-    /// AZ that is up takes over, or it waits for the AZ.
-    pub(super) fn fail_back(&mut self, r: usize) {
-        let arch = self.arch.clone();
-        let t = self.t as f64;
-        let (az_down, region_down) = (self.az_down.clone(), self.region_down.clone());
-        let az_up = move |a: AzRef| !region_down[a.region] && !az_down[a.region][a.az];
-        for (n, c) in arch.nodes() {
-            let Kind::Database(spec) = &c.kind else {
-                continue;
-            };
-            let NodeState::Database(db) = &mut self.nodes[n.index()] else {
-                continue;
-            };
-            if c.region == Some(r) && db.writer == (Writer::Down { until: None }) {
-                db.writer = Writer::Up;
-                if !az_up(db.writer_az) {
-                    let u = self.infra_rng.uniform();
-                    let cx = &mut Ctx {
-                        t,
-                        id: &c.id,
-                        az_up: &az_up,
-                        events: &mut self.events,
-                    };
-                    db.lose_writer(u, spec, cx);
-                }
-            }
-            if spec
-                .replicates_from
-                .is_some_and(|o| arch.graph[o].region == Some(r))
-            {
-                db.demote(&c.id, &mut self.events);
-            }
-        }
     }
 
     fn restore_all(&mut self) {

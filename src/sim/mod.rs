@@ -22,6 +22,7 @@ mod cost;
 pub mod database;
 pub mod dns;
 pub mod events;
+mod fail_back;
 mod faults;
 mod fifo_age;
 mod float;
