@@ -109,7 +109,7 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
             figures: if r == Health::Down {
                 "region down".into()
             } else {
-                "standby".into()
+                idle_figures(sim, n).into()
             },
         },
         _ if sim.component_lost(n) => Status {
@@ -117,6 +117,16 @@ pub fn status(sim: &Simulation, n: NodeId) -> Status {
             figures: "lost".into(),
         },
         _ => Status { health, figures },
+    }
+}
+
+/// What a component of a region that serves no one says: a standby waits to be brought up,
+/// another region to fail back.
+fn idle_figures(sim: &Simulation, n: NodeId) -> &'static str {
+    let arch = sim.arch();
+    match arch.graph[n].region {
+        Some(r) if arch.regions[r].standby.is_none() => "waiting",
+        _ => "standby",
     }
 }
 
@@ -131,7 +141,7 @@ pub fn part_status(sim: &Simulation, n: NodeId, az: AzRef) -> Status {
     }
     if az_health(sim, az) == Health::Down || whole.health == Health::Idle {
         let figures = if whole.health == Health::Idle {
-            "standby"
+            idle_figures(sim, n)
         } else {
             "AZ down"
         };
@@ -394,5 +404,31 @@ mod tests {
         let b = arch.find_az("b").unwrap();
         assert_eq!(part_status(&sim, web, a).health, Health::Down);
         assert_ne!(part_status(&sim, web, b).health, Health::Down);
+    }
+
+    /// Seoul back while Tokyo, which took its writes, is lost: it waits to fail back, and says
+    /// so rather than "standby"; once Tokyo is back it copies its data back.
+    #[test]
+    fn a_region_waiting_to_fail_back_is_not_called_a_standby() {
+        let arch = Arc::new(crate::preset::load("1m").unwrap());
+        let mut sim = Simulation::new(arch.clone(), 1);
+        let act = |sim: &mut Simulation, at: u64, action: &str| {
+            while sim.time() < at {
+                sim.step();
+            }
+            sim.apply(&action.parse().unwrap()).unwrap();
+        };
+        act(&mut sim, 300, "kill-region:seoul");
+        act(&mut sim, 1_200, "kill-region:tokyo");
+        act(&mut sim, 1_800, "restore-region:seoul");
+        let app = arch.find("app").unwrap();
+        let app_tokyo = arch.find("app-tokyo").unwrap();
+        assert_eq!(region_health(&sim, 0), Health::Idle);
+        assert_eq!(status(&sim, app).figures, "waiting");
+        act(&mut sim, 2_400, "restore-region:tokyo");
+        assert_eq!(region_health(&sim, 0), Health::Busy);
+        // A standby region waiting is still a standby.
+        let fresh = Simulation::new(arch.clone(), 1);
+        assert_eq!(status(&fresh, app_tokyo).figures, "standby");
     }
 }

@@ -326,9 +326,14 @@ fn frame_titles(
     let region = &sim.arch().regions[f.region];
     let style = frame_style(sim, theme, f.region);
     let mut title = vec![Span::styled(format!(" {} ", region.id), style)];
+    // A region that is not a standby waits or comes up only to fail back: it has its data to
+    // copy back from the copies that took its writes.
+    let failing_back = region.standby.is_none();
     match view::region_health(sim, f.region) {
         Health::Down => title.push(Span::styled("✕ REGION DOWN ", theme.down)),
+        Health::Idle if failing_back => title.push(Span::styled("waiting ", theme.idle)),
         Health::Idle => title.push(Span::styled("standby ", theme.idle)),
+        Health::Busy if failing_back => title.push(Span::styled("resyncing… ", theme.busy)),
         Health::Busy => title.push(Span::styled("coming up… ", theme.busy)),
         _ => {}
     }

@@ -94,6 +94,10 @@ pub fn sections(t: &Theme) -> Vec<(&'static str, Vec<Entry>)> {
                     "the whole region lost (✕ on its frame)",
                 ),
                 (s("coming up…", t.busy), "a standby region starting"),
+                (
+                    s("resyncing…", t.busy),
+                    "a region back after another took its writes, copying its data back; waiting: until that one is back",
+                ),
             ],
         ),
         (
