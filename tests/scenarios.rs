@@ -749,3 +749,30 @@ fn a_promoted_copy_has_a_writer_to_crash() {
     assert_eq!(crash.t, 1_800);
     assert!(at(&m, 1_801)["db_writers"]["shard1-tokyo"].is_null());
 }
+
+#[test]
+fn two_regions_worker_pools_share_one_writer_and_drain_after_a_spike() {
+    // 10m: Seoul's and Oregon's workers both write to Seoul's shards (Oregon's through the
+    // copies that forward writes). Each loop used to see the writer as its own: after a 5-minute
+    // spike both drove it to its limit, it ran at 196 %, and the queues never drained.
+    let (_, m) = run_with_metrics("10m", 1, "40m", &["5m=spike:3x:5m", "20m=restore-all"]);
+    let busiest = |from: usize, to: usize| {
+        m[from..to]
+            .iter()
+            .map(|line| f(line, &["utilization", "shard1"]))
+            .fold(0.0, f64::max)
+    };
+    // While the pools settle on their shares (each sees the other's last rate) the writer is
+    // offered up to 9 % more than it can do for a few minutes; once the spike is over, no more.
+    let during = busiest(300, 600);
+    assert!(during > 0.95 && during < 1.1, "shard1's writer at {during}");
+    let after = busiest(600, 2_400);
+    assert!(after <= 1.001, "shard1's writer at {after} after the spike");
+    for queue in ["queue", "queue-oregon"] {
+        assert!(
+            f(at(&m, 600), &["queue_backlog", queue]) > 10_000.0,
+            "{queue}"
+        );
+        assert!(f(at(&m, 1_500), &["queue_backlog", queue]) < 1.0, "{queue}");
+    }
+}

@@ -491,6 +491,7 @@ impl Simulation {
                 sc.split(n, JOB, taken, routes.of(Class::Job), &self.skew);
             }
             (Kind::Pool(spec), NodeState::Pool(pool)) => {
+                pool.jobs_taken = inflow[JOB];
                 let hops: PerClass<&[Hop]> = CLASS.map(|c| routes.of(c));
                 let node = PoolNode {
                     id: n,
@@ -572,7 +573,7 @@ impl Simulation {
         stores.clear();
         stores.extend(hops.iter().map(|h| {
             let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
-            (share, self.answer_of(h.to))
+            (share, self.answer_of(n, h.to))
         }));
         let own_s = p.service_s;
         let NodeState::Pool(state) = &mut self.nodes[n.index()] else {
@@ -591,21 +592,35 @@ impl Simulation {
         rate
     }
 
-    /// How a store behind queue workers answers their writes.
-    fn answer_of(&self, store: NodeId) -> Answer {
+    /// How a store behind queue workers answers the writes of worker pool `pool`: a database
+    /// copy as the writer it forwards them to, that writer shared with the other pools writing
+    /// there (`shared_writer`).
+    fn answer_of(&self, pool: NodeId, store: NodeId) -> Answer {
         let c = &self.arch.graph[store];
         let lost = self.outages.is_out(store);
+        let serving = |n: NodeId| {
+            !self.outages.is_out(n)
+                && self.arch.graph[n]
+                    .region
+                    .is_none_or(|r| self.region_serving(r))
+        };
         match (&c.kind, &self.nodes[store.index()]) {
-            (Kind::Database(spec), NodeState::Database(db)) => {
-                let up = !lost && db.writer_up() && c.region.is_none_or(|r| self.region_serving(r));
+            (Kind::Database(spec), NodeState::Database(_)) => {
+                let writer = self.writes_land(store);
+                let (Kind::Database(at), NodeState::Database(db)) =
+                    (&self.arch.graph[writer].kind, &self.nodes[writer.index()])
+                else {
+                    unreachable!("a copy replicates a database")
+                };
+                let up = serving(store) && serving(writer) && db.writer_up();
                 if !up {
                     return Answer::Fixed(DEAD_TARGET_S.min(spec.timeout_s));
                 }
                 Answer::Writer {
-                    servers: f64::from(spec.vcpus),
-                    write_s: spec.write_s,
-                    other_work: db.other_work,
-                    patience_s: spec.timeout_s,
+                    servers: f64::from(at.vcpus),
+                    write_s: at.write_s,
+                    other_work: db.other_work + self.other_jobs_work(pool, writer),
+                    patience_s: at.timeout_s,
                 }
             }
             _ if lost => Answer::Fixed(DEAD_TARGET_S),

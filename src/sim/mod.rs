@@ -44,6 +44,7 @@ mod react;
 pub mod retry;
 pub mod rng;
 mod roots;
+mod shared_writer;
 pub mod sick;
 mod standby;
 pub mod station;
@@ -183,6 +184,8 @@ pub struct Simulation {
     db_clients: Vec<[Vec<NodeId>; 2]>,
     /// The queues whose jobs each component works, for backlog scaling.
     job_feeders: Vec<Vec<NodeId>>,
+    /// For each database, the worker pools whose jobs may land on its writer.
+    job_writers: Vec<Vec<NodeId>>,
     az_down: Vec<Vec<bool>>,
     region_down: Vec<bool>,
     /// Regions down because each of their AZs was lost, not by `kill-region`: one AZ back
@@ -297,6 +300,7 @@ impl Simulation {
             base_ms: base_latency(&arch),
             db_clients: database_clients(&arch),
             job_feeders: job_feeders(&arch),
+            job_writers: shared_writer::job_writers(&arch),
             az_down: arch
                 .regions
                 .iter()

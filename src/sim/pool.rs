@@ -151,6 +151,9 @@ pub struct PoolState {
     /// Queue workers: jobs per second they get through, and how long each waits for its
     /// store (worked out each second by the queue that feeds them).
     pub drain: (f64, f64),
+    /// Workers: jobs a second they took from their queue last (at most `drain.0`): what they
+    /// ask of the stores they write to, which other worker pools writing there share.
+    pub jobs_taken: f64,
 }
 
 impl PoolState {
@@ -232,6 +235,7 @@ impl PoolState {
             round_robin: false,
             sick: None,
             drain: (0.0, 0.0),
+            jobs_taken: 0.0,
         }
     }
 
