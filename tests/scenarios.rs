@@ -624,6 +624,47 @@ fn a_waiting_standby_copy_fails_over_in_its_own_time() {
     );
     let done = event(&s, "failover_done", Some("shard1-tokyo")).expect("promoted");
     assert!((120 + 20..=120 + 60).contains(&done.t), "{}", done.t);
+    // Its cache too: the replica is promoted in seconds, not when Tokyo is brought up.
+    let cache = event(&s, "failover_done", Some("cache-tokyo")).expect("cache promoted");
+    assert!((120..=120 + 30).contains(&cache.t), "{}", cache.t);
+}
+
+#[test]
+fn every_failover_the_log_starts_it_also_ends() {
+    // restore-all during a fail-back ends it, and says so.
+    let (s, _) = run_with_metrics(
+        "1m",
+        1,
+        "60m",
+        &[
+            "5m=kill-region:seoul",
+            "40m=restore-region:seoul",
+            "45m=restore-all",
+        ],
+    );
+    assert_eq!(times(&s, "failover_start", None), vec![376, 2_400]);
+    assert_eq!(times(&s, "failover_done", None), vec![976, 2_700]);
+    // A copy promoted while its writer's AZ is down says it has no writer yet (its readers
+    // are still launching after the restore-all, so it has none to fail over to).
+    let (s, _) = run_with_metrics(
+        "10m",
+        1,
+        "40m",
+        &[
+            "300=kill-region:oregon",
+            "600=restore-all",
+            "900=kill-az:oregon/b",
+            "1800=kill-region:seoul",
+        ],
+    );
+    let promoted = event(&s, "failover_done", Some("shard2-oregon")).expect("promoted");
+    assert!(
+        promoted
+            .message
+            .starts_with("promoted, but its writer in oregon/b is down"),
+        "{}",
+        promoted.message
+    );
 }
 
 /// Seconds at which two databases hold the writer of the same shard (`db_writers`).
@@ -684,7 +725,7 @@ fn a_fail_back_waits_while_the_promoted_copies_are_already_lost() {
     let waits = s
         .events
         .iter()
-        .find(|e| e.t == 1_800 && e.message.contains("are lost: no region takes writes"));
+        .find(|e| e.t == 1_800 && e.message.contains("has no writer"));
     assert!(waits.is_some(), "{:?}", s.events);
     assert_eq!(
         times(&s, "failover_start", None),
@@ -694,6 +735,38 @@ fn a_fail_back_waits_while_the_promoted_copies_are_already_lost() {
     );
     assert_eq!(times(&s, "failover_done", None), vec![976, 3_900]);
     assert!(at(&m, 2_500)["db_writers"]["shard1"].is_null());
+    assert!(split_brain(&m, &TOKYO_SHARDS).is_empty());
+}
+
+#[test]
+fn a_fail_back_stops_while_one_copy_it_copies_from_has_no_writer() {
+    // 1m: Seoul copies its data back from Tokyo's promoted copies; Tokyo loses the AZs of
+    // shard2-tokyo's writer and its reader. Seoul cannot copy shard2 back until tokyo/d is
+    // back, and then starts over.
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "120m",
+        &[
+            "300=kill-region:seoul",
+            "1800=restore-region:seoul",
+            "2000=kill-az:tokyo/c",
+            "2001=kill-az:tokyo/d",
+            "5000=restore-az:tokyo/d",
+        ],
+    );
+    let stopped = s
+        .events
+        .iter()
+        .find(|e| {
+            e.message
+                .starts_with("failing back to region seoul stopped: shard2-tokyo")
+        })
+        .expect("the fail-back stops");
+    assert!((2_000..=2_001).contains(&stopped.t), "{}", stopped.t);
+    assert_eq!(times(&s, "failover_start", None), vec![376, 1_800, 5_000]);
+    assert_eq!(times(&s, "failover_done", None), vec![976, 5_900]);
+    assert!(at(&m, 4_000)["db_writers"]["shard2"].is_null());
     assert!(split_brain(&m, &TOKYO_SHARDS).is_empty());
 }
 

@@ -366,11 +366,17 @@ impl DbState {
             && cx.t >= done
         {
             self.role = Role::Promoted;
-            cx.events.push(
-                EventKind::FailoverDone,
-                Some(cx.id),
-                "promoted: this region now takes writes".into(),
-            );
+            let message = if self.writer_up() {
+                "promoted: this region now takes writes".to_string()
+            } else {
+                // The cluster is promoted; its instance is still lost with its AZ.
+                format!(
+                    "promoted, but its writer in {} is down: this region takes writes once it is back",
+                    cx.events.az_name(self.writer_az)
+                )
+            };
+            cx.events
+                .push(EventKind::FailoverDone, Some(cx.id), message);
         }
     }
 }

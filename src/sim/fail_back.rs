@@ -1,12 +1,12 @@
 //! Failing back: a region lost while a copy elsewhere took its writes, once back, copies its
 //! data back from the promoted copies before it takes its writes and users again. The copy
-//! needs the copies' region: it waits for it, stops when it is lost, and starts over when it
-//! is back.
+//! needs every one of those copies to have a writer: it waits for them, stops when one loses
+//! its writer (or its region), and starts over, whole, once all have one again.
 
 use super::database::Writer;
 use super::events::EventKind;
 use super::{Ctx, NodeState, Simulation};
-use crate::arch::{AzRef, Kind};
+use crate::arch::{AzRef, Kind, NodeId};
 use crate::preset::defaults as d;
 
 impl Simulation {
@@ -33,8 +33,8 @@ impl Simulation {
                 _ => false,
             });
         if failed_over && arch.regions[r].standby.is_none() {
-            match (0..arch.regions.len()).find(|&p| self.copies_lost_in(r, p)) {
-                Some(p) => self.wait_to_fail_back(r, p),
+            match self.source_without_writer(r) {
+                Some(copy) => self.wait_to_fail_back(r, copy),
                 None => self.start_fail_back(r),
             }
         } else {
@@ -47,17 +47,6 @@ impl Simulation {
         for q in 0..arch.regions.len() {
             if q != r && arch.regions[q].standby.is_none() && self.still_lost(q) {
                 self.region_lost(q, t);
-            }
-        }
-        // A fail-back that stopped when the promoted copies it copied from were lost
-        // (`stop_fail_backs`) starts over.
-        for q in 0..arch.regions.len() {
-            let stopped = arch.regions[q].standby.is_none()
-                && self.dormant[q]
-                && self.activating[q].is_none()
-                && !self.region_down[q];
-            if stopped && !(0..arch.regions.len()).any(|p| self.copies_lost_in(q, p)) {
-                self.start_fail_back(q);
             }
         }
     }
@@ -76,18 +65,18 @@ impl Simulation {
         self.dormant[r] = true;
     }
 
-    /// Region `r` is back after a copy elsewhere took its writes, but that copy's region `p`
-    /// is lost: there is nothing to copy the data back from until `p` is back
-    /// (`region_restored` then starts the fail-back).
-    fn wait_to_fail_back(&mut self, r: usize, p: usize) {
+    /// Region `r` is back after a copy elsewhere took its writes, but that copy has no writer
+    /// (its region or AZ is lost): there is nothing to copy the data back from until it has
+    /// one again (`check_fail_backs` then starts the fail-back).
+    fn wait_to_fail_back(&mut self, r: usize, copy: NodeId) {
         self.hold_for_fail_back(r);
         let arch = &self.arch;
         self.events.push(
             EventKind::Fault,
             None,
             format!(
-                "region {} is back, but the promoted copies it must copy its data back from, in region {}, are lost: no region takes writes until {} is back",
-                arch.regions[r].id, arch.regions[p].id, arch.regions[p].id
+                "region {} is back, but {}, which took its writes and holds the data to copy back, has no writer: its shard takes no writes until it has one, then the fail-back starts",
+                arch.regions[r].id, arch.graph[copy].id
             ),
         );
     }
@@ -108,38 +97,42 @@ impl Simulation {
         );
     }
 
-    /// Whether region `q`, down, holds promoted copies of region `r`'s databases.
-    fn copies_lost_in(&self, r: usize, q: usize) -> bool {
+    /// A promoted copy of one of region `r`'s databases that has no writer now (its region
+    /// or AZ lost, or failing over): the data it took cannot be copied back meanwhile.
+    fn source_without_writer(&self, r: usize) -> Option<NodeId> {
         let arch = &self.arch;
-        self.region_down[q]
-            && arch.nodes().any(|(n, c)| {
-                c.region == Some(q)
-                    && matches!(&c.kind, Kind::Database(spec)
-                        if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
-                    && matches!(&self.nodes[n.index()], NodeState::Database(db) if db.owns_writes())
+        arch.nodes()
+            .find(|(n, c)| {
+                matches!(&c.kind, Kind::Database(spec)
+                    if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
+                    && matches!(&self.nodes[n.index()],
+                        NodeState::Database(db) if db.owns_writes() && !db.writer_up())
             })
+            .map(|(n, _)| n)
     }
 
-    /// Region `lost` is gone: a region failing back that copies its data from promoted
-    /// copies there has nothing to copy from. It stops, and starts over when `lost` is back;
-    /// meanwhile neither takes the writes (promoting the half-copied region instead would lose
-    /// what it has not copied yet: an operator's call the model does not make).
-    pub(super) fn stop_fail_backs(&mut self, lost: usize) {
+    /// Each second, for regions failing back: one copying its data back stops when a copy it
+    /// copies from has no writer; one stopped or waiting starts over once all have one.
+    pub(super) fn check_fail_backs(&mut self) {
         let arch = self.arch.clone();
         for r in 0..arch.regions.len() {
-            if r == lost || arch.regions[r].standby.is_some() || self.activating[r].is_none() {
+            if !self.dormant[r] || arch.regions[r].standby.is_some() || self.region_down[r] {
                 continue;
             }
-            if self.copies_lost_in(r, lost) {
-                self.activating[r] = None;
-                self.events.push(
-                    EventKind::Fault,
-                    None,
-                    format!(
-                        "failing back to region {} stopped: the promoted copies it copies its data from, in region {}, are lost; no region takes writes until {} is back, then it starts over",
-                        arch.regions[r].id, arch.regions[lost].id, arch.regions[lost].id
-                    ),
-                );
+            match (self.activating[r], self.source_without_writer(r)) {
+                (Some(_), Some(copy)) => {
+                    self.activating[r] = None;
+                    self.events.push(
+                        EventKind::Fault,
+                        None,
+                        format!(
+                            "failing back to region {} stopped: {}, which it copies its data back from, has no writer; it starts over once it has one",
+                            arch.regions[r].id, arch.graph[copy].id
+                        ),
+                    );
+                }
+                (None, None) => self.start_fail_back(r),
+                _ => {}
             }
         }
     }

@@ -497,7 +497,6 @@ impl Simulation {
         let arch = self.arch.clone();
         let t = self.t as f64;
         self.hold_unreplicated_writes(r);
-        self.stop_fail_backs(r);
         // Nothing can be brought up, or copy its data back, in a region that is gone: it
         // starts over once the region is back (`region_restored`).
         if self.activating[r].take().is_some() {
@@ -683,6 +682,16 @@ impl Simulation {
         // copies elsewhere follow it: one writer per shard.
         for r in 0..arch.regions.len() {
             if arch.regions[r].standby.is_none() {
+                if self.dormant[r] {
+                    self.events.push(
+                        EventKind::FailoverDone,
+                        None,
+                        format!(
+                            "region {} takes its writes again: restore-all ends its fail-back",
+                            arch.regions[r].id
+                        ),
+                    );
+                }
                 self.dormant[r] = false;
                 self.activating[r] = None;
                 self.fail_back(r);

@@ -73,6 +73,7 @@ impl Simulation {
             self.copy_took_over(writer);
         }
         self.route53(t);
+        self.check_fail_backs();
         self.finish_activations(t);
     }
 
@@ -329,7 +330,7 @@ impl Simulation {
     }
 
     /// Whether component `n` has nothing to do while its region waits: no instance to launch
-    /// or replace, no failover to finish.
+    /// or replace, no failover to finish (a database's or a cache's).
     fn settled(&self, n: NodeId, t: f64) -> bool {
         match &self.nodes[n.index()] {
             NodeState::Pool(pool) => pool.settled(t),
@@ -340,6 +341,7 @@ impl Simulation {
                 );
                 writer_settled && db.replicas.as_ref().is_none_or(|r| r.settled(t))
             }
+            NodeState::Cache(cache) => cache.failover_until.is_none(),
             _ => true,
         }
     }

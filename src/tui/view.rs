@@ -426,6 +426,7 @@ mod tests {
         assert_eq!(region_health(&sim, 0), Health::Idle);
         assert_eq!(status(&sim, app).figures, "waiting");
         act(&mut sim, 2_400, "restore-region:tokyo");
+        sim.step();
         assert_eq!(region_health(&sim, 0), Health::Busy);
         // A standby region waiting is still a standby.
         let fresh = Simulation::new(arch.clone(), 1);
