@@ -98,7 +98,8 @@ impl Simulation {
     }
 
     /// A promoted copy of one of region `r`'s databases that has no writer now (its region
-    /// or AZ lost, or failing over): the data it took cannot be copied back meanwhile.
+    /// or AZ lost, failing over, or the whole component lost): the data it took cannot be
+    /// copied back meanwhile.
     fn source_without_writer(&self, r: usize) -> Option<NodeId> {
         let arch = &self.arch;
         arch.nodes()
@@ -106,7 +107,8 @@ impl Simulation {
                 matches!(&c.kind, Kind::Database(spec)
                     if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
                     && matches!(&self.nodes[n.index()],
-                        NodeState::Database(db) if db.owns_writes() && !db.writer_up())
+                        NodeState::Database(db) if db.owns_writes()
+                            && (!db.writer_up() || self.outages.is_out(*n)))
             })
             .map(|(n, _)| n)
     }

@@ -546,6 +546,9 @@ impl Simulation {
             }
             _ => unreachable!("component state does not match its kind"),
         }
+        if matches!(component.kind, Kind::Queue(_)) {
+            self.note_jobs_taken(n);
+        }
     }
 
     /// Jobs per second the workers behind a queue can take. A worker waits for its write to

@@ -38,6 +38,25 @@ pub fn job_writers(arch: &Architecture) -> Vec<Vec<NodeId>> {
 }
 
 impl Simulation {
+    /// The jobs queue `queue` handed its workers this second, noted with each pool as soon as
+    /// they are known, so that a pool whose loop is solved later this second sees them (the
+    /// rates of last second, for both, made the pools take turns: all of a writer one second,
+    /// almost none the next).
+    pub(super) fn note_jobs_taken(&mut self, queue: NodeId) {
+        let NodeState::Queue(q) = &self.nodes[queue.index()] else {
+            return;
+        };
+        let taken = q.dispatched;
+        let hops = self.arch.routes[queue.index()].of(Class::Job);
+        let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
+        for h in hops {
+            let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
+            if let NodeState::Pool(pool) = &mut self.nodes[h.to.index()] {
+                pool.jobs_taken = taken * share;
+            }
+        }
+    }
+
     /// The database whose writer takes the writes sent to `store`: its owner while it is a
     /// copy that forwards them, else itself.
     pub(super) fn writes_land(&self, store: NodeId) -> NodeId {
