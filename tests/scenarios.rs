@@ -546,8 +546,13 @@ fn a_writer_waits_for_its_own_az_and_disaster_recovery_deploys_it_elsewhere() {
     );
     let done = event(&s, "failover_done", None).expect("Tokyo is brought up");
     // Had it come back with the region, there would be nothing to deploy.
-    let deployed = event(&s, "recovered", Some("shard2-tokyo")).expect("writer deployed");
-    assert!(event(&s, "recovered", Some("shard1-tokyo")).is_none());
+    let deployed = |id: &str| {
+        s.events.iter().find(|e| {
+            e.component.as_deref() == Some(id) && e.message.starts_with("writer deployed")
+        })
+    };
+    assert!(deployed("shard1-tokyo").is_none());
+    let deployed = deployed("shard2-tokyo").expect("writer deployed");
     assert_eq!(deployed.t, done.t);
     assert!(deployed.message.contains("tokyo/c"), "{}", deployed.message);
     assert_eq!(
@@ -646,6 +651,40 @@ fn every_failover_the_log_starts_it_also_ends() {
     assert_eq!(times(&s, "failover_done", None), vec![976, 2_700]);
     // A copy promoted while its writer's AZ is down says it has no writer yet (its readers
     // are still launching after the restore-all, so it has none to fail over to).
+    // A failover whose target AZ goes too, or whose region does, says it stopped; a writer
+    // that waited for its AZ says when it is back.
+    let (s, _) = run_with_metrics(
+        "10k",
+        1,
+        "70m",
+        &[
+            "1100=kill-az:seoul/a",
+            "1101=kill-az:seoul/b",
+            "3530=restore-az:seoul/b",
+        ],
+    );
+    let db: Vec<(u64, &str)> = s
+        .events
+        .iter()
+        .filter(|e| e.component.as_deref() == Some("db"))
+        .map(|e| (e.t, e.message.as_str()))
+        .collect();
+    assert!(db.contains(&(1_101, "failover stopped: its target in seoul/b is lost too")));
+    assert!(db.contains(&(3_530, "writer back with seoul/b")), "{db:?}");
+    let (s, _) = run_with_metrics(
+        "1m",
+        1,
+        "20m",
+        &["5m=kill-db-primary", "310=kill-region:seoul"],
+    );
+    assert!(
+        s.events.iter().any(|e| e.t == 310
+            && e.component.as_deref() == Some("shard1")
+            && e.message
+                .starts_with("failover stopped: the region is lost")),
+        "{:?}",
+        s.events
+    );
     let (s, _) = run_with_metrics(
         "10m",
         1,

@@ -235,6 +235,14 @@ impl DbState {
             && to == az
         {
             // The promotion target died too: start over with whatever is left.
+            cx.events.push(
+                EventKind::Fault,
+                Some(cx.id),
+                format!(
+                    "failover stopped: its target in {} is lost too",
+                    cx.events.az_name(az)
+                ),
+            );
             self.writer = Writer::Up;
             self.writer_az = az;
         }

@@ -521,6 +521,13 @@ impl Simulation {
             match &mut self.nodes[n.index()] {
                 NodeState::Pool(pool) => pool.lose_azs(azs, t),
                 NodeState::Database(db) => {
+                    if matches!(db.writer, Writer::FailingOver { .. }) {
+                        self.events.push(
+                            EventKind::Fault,
+                            Some(&c.id),
+                            "failover stopped: the region is lost; the writer waits for it".into(),
+                        );
+                    }
                     let promotion_stopped = db.lose_region(azs, t);
                     if promotion_stopped {
                         self.events.push(
@@ -566,7 +573,17 @@ impl Simulation {
             for (n, c) in arch.nodes() {
                 match (&c.kind, &mut self.nodes[n.index()]) {
                     (_, NodeState::Pool(pool)) => pool.restore_az(az, t),
-                    (Kind::Database(spec), NodeState::Database(db)) => db.restore_az(az, t, spec),
+                    (Kind::Database(spec), NodeState::Database(db)) => {
+                        let waiting = db.writer == (Writer::Down { until: None });
+                        db.restore_az(az, t, spec);
+                        if waiting && db.writer_up() {
+                            self.events.push(
+                                EventKind::Recovered,
+                                Some(&c.id),
+                                format!("writer back with {}", arch.az_name(az)),
+                            );
+                        }
+                    }
                     (Kind::Cache(_), NodeState::Cache(cache)) => cache.restore_az(az),
                     _ => {}
                 }
@@ -682,9 +699,15 @@ impl Simulation {
         // copies elsewhere follow it: one writer per shard.
         for r in 0..arch.regions.len() {
             if arch.regions[r].standby.is_none() {
+                // A fail-back under way ends; one stopped or waiting had been told so already.
                 if self.dormant[r] {
+                    let kind = if self.activating[r].is_some() {
+                        EventKind::FailoverDone
+                    } else {
+                        EventKind::Restore
+                    };
                     self.events.push(
-                        EventKind::FailoverDone,
+                        kind,
                         None,
                         format!(
                             "region {} takes its writes again: restore-all ends its fail-back",
