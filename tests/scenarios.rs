@@ -610,7 +610,7 @@ fn restore_all_finishes_a_database_failover_under_way() {
     assert!(event(&s, "restore", None).is_some(), "{:?}", s.events);
     assert!(at(&m, 320)["db_primary"].is_null());
     assert_eq!(at(&m, 331)["db_primary"], "db-b");
-    let back = event(&s, "recovered", Some("db")).expect("the failover it started ends");
+    let back = event(&s, "failover_done", Some("db")).expect("the failover it started ends");
     assert_eq!(
         (back.t, back.message.as_str()),
         (330, "writer restored in seoul/b")
@@ -826,6 +826,30 @@ fn a_fail_back_stops_while_one_copy_it_copies_from_has_no_writer() {
         s.events
     );
     assert_eq!(times(&s, "failover_done", None), vec![2_700 + 900]);
+}
+
+#[test]
+fn the_primary_back_before_its_standby_serves_stops_the_recovery() {
+    let (s, m) = run_with_metrics(
+        "1m",
+        1,
+        "40m",
+        &["300=kill-region:seoul", "600=restore-region:seoul"],
+    );
+    let stopped = s
+        .events
+        .iter()
+        .find(|e| e.message.starts_with("disaster recovery stopped"))
+        .expect("recovery stops");
+    assert_eq!(stopped.t, 600);
+    assert!(
+        times(&s, "failover_done", None).is_empty(),
+        "{:?}",
+        s.events
+    );
+    assert!(at(&m, 2_399)["db_writers"]["shard1-tokyo"].is_null());
+    assert_eq!(at(&m, 2_399)["db_writers"]["shard1"], "shard1-a");
+    assert!(mean(&m, 1_800, 2_400, &["error_rate"]) < 1e-3);
 }
 
 #[test]

@@ -40,6 +40,7 @@ impl Simulation {
         } else {
             self.fail_back(r);
         }
+        self.stop_recovery_from(r);
         // A region still lost, whose disaster recovery or copies' promotion needed this one:
         // they start now. One already back, whose health checks have yet to pass, needs
         // neither.
@@ -47,6 +48,35 @@ impl Simulation {
         for q in 0..arch.regions.len() {
             if q != r && arch.regions[q].standby.is_none() && self.still_lost(q) {
                 self.region_lost(q, t);
+            }
+        }
+    }
+
+    /// Region `r` is back before the standby brought up for its loss serves: the recovery
+    /// stops (the standby stays one, with the instances it launched), unless another region
+    /// is still lost.
+    fn stop_recovery_from(&mut self, r: usize) {
+        let arch = self.arch.clone();
+        if arch.regions[r].standby.is_some() {
+            return;
+        }
+        let other_lost = (0..arch.regions.len())
+            .any(|q| q != r && arch.regions[q].standby.is_none() && self.region_down[q]);
+        if other_lost {
+            return;
+        }
+        for s in 0..arch.regions.len() {
+            if arch.regions[s].standby.is_some() && self.dormant[s] && self.activating[s].is_some()
+            {
+                self.activating[s] = None;
+                self.events.push(
+                    EventKind::Restore,
+                    None,
+                    format!(
+                        "disaster recovery stopped: region {} is back before region {} serves; {} stays a standby",
+                        arch.regions[r].id, arch.regions[s].id, arch.regions[s].id
+                    ),
+                );
             }
         }
     }

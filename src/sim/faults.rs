@@ -660,7 +660,8 @@ impl Simulation {
                 NodeState::Database(db) => {
                     // A failover under way finishes now, as a writer being replaced is back.
                     if db.writer != Writer::Up {
-                        writers_back.push(n);
+                        let failing_over = matches!(db.writer, Writer::FailingOver { .. });
+                        writers_back.push((n, failing_over));
                     }
                     match db.writer {
                         Writer::Down { .. } => db.writer = Writer::Up,
@@ -683,17 +684,20 @@ impl Simulation {
             None,
             "everything restored: AZs, regions, components, instances, database writers, traffic, latency".into(),
         );
-        for n in writers_back {
+        for (n, failing_over) in writers_back {
             let c = &arch.graph[n];
             let az = match &self.nodes[n.index()] {
                 NodeState::Database(db) => self.events.az_name(db.writer_az).to_string(),
                 _ => continue,
             };
-            self.events.push(
-                EventKind::Recovered,
-                Some(&c.id),
-                format!("writer restored in {az}"),
-            );
+            // A failover the log started ends here.
+            let kind = if failing_over {
+                EventKind::FailoverDone
+            } else {
+                EventKind::Recovered
+            };
+            self.events
+                .push(kind, Some(&c.id), format!("writer restored in {az}"));
         }
         // Each region takes its own writes back at once, as if its data were copied back, and
         // copies elsewhere follow it: one writer per shard.
