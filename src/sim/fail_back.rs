@@ -6,7 +6,7 @@
 use super::database::Writer;
 use super::events::EventKind;
 use super::{Ctx, NodeState, Simulation};
-use crate::arch::{AzRef, Kind, NodeId};
+use crate::arch::{Architecture, AzRef, Component, Kind, NodeId};
 use crate::preset::defaults as d;
 
 impl Simulation {
@@ -21,17 +21,7 @@ impl Simulation {
                 self.unreplicated.keep(n);
             }
         }
-        let failed_over = arch
-            .nodes()
-            .any(|(n, c)| match (&c.kind, &self.nodes[n.index()]) {
-                (Kind::Database(spec), NodeState::Database(db)) => {
-                    db.owns_writes()
-                        && spec
-                            .replicates_from
-                            .is_some_and(|o| arch.graph[o].region == Some(r))
-                }
-                _ => false,
-            });
+        let failed_over = self.promoted_copies(r).next().is_some();
         if failed_over && arch.regions[r].standby.is_none() {
             match self.source_without_writer(r) {
                 Some(copy) => self.wait_to_fail_back(r, copy),
@@ -131,14 +121,19 @@ impl Simulation {
     /// or AZ lost, failing over, or the whole component lost): the data it took cannot be
     /// copied back meanwhile.
     fn source_without_writer(&self, r: usize) -> Option<NodeId> {
-        let arch = &self.arch;
-        arch.nodes()
-            .find(|(n, c)| {
-                matches!(&c.kind, Kind::Database(spec)
-                    if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
-                    && matches!(&self.nodes[n.index()],
-                        NodeState::Database(db) if db.owns_writes()
-                            && (!db.writer_up() || self.outages.is_out(*n)))
+        self.promoted_copies(r).find(|&n| {
+            self.outages.is_out(n)
+                || matches!(&self.nodes[n.index()], NodeState::Database(db) if !db.writer_up())
+        })
+    }
+
+    /// Copies of region `r`'s databases, elsewhere, that took their writes.
+    fn promoted_copies(&self, r: usize) -> impl Iterator<Item = NodeId> + '_ {
+        self.arch
+            .nodes()
+            .filter(move |&(n, c)| {
+                copies_region(&self.arch, c, r)
+                    && matches!(&self.nodes[n.index()], NodeState::Database(db) if db.owns_writes())
             })
             .map(|(n, _)| n)
     }
@@ -197,12 +192,15 @@ impl Simulation {
                     db.lose_writer(u, spec, cx);
                 }
             }
-            if spec
-                .replicates_from
-                .is_some_and(|o| arch.graph[o].region == Some(r))
-            {
+            if copies_region(&arch, c, r) {
                 db.demote(&c.id, &mut self.events);
             }
         }
     }
+}
+
+/// Whether `c` is a copy of a database in region `r`.
+fn copies_region(arch: &Architecture, c: &Component, r: usize) -> bool {
+    matches!(&c.kind, Kind::Database(spec)
+        if spec.replicates_from.is_some_and(|o| arch.graph[o].region == Some(r)))
 }

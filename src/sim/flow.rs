@@ -21,6 +21,21 @@ const READ: usize = Class::Read as usize;
 const WRITE: usize = Class::Write as usize;
 const JOB: usize = Class::Job as usize;
 
+/// Each of `hops` with its share of what goes through them, the shares scaled by the callees'
+/// `skew` (a hot shard) and summing to 1.
+pub(super) fn skewed_shares<'a>(
+    hops: &'a [Hop],
+    skew: &'a [f64],
+) -> impl Iterator<Item = (&'a Hop, f64)> + 'a {
+    let weight: f64 = hops.iter().map(|h| h.share * skew[h.to.index()]).sum();
+    hops.iter().map(move |h| {
+        (
+            h,
+            h.share * skew[h.to.index()] / weight.max(f64::MIN_POSITIVE),
+        )
+    })
+}
+
 impl Scratch {
     fn clear(&mut self) {
         self.per.fill(PerComponent::default());
@@ -476,22 +491,21 @@ impl Simulation {
             (Kind::Queue(_), NodeState::Queue(queue)) => {
                 sc.set_delay(n, Delay::fixed(fixed_s));
                 queue.dispatched = 0.0;
-                if !alive {
+                if alive {
+                    // The write is acknowledged once queued; a worker does it later.
+                    sc.finish(n, WRITE, inflow[WRITE]);
+                    queue.push(t, inflow[WRITE]);
+                    queue.expire(t);
+                    // Workers pull as much as they can process this second.
+                    let (taken, median) = queue.take(worker_capacity);
+                    queue.dispatched = taken;
+                    queue.dispatched_since = median.unwrap_or(t);
+                    sc.split(n, JOB, taken, routes.of(Class::Job), &self.skew);
+                } else {
                     sc.fail_all(n, inflow, DEAD_TARGET_S);
-                    return;
                 }
-                // The write is acknowledged once queued; a worker does it later.
-                sc.finish(n, WRITE, inflow[WRITE]);
-                queue.push(t, inflow[WRITE]);
-                queue.expire(t);
-                // Workers pull as much as they can process this second.
-                let (taken, median) = queue.take(worker_capacity);
-                queue.dispatched = taken;
-                queue.dispatched_since = median.unwrap_or(t);
-                sc.split(n, JOB, taken, routes.of(Class::Job), &self.skew);
             }
             (Kind::Pool(spec), NodeState::Pool(pool)) => {
-                pool.jobs_taken = inflow[JOB];
                 let hops: PerClass<&[Hop]> = CLASS.map(|c| routes.of(c));
                 let node = PoolNode {
                     id: n,
@@ -571,13 +585,11 @@ impl Simulation {
                 .region
                 .is_none_or(|r| self.region_serving(r));
         let hops = self.arch.routes[n.index()].of(Class::Job);
-        let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
         let mut stores = std::mem::take(&mut self.scratch.stores);
         stores.clear();
-        stores.extend(hops.iter().map(|h| {
-            let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
-            (share, self.answer_of(n, h.to))
-        }));
+        stores.extend(
+            skewed_shares(hops, &self.skew).map(|(h, share)| (share, self.answer_of(n, h.to))),
+        );
         let own_s = p.service_s;
         let NodeState::Pool(state) = &mut self.nodes[n.index()] else {
             self.scratch.stores = stores;

@@ -12,6 +12,7 @@
 //! With the round trip `10m`'s Oregon workers, as the preset sizes them, fall behind for good
 //! even at their maximum: a question for the preset, left open.
 
+use super::flow::skewed_shares;
 use super::{NodeState, Simulation};
 use crate::arch::{Architecture, Class, Kind, NodeId, PoolRole};
 
@@ -48,9 +49,7 @@ impl Simulation {
         };
         let taken = q.dispatched;
         let hops = self.arch.routes[queue.index()].of(Class::Job);
-        let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
-        for h in hops {
-            let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
+        for (h, share) in skewed_shares(hops, &self.skew) {
             if let NodeState::Pool(pool) = &mut self.nodes[h.to.index()] {
                 pool.jobs_taken = taken * share;
             }
@@ -82,9 +81,9 @@ impl Simulation {
                 continue;
             }
             let hops = self.arch.routes[other.index()].of(Class::Job);
-            let weight: f64 = hops.iter().map(|h| h.share * self.skew[h.to.index()]).sum();
-            for h in hops.iter().filter(|h| self.writes_land(h.to) == writer) {
-                let share = h.share * self.skew[h.to.index()] / weight.max(f64::MIN_POSITIVE);
+            for (_, share) in
+                skewed_shares(hops, &self.skew).filter(|(h, _)| self.writes_land(h.to) == writer)
+            {
                 jobs += state.jobs_taken * share;
             }
         }
